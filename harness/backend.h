@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Backends: what turns a vector's scenario into observations.  model and
+ * ref are pure C; the kvm backend (later) drives /dev/kvm.  kmc-run picks
+ * one by name from kmc_backends[].
+ */
+#ifndef KMC_BACKEND_H
+#define KMC_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kmv.h"
+
+/* eval() return value: the vector cannot run here (reason in @why) */
+#define KMC_BE_SKIP	1
+
+struct kmc_backend {
+	const char *name;
+	const char *desc;
+	int has_variants;	/* understands ref's REF_V_* variants */
+	/* 0, or a negative errno with a message (e.g. "/dev/kvm: Permission denied") */
+	int (*open)(void **ctx, char *msg, size_t len);
+	/*
+	 * Fill @o for @r with @variants applied.  0; KMC_BE_SKIP with the
+	 * reason in @why; or a negative errno with the reason (an ERROR).
+	 */
+	int (*eval)(void *ctx, const struct kmv_record *r, uint32_t variants,
+		    struct kmc_obs *o, char *why, size_t len);
+	void (*close)(void *ctx);
+};
+
+/* The built backends, NULL-terminated */
+extern const struct kmc_backend *const kmc_backends[];
+/* Backends that exist in the design but are not built yet, NULL-terminated */
+extern const char *const kmc_backends_planned[];
+
+const struct kmc_backend *kmc_backend_find(const char *name);
+
+#endif

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmc: the model's command line -- fill vector files, show what the model
+ * says about them, and list what it knows (profiles, CPUs, names).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kmv.h"
+#include "names.h"
+#include "version.h"
+
+#define MSGLEN 1024
+
+static const char usage_text[] =
+"Usage: kmc COMMAND [ARGS]\n"
+"\n"
+"Commands:\n"
+"  fill [FILE...]          read vector files (stdin if none), fill every\n"
+"                          `expect KEY` without a value and every op without\n"
+"                          `-> RESULT` from the model, print the canonical file\n"
+"                          on stdout (several FILEs come out as one file, and\n"
+"                          nothing comes out if any record fails); records\n"
+"                          with `reject` are checked to be rejected and passed\n"
+"                          through as written\n"
+"  eval [FILE...]          print every observation the model makes for each\n"
+"                          vector (stdin if no FILE)\n"
+"  decode VALUE...         names of the MSR 0x10a bits set in each VALUE\n"
+"  profiles                kernel profiles, and each behaviour flag with the\n"
+"                          releases that have it\n"
+"  profile-for RELEASE [VERSION]\n"
+"                          the profile for `uname -r` [and `uname -v`]; a\n"
+"                          warning goes to stderr when the match is not exact\n"
+"  cpus                    the CPU catalog (names for `host cpu=`)\n"
+"  names TOPIC             the names vector files use; TOPIC is one of\n"
+"                          features, bugs, arch-cap, ops, host-state, findings,\n"
+"                          l1tf-vmx, exit-reasons, quirks, errnos, keys\n"
+"  help, -h, --help        print this help\n"
+"  --version               print the version\n"
+"\n"
+"Exit status: 0 success, 1 a vector or value could not be handled (the\n"
+"message names FILE:LINE), 2 usage error.\n";
+
+static int usage(const char *fmt, const char *arg)
+{
+	fputs("kmc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (kmc --help)\n", stderr);
+	return 2;
+}
+
+static void kver_str(struct kmc_kver v, char *buf, size_t len)
+{
+	if (!v.major && !v.minor && !v.sub)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%u.%u.%u", v.major, v.minor, v.sub);
+}
+
+/* ---- reading vector files ------------------------------------------------ */
+
+/* Read FILE... (or stdin) into @f; the first error is printed */
+static int read_all(int argc, char **argv, struct kmv_file **fp, unsigned int *np)
+{
+	unsigned int n = argc ? (unsigned int)argc : 1;
+	struct kmv_file *f = calloc(n, sizeof(*f));
+	struct kmv_idset *ids = kmv_idset_new();
+	char msg[MSGLEN];
+	int ret = 0;
+
+	if (!f || !ids) {
+		fprintf(stderr, "kmc: out of memory\n");
+		free(f);
+		kmv_idset_free(ids);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < n && !ret; i++) {
+		ret = argc ? kmv_read_file(argv[i], KMV_REQUESTS, ids, &f[i], msg, sizeof(msg))
+			   : kmv_read(stdin, "<stdin>", KMV_REQUESTS, ids, &f[i], msg, sizeof(msg));
+		if (ret)
+			fprintf(stderr, "kmc: %s\n", msg);
+	}
+	kmv_idset_free(ids);
+	*fp = f;
+	*np = n;
+	return ret;
+}
+
+static void free_all(struct kmv_file *f, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		kmv_file_free(&f[i]);
+	free(f);
+}
+
+static int eval_record(const struct kmv_record *r, struct kmc_obs *o)
+{
+	int ret;
+
+	if (r->live) {
+		fprintf(stderr, "kmc: %s:%u: vector '%s': host 'live' cannot be evaluated by the model\n",
+			r->file, r->host_line, r->id);
+		return -EINVAL;
+	}
+	memset(o, 0, sizeof(*o));
+	ret = kmc_model_eval(r->profile, &r->sc, o);
+	if (ret < 0)
+		fprintf(stderr, "kmc: %s:%u: vector '%s': the model cannot evaluate it (%s)\n",
+			r->file, r->line, r->id, strerror(-ret));
+	return ret;
+}
+
+/* ---- kmc fill ----------------------------------------------------------- */
+
+static int fill_record(struct kmv_record *r)
+{
+	uint32_t unfilled = 0;
+	struct kmc_obs o;
+	char msg[MSGLEN];
+
+	if (r->reject) {
+		if (kmv_reject_ok(r, msg, sizeof(msg)))
+			return 0;
+		fprintf(stderr, "kmc: %s\n", msg);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < r->sc.nops; i++)
+		if (!(r->res_have & (1u << i)))
+			unfilled |= 1u << i;
+	if (!r->exp_req && !unfilled)
+		return 0;
+	if (eval_record(r, &o))
+		return -EINVAL;
+	for (unsigned int k = 0; k < KMV_K_NR; k++) {
+		if (!(r->exp_req & (1u << k)))
+			continue;
+		if (kmv_key_writable((enum kmv_key)k, &o, msg, sizeof(msg))) {
+			fprintf(stderr, "kmc: %s:%u: %s\n", r->file, r->exp_line[k], msg);
+			return -EINVAL;
+		}
+		kmv_copy_key((enum kmv_key)k, &r->exp, &o);
+		r->exp_have |= 1u << k;
+	}
+	r->exp_req = 0;
+	for (unsigned int i = 0; i < r->sc.nops; i++) {
+		if (!(unfilled & (1u << i)))
+			continue;
+		if (i >= o.nres || o.res[i].kind == KMC_RES_NONE) {
+			fprintf(stderr, "kmc: %s:%u: the model gave no result for this op\n",
+				r->file, r->op_line[i]);
+			return -EINVAL;
+		}
+		if (kmv_result_writable(r->sc.ops[i].kind, &o.res[i], msg, sizeof(msg))) {
+			fprintf(stderr, "kmc: %s:%u: %s\n", r->file, r->op_line[i], msg);
+			return -EINVAL;
+		}
+		r->exp.res[i] = o.res[i];
+		r->res_have |= 1u << i;
+	}
+	return 0;
+}
+
+static int cmd_fill(int argc, char **argv)
+{
+	struct kmv_file *f;
+	unsigned int n;
+	int ret = read_all(argc, argv, &f, &n);
+
+	for (unsigned int i = 0; i < n && !ret; i++)
+		for (unsigned int k = 0; k < f[i].nrecs && !ret; k++)
+			ret = fill_record(&f[i].recs[k]);
+	/* all or nothing: a partly filled file is worse than none */
+	if (!ret && kmv_write_all(stdout, f, n)) {
+		fprintf(stderr, "kmc: write error on stdout\n");
+		ret = -EIO;
+	}
+	free_all(f, n);
+	return ret ? 1 : 0;
+}
+
+/* ---- kmc eval ----------------------------------------------------------- */
+
+static void print_obs(const struct kmv_record *r, const struct kmc_obs *o)
+{
+	char val[KMV_VALMAX], names[KMV_VALMAX], op[256];
+
+	for (unsigned int k = 0; k < KMV_K_NR; k++) {
+		kmv_format_key((enum kmv_key)k, o, val, sizeof(val));
+		printf("  %-22s %s", kmv_key_names[k], val);
+		if (k == KMV_K_KVM_ARCH_CAP || k == KMV_K_VCPU_ARCH_CAP) {
+			kmc_list_format(&kmc_ac_names, k == KMV_K_KVM_ARCH_CAP ?
+					o->kvm_arch_cap : o->vcpu_arch_cap, names, sizeof(names));
+			printf("  (%s)", names);
+		}
+		putchar('\n');
+	}
+	for (unsigned int i = 0; i < r->sc.nops; i++) {
+		kmv_format_op(r, i, op, sizeof(op));
+		if (i < o->nres)
+			kmv_format_result(r->sc.ops[i].kind, &o->res[i], val, sizeof(val));
+		else
+			snprintf(val, sizeof(val), "(not run)");
+		printf("  %-*s -> %s", KMV_RESULT_COL - 4, op, val);
+		if (r->sc.ops[i].kind == KMC_OP_GET_MSR || r->sc.ops[i].kind == KMC_OP_RDMSR ||
+		    r->sc.ops[i].kind == KMC_OP_GET_FEATURE) {
+			if (i < o->nres && r->sc.ops[i].index == KMC_MSR_ARCH_CAPABILITIES &&
+			    (o->res[i].kind == KMC_RES_VALUE ||
+			     (o->res[i].kind == KMC_RES_NMSRS && o->res[i].n))) {
+				kmc_list_format(&kmc_ac_names, o->res[i].value, names, sizeof(names));
+				printf("  (%s)", names);
+			}
+		}
+		putchar('\n');
+	}
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+	struct kmv_file *f;
+	unsigned int n;
+	int ret = read_all(argc, argv, &f, &n), bad = 0;
+	char msg[MSGLEN];
+
+	for (unsigned int i = 0; i < n && !ret; i++)
+		for (unsigned int k = 0; k < f[i].nrecs; k++) {
+			const struct kmv_record *r = &f[i].recs[k];
+			struct kmc_obs o;
+
+			if (r->reject) {
+				int ok = kmv_reject_ok(r, msg, sizeof(msg));
+
+				printf("%s: %s: %s\n\n", r->id, ok ? "rejected as expected" : "NOT as expected",
+				       msg);
+				bad |= !ok;
+				continue;
+			}
+			printf("%s (profile %s, %s:%u)\n", r->id, r->profile->name, r->file, r->line);
+			if (eval_record(r, &o)) {
+				bad = 1;
+				putchar('\n');
+				continue;
+			}
+			print_obs(r, &o);
+			putchar('\n');
+		}
+	free_all(f, n);
+	return ret || bad ? 1 : 0;
+}
+
+/* ---- listings ----------------------------------------------------------- */
+
+static int cmd_decode(int argc, char **argv)
+{
+	char names[KMV_VALMAX];
+	int bad = 0;
+
+	if (!argc)
+		return usage("decode: missing VALUE%s", "");
+	for (int i = 0; i < argc; i++) {
+		uint64_t v;
+
+		if (kmc_parse_u64(argv[i], &v)) {
+			fprintf(stderr, "kmc: value '%s' is not a number\n", argv[i]);
+			bad = 1;
+			continue;
+		}
+		kmc_list_format(&kmc_ac_names, v, names, sizeof(names));
+		if (argc > 1)
+			printf("0x%llx: ", (unsigned long long)v);
+		printf("%s\n", names);
+	}
+	return bad;
+}
+
+static int cmd_profiles(void)
+{
+	char a[32], b[32], c[32];
+
+	printf("%-8s %-10s %-5s %s\n", "PROFILE", "RELEASE", "TSX", "DESCRIPTION");
+	for (unsigned int i = 0; i < kmc_nprofiles; i++) {
+		const struct kmc_profile *p = kmc_profile_at(i);
+		const char *tsx = kmc_name(&kmc_tsx_names, p->tsx_default);
+
+		kver_str(p->kver, a, sizeof(a));
+		printf("%-8s %-10s %-5s %s\n", p->name, a, tsx ? tsx : "?", p->desc);
+	}
+	printf("\n%-30s %-9s %-9s %-9s", "FLAG", "SINCE", "6.1.y", "6.12.y");
+	for (unsigned int i = 0; i < kmc_nprofiles; i++)
+		printf(" %-4s", kmc_profile_at(i)->name);
+	printf(" NOTE\n");
+	for (unsigned int f = 0; f < kmc_nflags; f++) {
+		const struct kmc_flag_info *fl = &kmc_flags[f];
+
+		kver_str(fl->since, a, sizeof(a));
+		kver_str(fl->bp_6_1, b, sizeof(b));
+		kver_str(fl->bp_6_12, c, sizeof(c));
+		printf("%-30s %-9s %-9s %-9s", fl->name, a, b, c);
+		for (unsigned int i = 0; i < kmc_nprofiles; i++)
+			printf(" %-4s", f < 64 && (kmc_profile_at(i)->flags >> f & 1) ? "x" : ".");
+		printf(" %s\n", fl->note ? fl->note : "");
+	}
+	printf("\nx = the profile has the flag.  Changes:\n");
+	for (unsigned int f = 0; f < kmc_nflags; f++)
+		printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].change ? kmc_flags[f].change : "");
+	return 0;
+}
+
+static int cmd_profile_for(int argc, char **argv)
+{
+	char warn[512] = "", rel[32];
+	const struct kmc_profile *p;
+
+	if (argc < 1 || argc > 2)
+		return usage("profile-for: expected RELEASE [VERSION]%s", "");
+	p = kmc_profile_for_uname(argv[0], argc > 1 ? argv[1] : NULL, warn, sizeof(warn));
+	if (!p) {
+		fprintf(stderr, "kmc: no profile for '%s'%s%s\n", argv[0], *warn ? ": " : "", warn);
+		return 1;
+	}
+	kver_str(p->kver, rel, sizeof(rel));
+	printf("%s\t%s\t%s\n", p->name, rel, p->desc);
+	if (*warn)
+		fprintf(stderr, "kmc: warning: %s\n", warn);
+	return 0;
+}
+
+static int cmd_cpus(void)
+{
+	printf("%-18s %-8s %-10s %-5s %-18s %s\n", "NAME", "VENDOR", "FMS", "CORE", "0x10a",
+	       "DESCRIPTION");
+	for (unsigned int i = 0; i < kmc_ncpus; i++) {
+		const struct kmc_cpu *c = &kmc_cpus[i];
+		const char *v = kmc_name(&kmc_vendor_names, c->vendor);
+		const char *core = kmc_core_type_name(c->core_type);
+		char fms[32], ac[24];
+
+		snprintf(fms, sizeof(fms), "%u:0x%x:%u", c->family, c->model, c->stepping);
+		snprintf(ac, sizeof(ac), "0x%llx", (unsigned long long)c->arch_cap);
+		printf("%-18s %-8s %-10s %-5s %-18s %s\n", c->name, v ? v : "?", fms,
+		       core ? core : "?", ac, c->desc);
+	}
+	return 0;
+}
+
+static void print_names(const struct kmc_names *t, int with_bit)
+{
+	for (unsigned int i = 0; i < t->n; i++)
+		if (t->names[i]) {
+			if (with_bit)
+				printf("%-3u %s\n", i, t->names[i]);
+			else
+				printf("%s\n", t->names[i]);
+		}
+}
+
+static int cmd_names(int argc, char **argv)
+{
+	static const struct {
+		const char *topic;
+		const struct kmc_names *t;
+		int with_bit;
+	} topics[] = {
+		{ "bugs", &kmc_bug_names, 0 },
+		{ "arch-cap", &kmc_ac_names, 1 },
+		{ "ops", &kmc_op_names, 0 },
+		{ "host-state", &kmc_hs_names, 0 },
+		{ "findings", &kmc_finding_names, 0 },
+		{ "l1tf-vmx", &kmc_l1tf_vmx_names, 0 },
+		{ "exit-reasons", &kmc_exit_names, 0 },
+		{ "quirks", &kmc_quirk_names, 0 },
+	};
+
+	if (argc != 1)
+		return usage("names: expected one TOPIC%s", "");
+	if (!strcmp(argv[0], "features")) {
+		for (unsigned int i = 0; i < KMC_F_NR; i++) {
+			const struct kmc_feat_loc *l = &kmc_feat_loc[i];
+			char leaf[32];
+
+			snprintf(leaf, sizeof(leaf), "0x%x.%u:%s[%u]", l->leaf, l->subleaf,
+				 kmc_reg_names[l->reg], l->bit);
+			printf("%-18s %s\n", kmc_feat_names.names[i], leaf);
+		}
+		return 0;
+	}
+	if (!strcmp(argv[0], "errnos")) {
+		for (int e = 1; e < 4096; e++)
+			if (kmc_errno_name(e))
+				printf("%s\n", kmc_errno_name(e));
+		return 0;
+	}
+	if (!strcmp(argv[0], "keys")) {
+		for (unsigned int k = 0; k < KMV_K_NR; k++)
+			printf("%s\n", kmv_key_names[k]);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		if (!strcmp(argv[0], topics[i].topic)) {
+			print_names(topics[i].t, topics[i].with_bit);
+			return 0;
+		}
+	return usage("names: unknown topic '%s'", argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	int n = argc - 2;
+	char **args = argv + 2;
+
+	if (!cmd)
+		return usage("missing COMMAND%s", "");
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("kmc %s (vector format kmv 1)\n", KMC_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "fill"))
+		return cmd_fill(n, args);
+	if (!strcmp(cmd, "eval"))
+		return cmd_eval(n, args);
+	if (!strcmp(cmd, "decode"))
+		return cmd_decode(n, args);
+	if (!strcmp(cmd, "profiles"))
+		return n ? usage("profiles takes no arguments%s", "") : cmd_profiles();
+	if (!strcmp(cmd, "profile-for"))
+		return cmd_profile_for(n, args);
+	if (!strcmp(cmd, "cpus"))
+		return n ? usage("cpus takes no arguments%s", "") : cmd_cpus();
+	if (!strcmp(cmd, "names"))
+		return cmd_names(n, args);
+	return usage("unknown command '%s'", cmd);
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Vector files (docs/vectors.md): the reader and the canonical writer.
+ *
+ * Errors follow libbpf: functions return a negative errno and leave a
+ * message "FILE:LINE: reason" in a caller buffer.  Nothing here exits or
+ * prints.
+ */
+#ifndef KMC_KMV_H
+#define KMC_KMV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "kmc/model.h"
+#include "names.h"
+
+/* The `expect` keys, in the order of docs/vectors.md */
+enum kmv_key {
+	KMV_K_BUGS,
+	KMV_K_HOST_FLAGS,
+	KMV_K_HOST_STATE,
+	KMV_K_L1TF_VMX,
+	KMV_K_SYSFS_MDS,
+	KMV_K_SYSFS_TAA,
+	KMV_K_SYSFS_MMIO,
+	KMV_K_KVM_ARCH_CAP,
+	KMV_K_KVM_CPUID,
+	KMV_K_KVM_EMUL_CPUID,
+	KMV_K_VCPU_ARCH_CAP,
+	KMV_K_FB_CLEAR_CTRL,
+	KMV_K_DISABLE_FB_CLEAR,
+	KMV_K_CPU_CAPS,
+	KMV_K_FINDINGS,
+	KMV_K_NR
+};
+
+extern const char *const kmv_key_names[KMV_K_NR];	/* "bugs", "sysfs.mds", ... */
+
+/* One line of a record's body, kept for the writer */
+enum kmv_line_kind {
+	KMV_L_HOST, KMV_L_VM, KMV_L_OP, KMV_L_EXPECT, KMV_L_REJECT, KMV_L_COMMENT,
+};
+
+struct kmv_line {
+	uint8_t kind;		/* enum kmv_line_kind */
+	uint8_t idx;		/* op number (KMV_L_OP) or enum kmv_key (KMV_L_EXPECT) */
+	unsigned int lineno;
+	char *text;		/* host/vm/op: tokens as written, one space apart,
+				 * hex lowercased, without the result; comment: from '#' */
+};
+
+struct kmv_record {
+	char *id;
+	char *group;		/* id up to the first '.' */
+	const struct kmc_profile *profile;
+	const char *file;	/* owned by the kmv_file */
+	unsigned int line;	/* the `vector` line */
+	int live;		/* `host live`: only the kvm backend can run it */
+	struct kmc_scenario sc;
+
+	/* expectations: values live in exp (keys) and exp.res[] (ops) */
+	uint32_t exp_have;	/* bit k: `expect KEY=VALUE` */
+	uint32_t exp_req;	/* bit k: `expect KEY`, a request for kmc fill */
+	struct kmc_obs exp;
+	unsigned int exp_line[KMV_K_NR];
+	uint32_t res_have;	/* bit i: op i has `-> RESULT` */
+	unsigned int op_line[KMC_MAX_OPS];
+	unsigned int host_line, vm_line;
+
+	/* the expected-failure form */
+	char *reject;		/* TEXT of `reject "TEXT"`, NULL if none */
+	unsigned int reject_line;
+	char *error;		/* reject records: the first problem (reason only), or NULL */
+	unsigned int error_line;
+
+	/* for the writer */
+	char **before;		/* comments ("#...") and blank lines ("") above the record */
+	unsigned int nbefore;
+	struct kmv_line *body;
+	unsigned int nbody;
+	char **raw;		/* the record's source lines (reject records are written verbatim) */
+	unsigned int nraw;
+};
+
+struct kmv_file {
+	char *path;
+	char **pre;		/* comments above the `kmv 1` header */
+	unsigned int npre;
+	struct kmv_record *recs;
+	unsigned int nrecs;
+	char **tail;		/* comments and blank lines after the last record */
+	unsigned int ntail;
+	int err;		/* 0, or the negative errno that stopped reading */
+	char *errmsg;		/* "FILE:LINE: reason" when err */
+	unsigned int errline;
+};
+
+/* Reader flags */
+#define KMV_REQUESTS	(1u << 0)	/* accept `expect KEY` without a value (kmc fill) */
+
+/* Vector ids seen so far, to keep them unique across the files of a run */
+struct kmv_idset;
+struct kmv_idset *kmv_idset_new(void);
+void kmv_idset_free(struct kmv_idset *s);
+
+/*
+ * Read a vector file from @fp (named @path in messages) into @f.
+ * @ids may be NULL (ids are then unique within this file only).
+ * Reading stops at the first error that is not inside a `reject` record;
+ * the records before it stay in @f.  Returns 0, or a negative errno with
+ * "FILE:LINE: reason" in @msg (and in f->errmsg).  -ENOMEM leaves @f
+ * freeable but incomplete.
+ */
+int kmv_read(FILE *fp, const char *path, unsigned int flags,
+	     struct kmv_idset *ids, struct kmv_file *f, char *msg, size_t msglen);
+/* Same, opening @path; -errno of fopen with "PATH: strerror" on failure */
+int kmv_read_file(const char *path, unsigned int flags, struct kmv_idset *ids,
+		  struct kmv_file *f, char *msg, size_t msglen);
+void kmv_file_free(struct kmv_file *f);
+
+/*
+ * A reject record's verdict: 1 if it was rejected with a message containing
+ * its TEXT, else 0 with why in @msg ("FILE:LINE: ...").
+ */
+int kmv_reject_ok(const struct kmv_record *r, char *msg, size_t msglen);
+
+/*
+ * Canonical writer (docs/vectors.md "Canonical output").  kmv_write prints
+ * one file; kmv_write_all prints several as one file (one header).
+ * Returns 0 or -EIO.
+ */
+int kmv_write(FILE *out, const struct kmv_file *f);
+int kmv_write_all(FILE *out, const struct kmv_file *f, unsigned int n);
+/* Column (1-based) where `->` starts on op lines */
+#define KMV_RESULT_COL	40
+
+/* Enough for any value kmv_format_key/kmv_format_result print */
+#define KMV_VALMAX	512
+
+/*
+ * Values in vector syntax, shared by the writer, the comparison and
+ * `kmc eval`.  Like snprintf: return the length the full text needs.
+ */
+int kmv_format_key(enum kmv_key k, const struct kmc_obs *o, char *buf, size_t len);
+int kmv_format_result(uint8_t op, const struct kmc_result *r, char *buf, size_t len);
+/* "op rdmsr 0x10a" for op @i of @r (from its source text when there is one) */
+int kmv_format_op(const struct kmv_record *r, unsigned int i, char *buf, size_t len);
+/* The names of a list-valued key (bugs, features, ...), NULL for the others */
+const struct kmc_names *kmv_key_list(enum kmv_key k);
+/* The bit set of a list-valued key in @o (0 for the others) */
+uint64_t kmv_key_bits(enum kmv_key k, const struct kmc_obs *o);
+/*
+ * Whether a value prints as text that reads back as itself (what kmc fill
+ * writes must read back).  0, or -EINVAL with the reason in @err.
+ */
+int kmv_result_writable(uint8_t op, const struct kmc_result *r, char *err, size_t len);
+int kmv_key_writable(enum kmv_key k, const struct kmc_obs *o, char *err, size_t len);
+/* Copy key @k's value from @src to @dst */
+void kmv_copy_key(enum kmv_key k, struct kmc_obs *dst, const struct kmc_obs *src);
+
+#endif

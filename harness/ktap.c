@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KTAP v1 writer (ktap.h). */
+#include <stdarg.h>
+#include <string.h>
+#include "ktap.h"
+
+static const char *const directive[] = {
+	[KTAP_PASS] = NULL, [KTAP_FAIL] = NULL, [KTAP_XFAIL] = "XFAIL",
+	[KTAP_XPASS] = "XPASS", [KTAP_SKIP] = "SKIP", [KTAP_ERROR] = "ERROR",
+};
+
+static int is_ok(enum ktap_verdict v)
+{
+	/* kselftest prints XFAIL and XPASS as "ok" */
+	return v != KTAP_FAIL && v != KTAP_ERROR;
+}
+
+static const char *indent(const struct ktap *k)
+{
+	return k->in_group && !k->quiet ? "  " : "";
+}
+
+/* Each line goes out whole and at once: a killed run loses nothing reported */
+static void vline(struct ktap *k, const char *prefix, const char *fmt, va_list ap)
+{
+	if (k->before_line)
+		k->before_line(k->before_arg);
+	fputs(prefix, k->out);
+	vfprintf(k->out, fmt, ap);
+	fputc('\n', k->out);
+	fflush(k->out);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void line(struct ktap *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(k, indent(k), fmt, ap);
+	va_end(ap);
+}
+
+void ktap_begin(struct ktap *k, FILE *out, int quiet, unsigned int ntop)
+{
+	void (*hook)(void *) = k->before_line;
+	void *arg = k->before_arg;
+
+	memset(k, 0, sizeof(*k));
+	k->before_line = hook;
+	k->before_arg = arg;
+	k->out = out;
+	k->quiet = quiet;
+	if (quiet)
+		return;
+	line(k, "KTAP version 1");
+	line(k, "1..%u", ntop);
+}
+
+void ktap_diag(struct ktap *k, const char *fmt, ...)
+{
+	char prefix[8];
+	va_list ap;
+
+	if (k->quiet && !k->show_diag)
+		return;
+	snprintf(prefix, sizeof(prefix), "%s# ", indent(k));
+	va_start(ap, fmt);
+	vline(k, prefix, fmt, ap);
+	va_end(ap);
+}
+
+void ktap_group_begin(struct ktap *k, const char *name, unsigned int nsub)
+{
+	k->show_diag = 0;
+	snprintf(k->gname, sizeof(k->gname), "%s", name);
+	memset(&k->g, 0, sizeof(k->g));
+	k->nsub = 0;
+	k->in_group = 1;
+	if (k->quiet)
+		return;
+	/* "# Subtest:" names the group before its lines, as KUnit does */
+	line(k, "# Subtest: %s", name);
+	line(k, "KTAP version 1");
+	line(k, "1..%u", nsub);
+}
+
+static void count(struct ktap_totals *t, enum ktap_verdict v)
+{
+	switch (v) {
+	case KTAP_PASS: t->pass++; break;
+	case KTAP_FAIL: t->fail++; break;
+	case KTAP_XFAIL: t->xfail++; break;
+	case KTAP_XPASS: t->xpass++; break;
+	case KTAP_SKIP: t->skip++; break;
+	case KTAP_ERROR: t->error++; break;
+	}
+}
+
+void ktap_result(struct ktap *k, enum ktap_verdict v, const char *name, const char *reason)
+{
+	unsigned int n = k->in_group ? ++k->nsub : ++k->ntop;
+	int bad = v == KTAP_FAIL || v == KTAP_ERROR || v == KTAP_XPASS;
+
+	if (k->in_group) {
+		count(&k->t, v);
+		count(&k->g, v);
+	}
+	k->show_diag = bad;
+	if (k->quiet && !bad)
+		return;
+	if (directive[v])
+		line(k, "%s %u %s # %s%s%s", is_ok(v) ? "ok" : "not ok", n, name,
+		     directive[v], reason && *reason ? " " : "", reason ? reason : "");
+	else
+		line(k, "%s %u %s", is_ok(v) ? "ok" : "not ok", n, name);
+}
+
+void ktap_finding(struct ktap *k, const char *names, const char *id)
+{
+	k->t.findings++;
+	k->g.findings++;
+	if (k->quiet)
+		return;
+	line(k, "# FINDING %s: %s", names, id);
+}
+
+void ktap_group_end(struct ktap *k)
+{
+	const struct ktap_totals *g = &k->g;
+	enum ktap_verdict v;
+	char reason[64] = "";
+
+	k->in_group = 0;
+	if (g->fail || g->error || g->xpass)
+		v = KTAP_FAIL;
+	else if (g->pass || g->xfail)
+		v = KTAP_PASS;
+	else {
+		v = KTAP_SKIP;
+		if (k->nsub)
+			snprintf(reason, sizeof(reason), "all %u skipped", k->nsub);
+		else
+			snprintf(reason, sizeof(reason), "no vectors selected");
+	}
+	/* the group line is a summary: it is not counted in the totals */
+	ktap_result(k, v, k->gname, reason);
+	k->show_diag = 0;
+}
+
+void ktap_summary(struct ktap *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(k, "# ", fmt, ap);
+	va_end(ap);
+}
+
+void ktap_end(struct ktap *k)
+{
+	const struct ktap_totals *t = &k->t;
+
+	ktap_summary(k, "Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u",
+		     t->pass, t->fail, t->xfail, t->xpass, t->skip, t->error);
+	ktap_summary(k, "Findings: %u", t->findings);
+}
+
+int ktap_exit_code(const struct ktap_totals *t)
+{
+	if (t->fail || t->error || t->xpass)
+		return KTAP_EXIT_FAIL;
+	if (!t->pass && !t->xfail)
+		return KTAP_EXIT_SKIP;
+	return KTAP_EXIT_PASS;
+}

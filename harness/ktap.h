@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KTAP v1 writer (Documentation/dev-tools/ktap.rst, kselftest.h totals and
+ * exit codes).  One top-level test per group (kmc-run: per input file),
+ * nested subtests per vector.  Every line is flushed as it is written, so
+ * a run that is killed keeps everything it already reported.
+ */
+#ifndef KMC_KTAP_H
+#define KMC_KTAP_H
+
+#include <stdio.h>
+
+enum ktap_verdict {
+	KTAP_PASS,
+	KTAP_FAIL,
+	KTAP_XFAIL,	/* a known divergence, still there */
+	KTAP_XPASS,	/* a known divergence that went away: counts as a failure */
+	KTAP_SKIP,
+	KTAP_ERROR,	/* the harness could not observe */
+};
+
+struct ktap_totals {
+	unsigned int pass, fail, xfail, xpass, skip, error;
+	unsigned int findings;	/* vectors with an architectural finding (not failures) */
+};
+
+struct ktap {
+	FILE *out;
+	int quiet;		/* only failures (with their diagnostics) and totals */
+	struct ktap_totals t;	/* over all subtests */
+	unsigned int ntop;	/* top-level tests reported */
+	/* the open group */
+	int in_group;
+	char gname[256];
+	unsigned int nsub;
+	struct ktap_totals g;
+	int show_diag;		/* quiet mode: the last result was a failure */
+	/* called before each line, e.g. to erase a progress line on a terminal */
+	void (*before_line)(void *arg);
+	void *before_arg;
+};
+
+/* Kselftest exit codes */
+#define KTAP_EXIT_PASS	0
+#define KTAP_EXIT_FAIL	1
+#define KTAP_EXIT_SKIP	4
+
+/*
+ * "KTAP version 1" and the plan of @ntop top-level tests.  Resets @k but
+ * keeps before_line/before_arg (zero them first if unused).
+ */
+void ktap_begin(struct ktap *k, FILE *out, int quiet, unsigned int ntop);
+/* "# ..." at the current depth (after a failure also in quiet mode) */
+void ktap_diag(struct ktap *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Open a top-level test holding @nsub subtests */
+void ktap_group_begin(struct ktap *k, const char *name, unsigned int nsub);
+/* One result; @reason is the directive text for SKIP/XFAIL/XPASS/ERROR, may be NULL */
+void ktap_result(struct ktap *k, enum ktap_verdict v, const char *name, const char *reason);
+/* `# FINDING <names>: <id>` after a passing vector, and count it */
+void ktap_finding(struct ktap *k, const char *names, const char *id);
+/* Close the group: its own ok/not ok line (SKIP if nothing in it ran) */
+void ktap_group_end(struct ktap *k);
+/* A closing "# ..." line at the top level, printed in quiet mode too */
+void ktap_summary(struct ktap *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* `# Totals: ...` and `# Findings: N` */
+void ktap_end(struct ktap *k);
+/* 0 all passed (skips allowed if something passed), 1 any fail/xpass/error, 4 all skipped */
+int ktap_exit_code(const struct ktap_totals *t);
+
+#endif

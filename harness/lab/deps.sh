@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Install the host packages the emulated lab needs (Debian 12).
+set -euo pipefail
+# shellcheck source=harness/lab/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF
+usage: $PROG [--check] [--help]
+
+Installs, with apt-get --no-install-recommends, the Debian packages the
+emulated lab uses on the host:
+  qemu-system-x86  L1 emulator (TCG) and, copied into L1, the L2 VMM
+  busybox-static   userland of the L1 and L2 initramfs
+  cpio xz-utils    initramfs assembly, .ko.xz decompression
+  gcc libc6-dev    static probe, LD_PRELOAD wrapper
+  binutils         objcopy: module dependencies from .modinfo
+Does nothing when everything is present.
+
+  --check   only report what is missing; exit 1 if anything is
+EOF
+}
+
+check_only=0
+while (($#)); do
+	case "$1" in
+	--check) check_only=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+	shift
+done
+
+# package:file-that-proves-it-is-installed
+wanted=(
+	qemu-system-x86:/usr/bin/qemu-system-x86_64
+	busybox-static:/bin/busybox
+	cpio:/usr/bin/cpio
+	xz-utils:/usr/bin/xz
+	gcc:/usr/bin/gcc
+	binutils:/usr/bin/objcopy
+	libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
+)
+missing=()
+for w in "${wanted[@]}"; do
+	[[ -e ${w#*:} ]] || missing+=("${w%%:*}")
+done
+if ((${#missing[@]} == 0)); then
+	info "all lab packages present"
+	exit 0
+fi
+if ((check_only)); then
+	info "missing packages: ${missing[*]}"
+	exit 1
+fi
+[[ $(id -u) == 0 ]] || die "need root to install: ${missing[*]}"
+command -v apt-get >/dev/null || die "apt-get not found; this lab needs a Debian host"
+info "installing: ${missing[*]}"
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+	info "install failed; retrying after apt-get update"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		die "apt-get install ${missing[*]} failed"
+fi

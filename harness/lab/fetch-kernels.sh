@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Download and unpack Debian's kernels for the emulated lab.
+set -euo pipefail
+# shellcheck source=harness/lab/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF
+usage: $PROG [--cache DIR] [--refresh] [--offline] KERNEL...
+
+KERNEL is one of:
+  6.1   Debian 12: the image linux-image-amd64 depends on (linux-image-6.1.0-N-amd64)
+  6.12  Debian 12 (bookworm-security): newest linux-image-6.12.*+deb12-amd64[-unsigned]
+  7.2   Debian sid: newest linux-binary-7.2.*+deb14-amd64 + linux-modules-7.2.*+deb14-amd64
+
+Package names are resolved at run time with apt-cache. 6.1 and 6.12 use the
+system's apt state (running 'apt-get update' once if the package is unknown).
+7.2 uses a private apt state under the cache whose sources file is derived,
+at run time, from the machine's own Debian sources (Suites replaced by sid);
+the system's apt state is not touched.
+
+Each kernel is fetched with 'apt-get download' and unpacked with 'dpkg -x' into
+  CACHE/kernel-SERIES/root/
+and described by CACHE/kernel-SERIES/kernel.env (KVER, VMLINUZ, MODDIR, PKGS...).
+A kernel already unpacked at the resolved version is reused (idempotent).
+
+  --cache DIR  cache directory (default: build/lab/cache in the repository)
+  --refresh    refresh the private sid package lists even if they are recent
+  --offline    no apt access: reuse whatever is unpacked in the cache
+EOF
+}
+
+cache=$LAB_CACHE_DEFAULT
+refresh=0
+offline=0
+series=()
+while (($#)); do
+	case "$1" in
+	--cache) (($# >= 2)) || die "--cache needs a directory"; cache=$2; shift ;;
+	--cache=*) cache=${1#*=} ;;
+	--refresh) refresh=1 ;;
+	--offline) offline=1 ;;
+	-h | --help) usage; exit 0 ;;
+	-*) die "unknown option '$1' (see --help)" ;;
+	*) check_series "$1"; series+=("$1") ;;
+	esac
+	shift
+done
+((${#series[@]})) || die "no KERNEL given (see --help)"
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+need_cmd dpkg-deb
+
+sys_updated=0
+APT_SID=()
+
+# apt_sys ARGS...: apt-cache/apt-get against the system's state.
+sys_update_once() {
+	((sys_updated)) && return 0
+	sys_updated=1
+	info "running apt-get update (system lists)"
+	apt-get update -q >&2 || die "apt-get update failed"
+}
+
+# candidate [APT-OPTS...] -- PKG: candidate version of PKG, empty if none.
+candidate() {
+	local opts=()
+	while [[ $1 != -- ]]; do opts+=("$1"); shift; done
+	shift
+	{ apt-cache "${opts[@]}" policy "$1" 2>/dev/null || true; } | awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }'
+}
+
+# newest_pkg REGEX [APT-OPTS...]: newest package name matching REGEX that has a candidate.
+newest_pkg() {
+	local re=$1 p
+	shift
+	{ apt-cache "$@" pkgnames 2>/dev/null || true; } | { grep -E "$re" || true; } | sort -rV | while read -r p; do
+		if [[ -n $(candidate "$@" -- "$p") ]]; then
+			printf '%s\n' "$p"
+			break
+		fi
+	done
+}
+
+# write_sid_sources FILE: Debian sources for sid derived from the machine's own.
+write_sid_sources() {
+	local out=$1 f found=0 codename
+	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+	[[ -n $codename ]] || die "cannot read VERSION_CODENAME from /etc/os-release"
+	: >"$out.tmp"
+	# deb822 files: keep the stanzas of the main archive (Suites contain the
+	# release codename itself, not only -security/-updates), main component.
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[[ -r $f ]] || continue
+		awk -v cn="$codename" '
+			function flush() {
+				if (n && is_deb && main_suite && uris != "") {
+					print "Types: deb"; print "URIs: " uris; print "Suites: sid"
+					print "Components: main"
+					if (signed != "") print "Signed-By: " signed
+					print ""; found++
+				}
+				n = 0; is_deb = 0; main_suite = 0; uris = ""; signed = ""
+			}
+			/^[ \t]*#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			{ n++ }
+			/^Types:/ { for (i = 2; i <= NF; i++) if ($i == "deb") is_deb = 1 }
+			/^URIs:/ { uris = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == cn) main_suite = 1 }
+			/^Signed-By:/ { signed = $2 }
+			END { flush(); exit found ? 0 : 1 }
+		' "$f" >>"$out.tmp" && found=1
+	done
+	# one-line format
+	if ((!found)); then
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[[ -r $f ]] || continue
+			awk -v cn="$codename" '
+				$1 != "deb" { next }
+				{
+					i = 2; opts = ""
+					if ($2 ~ /^\[/) { while ($i !~ /\]$/) { opts = opts $i " "; i++ } opts = opts $i " "; i++ }
+					if ($(i + 1) != cn) next
+					print "deb " opts $i " sid main"; found++
+				}
+				END { exit found ? 0 : 1 }
+			' "$f" >>"$out.tmp" && found=1
+		done
+		if ((found)); then
+			mv "$out.tmp" "${out%.sources}.list"
+			rm -f "$out"
+			printf '%s\n' "${out%.sources}.list"
+			return 0
+		fi
+	fi
+	((found)) || die "no Debian '$codename' entry found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; cannot derive a sid source"
+	mv "$out.tmp" "$out"
+	printf '%s\n' "$out"
+}
+
+# sid_setup: private apt state for sid under CACHE/apt-sid; sets APT_SID.
+sid_setup() {
+	local d=$cache/apt-sid src stamp
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/etc/preferences.d"
+	src=$(write_sid_sources "$d/etc/sid.sources")
+	APT_SID=(
+		-o "Dir::Etc::sourcelist=$src"
+		-o Dir::Etc::sourceparts=/nonexistent
+		-o "Dir::State::Lists=$d/lists"
+		-o "Dir::Cache=$d/cache"
+		-o "Dir::Etc::preferencesparts=$d/etc/preferences.d"
+		-o APT::Sandbox::User=root
+	)
+	stamp=$d/lists/.kmc-updated
+	if ((refresh)) || [[ ! -e $stamp ]] || [[ -n $(find "$stamp" -mmin +1440 2>/dev/null) ]]; then
+		info "updating private sid package lists in $d"
+		apt-get "${APT_SID[@]}" update -q >&2 || die "apt-get update of the private sid lists failed (sources: $src)"
+		touch "$stamp"
+	fi
+}
+
+# download_unpack DIR PKG=VER...: fetch debs into CACHE/debs, unpack into DIR/root.
+download_unpack() {
+	local dir=$1 pv p v deb aopts=()
+	shift
+	if [[ ${1:-} == --sid ]]; then aopts=("${APT_SID[@]}"); shift; else aopts=(-o APT::Sandbox::User=root); fi
+	mkdir -p "$cache/debs"
+	rm -rf "$dir.new"
+	mkdir -p "$dir.new/root"
+	for pv in "$@"; do
+		p=${pv%%=*}
+		v=${pv#*=}
+		deb=$(find "$cache/debs" -maxdepth 1 -name "${p}_${v/*:/}_*.deb" -print -quit)
+		if [[ -z $deb ]]; then
+			info "downloading $p=$v"
+			(cd "$cache/debs" && apt-get "${aopts[@]}" download -q "$p=$v" >&2) ||
+				die "apt-get download $p=$v failed"
+			deb=$(find "$cache/debs" -maxdepth 1 -name "${p}_*.deb" -newer "$dir.new" -print -quit)
+			[[ -n $deb ]] || deb=$(find "$cache/debs" -maxdepth 1 -name "${p}_*.deb" -print -quit)
+			[[ -n $deb ]] || die "apt-get download $p=$v produced no .deb in $cache/debs"
+		fi
+		info "unpacking $(basename "$deb")"
+		dpkg-deb -x "$deb" "$dir.new/root" || die "dpkg -x $deb failed"
+	done
+	rm -rf "$dir.old"
+	[[ -e $dir ]] && mv "$dir" "$dir.old"
+	mv "$dir.new" "$dir"
+	rm -rf "$dir.old"
+}
+
+# write_env SERIES DIR PKGVER PKGS...: find vmlinuz and modules, write kernel.env.
+write_env() {
+	local s=$1 dir=$2 pkgver=$3 kver vmlinuz moddir
+	shift 3
+	moddir=$(find "$dir/root/lib/modules" "$dir/root/usr/lib/modules" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -n1 || true)
+	[[ -n $moddir ]] || die "no lib/modules/VERSION in the $s packages ($*)"
+	kver=$(basename "$moddir")
+	for vmlinuz in "$dir/root/boot/vmlinuz-$kver" "$moddir/vmlinuz" "$dir/root/usr/lib/linux/vmlinuz-$kver"; do
+		[[ -r $vmlinuz ]] && break
+	done
+	[[ -r $vmlinuz ]] || die "no vmlinuz for $kver in the $s packages ($*): looked in boot/ and $moddir/"
+	[[ -d $moddir/kernel/arch/x86/kvm ]] || die "$moddir has no kernel/arch/x86/kvm: not a kernel with KVM modules"
+	cat >"$dir/kernel.env.tmp" <<EOF
+# written by harness/lab/fetch-kernels.sh; sourced by the other lab scripts
+SERIES='$s'
+KVER='$kver'
+PKGVER='$pkgver'
+PKGS='$*'
+VMLINUZ='$vmlinuz'
+MODDIR='$moddir'
+EOF
+	mv "$dir/kernel.env.tmp" "$dir/kernel.env"
+}
+
+# fetch SERIES
+fetch() {
+	local s=$1 dir=$cache/kernel-$1 img ver mods mver pkgs=() sid=()
+	local t0
+	t0=$(now_ms)
+	if ((offline)); then
+		load_kernel "$cache" "$s"
+		# shellcheck disable=SC2153 # set by load_kernel
+		printf '%s\t%s\t%s\t%s\t(offline, cached)\n' "$s" "$KVER" "$PKGVER" "$PKGS"
+		return 0
+	fi
+	case "$s" in
+	6.1)
+		img=$({ apt-cache depends linux-image-amd64 2>/dev/null || true; } | awk '$1 == "Depends:" && $2 ~ /^linux-image-6\.1\./ { print $2; exit }')
+		if [[ -z $img ]]; then
+			sys_update_once
+			img=$({ apt-cache depends linux-image-amd64 2>/dev/null || true; } | awk '$1 == "Depends:" && $2 ~ /^linux-image-6\.1\./ { print $2; exit }')
+		fi
+		[[ -n $img ]] || die "6.1: linux-image-amd64 does not depend on a linux-image-6.1.* package (is this Debian 12? apt-cache depends linux-image-amd64)"
+		ver=$(candidate -- "$img")
+		[[ -n $ver ]] || die "6.1: package $img has no installable candidate (apt-cache policy $img)"
+		pkgs=("$img=$ver")
+		;;
+	6.12)
+		local re='^linux-image-6\.12\.[0-9]+\+deb12-amd64(-unsigned)?$'
+		img=$(newest_pkg "$re")
+		if [[ -z $img ]]; then
+			sys_update_once
+			img=$(newest_pkg "$re")
+		fi
+		[[ -n $img ]] || die "6.12: no package matching $re (needs bookworm-security in the apt sources)"
+		# prefer the signed image of the same version when both exist
+		if [[ $img == *-unsigned && -n $(candidate -- "${img%-unsigned}") ]]; then img=${img%-unsigned}; fi
+		ver=$(candidate -- "$img")
+		pkgs=("$img=$ver")
+		;;
+	7.2)
+		sid_setup
+		sid=(--sid)
+		img=$(newest_pkg '^linux-binary-7\.2\.[0-9]+\+deb14-amd64$' "${APT_SID[@]}")
+		[[ -n $img ]] || die "7.2: no package linux-binary-7.2.*+deb14-amd64 in sid (lists in $cache/apt-sid; try --refresh)"
+		mods=linux-modules-${img#linux-binary-}
+		ver=$(candidate "${APT_SID[@]}" -- "$img")
+		mver=$(candidate "${APT_SID[@]}" -- "$mods")
+		[[ -n $mver ]] || die "7.2: $img found but its modules package $mods is not in sid"
+		pkgs=("$img=$ver" "$mods=$mver")
+		;;
+	esac
+	if [[ -r $dir/kernel.env ]] && grep -qxF "PKGS='${pkgs[*]}'" "$dir/kernel.env"; then
+		load_kernel "$cache" "$s"
+		printf '%s\t%s\t%s\t%s\t(cached, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"
+		return 0
+	fi
+	download_unpack "$dir" "${sid[@]}" "${pkgs[@]}"
+	write_env "$s" "$dir" "$ver" "${pkgs[@]}"
+	load_kernel "$cache" "$s"
+	printf '%s\t%s\t%s\t%s\t(fetched, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"
+}
+
+printf '# series\tkver\tversion\tpackages\n'
+for s in "${series[@]}"; do
+	fetch "$s"
+done

@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# One pass of every check for the build in $O (default build/): each unit
+# test program, then the vectors through ref and through the model, then
+# the sweep when it is built.  Run from the top of the tree (make check-one
+# does).  Logs go to $O/check/.  Exits non-zero if any step failed.
+
+set -u
+O=${O:-build}
+LOG=$O/check
+npass=0
+nfail=0
+failed=
+
+mkdir -p "$LOG" || exit 1
+
+# step NAME RC: count one step
+step() {
+	if [ "$2" -eq 0 ]; then
+		npass=$((npass + 1))
+	else
+		nfail=$((nfail + 1))
+		failed="$failed $1"
+	fi
+}
+
+# Unit tests: libcheck prints "NN%: Checks: N, Failures: N, Errors: N"
+found=0
+for t in "$O"/test/*; do
+	if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+		continue
+	fi
+	found=1
+	name=$(basename "$t")
+	CK_FORK=yes "$t" >"$LOG/$name.log" 2>&1
+	rc=$?
+	summary=$(grep -E '^[0-9]+%: Checks:' "$LOG/$name.log" | tail -n 1)
+	printf '%-32s %s\n' "$name" "${summary:-no libcheck summary (exit $rc)}"
+	if [ "$rc" -ne 0 ]; then
+		grep -E ':[FE]:' "$LOG/$name.log" | head -n 20 | sed 's/^/    /'
+	fi
+	step "$name" "$rc"
+done
+if [ "$found" -eq 0 ]; then
+	echo "no test programs in $O/test (run make test-bins)"
+	step "test-programs" 1
+fi
+
+# Vectors: every one through ref, and through the model (stale files)
+if ls vectors/*.kmv >/dev/null 2>&1; then
+	for be in ref model; do
+		"$O/bin/kmc-run" --backend "$be" vectors/ >"$LOG/vectors-$be.ktap" 2>"$LOG/vectors-$be.err"
+		rc=$?
+		totals=$(grep '^# Totals:' "$LOG/vectors-$be.ktap" | tail -n 1)
+		printf '%-32s %s\n' "kmc-run --backend $be" "${totals:-no totals (exit $rc)}"
+		if [ "$rc" -ne 0 ]; then
+			grep -E '^ *not ok' "$LOG/vectors-$be.ktap" | head -n 20 | sed 's/^ */    /'
+			sed 's/^/    /' "$LOG/vectors-$be.err" | head -n 5
+		fi
+		step "kmc-run-$be" "$rc"
+	done
+else
+	printf '%-32s %s\n' "kmc-run" "skipped: no vectors/*.kmv yet"
+fi
+
+# The sweep (model vs ref); exit 2 means it is not built yet
+"$O/bin/kmc-run" --sweep >"$LOG/sweep.log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ]; then
+	printf '%-32s %s\n' "kmc-run --sweep" "skipped: not built yet"
+else
+	printf '%-32s %s\n' "kmc-run --sweep" "$(tail -n 1 "$LOG/sweep.log") (exit $rc)"
+	step "sweep" "$rc"
+fi
+
+echo "$npass passed, $nfail failed${failed:+:$failed}"
+[ "$nfail" -eq 0 ]

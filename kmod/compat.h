@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels kmc builds against (6.1, 6.12, 7.2 and
+ * the running one). Kbuild probes the target's headers and Module.symvers
+ * and passes the results as -D flags (see Kbuild); these are the defaults
+ * when a probe did not run.
+ */
+#ifndef KMC_COMPAT_H
+#define KMC_COMPAT_H
+
+#include <linux/version.h>
+
+/* 6.16 renamed the 64-bit MSR accessors from rdmsrl* to rdmsrq*. */
+#ifndef KMC_HAVE_RDMSRQ
+#define rdmsrq_safe_on_cpu(cpu, msr, q)	rdmsrl_safe_on_cpu(cpu, msr, q)
+#define rdmsrq_safe(msr, q)		rdmsrl_safe(msr, q)
+#define wrmsrq_safe(msr, val)		wrmsrl_safe(msr, val)
+#endif
+
+/* The target kernel's version, for the "kernel.version" fact. */
+#define KMC_VERSION_MAJOR	(LINUX_VERSION_CODE >> 16)
+#define KMC_VERSION_MINOR	((LINUX_VERSION_CODE >> 8) & 0xff)
+#ifdef LINUX_VERSION_SUBLEVEL
+#define KMC_VERSION_SUBLEVEL	LINUX_VERSION_SUBLEVEL
+#else
+#define KMC_VERSION_SUBLEVEL	(LINUX_VERSION_CODE & 0xff)
+#endif
+
+/* 1: exported to any GPL module; 2: only inside a namespace; 0: no. */
+#ifndef KMC_EXPORT_l1tf_vmx_mitigation
+#define KMC_EXPORT_l1tf_vmx_mitigation		0
+#endif
+#ifndef KMC_EXPORT_gds_ucode_mitigated
+#define KMC_EXPORT_gds_ucode_mitigated		0
+#endif
+#ifndef KMC_EXPORT_mmio_stale_data_clear
+#define KMC_EXPORT_mmio_stale_data_clear	0
+#endif
+#ifndef KMC_EXPORT_cpu_buf_vm_clear
+#define KMC_EXPORT_cpu_buf_vm_clear		0
+#endif
+
+/* 1: <asm/nospec-branch.h> declares the static key. */
+#ifndef KMC_DECL_mmio_stale_data_clear
+#define KMC_DECL_mmio_stale_data_clear		0
+#endif
+#ifndef KMC_DECL_cpu_buf_vm_clear
+#define KMC_DECL_cpu_buf_vm_clear		0
+#endif
+
+#endif /* KMC_COMPAT_H */

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kmc_model_eval(): boot the host, load KVM, create the vCPU, run the ops. */
+#include <errno.h>
+#include <string.h>
+#include "internal.h"
+
+int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
+		   struct kmc_obs *o)
+{
+	struct boot b;
+
+	memset(o, 0, sizeof(*o));
+	if (!p || s->nops > KMC_MAX_OPS)
+		return -EINVAL;
+	model_boot(p, &s->host, &b);
+	o->bugs = b.bugs;
+	o->host_feat = b.feat;
+	o->host_state = b.state;
+	o->l1tf_vmx = b.l1tf_vmx;
+	model_sysfs(&s->host, &b, o);
+	o->kvm_arch_cap = model_kvm_arch_cap(p, &b, b.ac);
+	o->kvm_cpuid = model_kvm_cpuid(p, &s->host, &b);
+	o->kvm_emul_cpuid = model_kvm_emul_cpuid(&s->host);
+	return model_vcpu_run_ops(p, s, &b, o);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Behaviour flags: one per kernel change kmc can observe.  The order is
+ * the order of kmc_flags[] in profiles.c; docs/profiles.md is generated
+ * from that table (kmc profiles).
+ */
+#ifndef KMC_MODEL_FLAGS_H
+#define KMC_MODEL_FLAGS_H
+
+#include "kmc/model.h"
+
+enum kmc_flag_id {
+	/* host bug derivation (kernel-facts B) */
+	FL_BUG_GDS,
+	FL_BUG_SRSO,
+	FL_BUG_RFDS,
+	FL_BUG_BHI,
+	FL_BUG_IBPB_NO_RET,
+	FL_BUG_ITS,
+	FL_BUG_TSA,
+	FL_BUG_VMSCAPE,
+	FL_BUG_SPECTRE_V2_USER,
+	FL_NO_MMIO_UNKNOWN,
+	FL_RFDS_HYBRID_EXCEPTION,
+	FL_AIRMONT_NO_SSB,
+	FL_AMD_1A_LISTED,
+	FL_AMD_1A_TSA,
+	FL_VMSCAPE_LATE_MODELS,
+	FL_GDS_AUTO,
+	FL_PER_BUG_OPTIONS_WIN,
+	/* VERW machinery (kernel-facts E.3) */
+	FL_CLEAR_CPU_BUF,
+	FL_MMIO_KVM_KEY_FOLLOWS_CLEAR,
+	FL_TSA_UCODE_NEEDED_QUIET,
+	FL_VMX_VM_CLEAR_CPU_BUF,
+	/* KVM's 0x10a (kernel-facts C) */
+	FL_KVM_GDS_NO,
+	FL_KVM_RFDS,
+	FL_KVM_BHI_NO,
+	FL_KVM_ITS_NO,
+	FL_KVM_AC_SNAPSHOT,
+	/* vCPU access (kernel-facts D) */
+	FL_IMMUTABLE_FEATURE_MSRS,
+	FL_STUFF_FEATURE_MSRS_QUIRK,
+	FL_AC_REQUIRES_CPUID,
+	/* guest CPUID and cpu_caps (kernel-facts F) */
+	FL_CPU_CAPS,
+	FL_CR4_KVM_RESERVED,
+	FL_NR
+};
+
+#define HAS(p, f) ((((p)->flags) >> (f)) & 1u)
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Model-private interfaces between the rule files. */
+#ifndef KMC_MODEL_INTERNAL_H
+#define KMC_MODEL_INTERNAL_H
+
+#include <stdbool.h>
+#include "flags.h"
+
+/* Mitigation modes shared by mds/taa/mmio/rfds (sysfs base strings) */
+enum verw_mode {
+	VM_NOT_AFFECTED,
+	VM_OFF,			/* "Vulnerable" */
+	VM_UCODE_NEEDED,	/* "... attempted, no microcode" / RFDS "No microcode" */
+	VM_VERW,		/* "Mitigation: Clear CPU buffers" */
+	VM_TSX_DISABLED,	/* TAA only */
+	VM_UNKNOWN,		/* MMIO only, before 6.16: "Unknown: No mitigations" */
+};
+
+/* What the host kernel ends up with after boot. */
+struct boot {
+	uint64_t ac;		/* 0x10a as the kernel read it (0 without the CPUID bit) */
+	uint64_t feat;		/* CPUID features kept after boot */
+	uint64_t bugs;
+	bool off;		/* mitigations=off */
+	uint8_t mds, taa, mmio, rfds;	/* enum verw_mode */
+	bool verw_selected;	/* a VERW mitigation converged (CLEAR_CPU_BUF) */
+	uint32_t state;		/* KMC_HS_* */
+	uint8_t l1tf_vmx;	/* enum kmc_l1tf_vmx */
+};
+
+#define HAS_F(set, f) (((set) & KMC_F(f)) != 0)
+#define HAS_BUG(b, x) (((b) & KMC_B(x)) != 0)
+
+/* host_bugs.c: cpu_set_bug_bits as decision tables */
+uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
+			 uint64_t ac);
+/* host_boot.c: the boot sequence: tsx, bugs, mitigations, KVM module init */
+void model_boot(const struct kmc_profile *p, const struct kmc_host *h,
+		struct boot *b);
+/* sysfs_strings.c */
+void model_sysfs(const struct kmc_host *h, const struct boot *b,
+		 struct kmc_obs *o);
+/* kvm_feature.c: KVM's advertised 0x10a for a raw host value @raw */
+uint64_t model_kvm_arch_cap(const struct kmc_profile *p, const struct boot *b,
+			    uint64_t raw);
+uint64_t model_kvm_cpuid(const struct kmc_profile *p, const struct kmc_host *h,
+			 const struct boot *b);
+uint64_t model_kvm_emul_cpuid(const struct kmc_host *h);
+/* The vCPU as the rules see it */
+struct vcpu {
+	const struct kmc_profile *p;
+	const struct kmc_host *h;
+	const struct kmc_vm *vm;
+	const struct boot *b;
+	uint64_t ac;		/* vcpu->arch.arch_capabilities */
+	uint64_t host_ac;	/* the host's raw 0x10a now (late microcode) */
+	bool has_table;		/* KVM_SET_CPUID2 has been done */
+	uint64_t table;		/* guest CPUID features, runtime bits applied */
+	bool ran;		/* KVM_RUN has entered the guest */
+	uint64_t cr4;		/* KMC_CR4_* bits the guest set */
+	bool apic_enabled;	/* APIC_BASE.EN */
+	uint64_t misc_enable;	/* MSR 0x1a0 */
+	uint64_t tsx_ctrl;	/* the guest's MSR 0x122 */
+	bool disable_fb_clear;
+};
+
+/* Outcome of an MSR access inside KVM, before exits and ignore_msrs */
+enum msr_rc { RC_OK, RC_ONE, RC_UNSUPPORTED, RC_NOT_MODELLED };
+
+/* vcpu.c: the vCPU and its operations; -EINVAL for an op kmc does not model */
+int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s,
+		       const struct boot *b, struct kmc_obs *o);
+bool vcpu_is_vmx(const struct vcpu *v);
+bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f);
+/* guest_msrs.c: guest RDMSR/WRMSR inside KVM */
+enum msr_rc model_guest_rdmsr(struct vcpu *v, uint32_t index, uint64_t *val);
+enum msr_rc model_guest_wrmsr(struct vcpu *v, uint32_t index, uint64_t val);
+/* cpu_caps.c */
+uint64_t model_runtime_bits(const struct vcpu *v, uint64_t table);
+uint64_t model_cpu_caps(const struct vcpu *v);
+bool model_cr4_ok(const struct vcpu *v, uint64_t bits);
+void model_after_set_cpuid(struct vcpu *v);
+/* fb_clear.c */
+int8_t model_fb_clear_ctrl(const struct vcpu *v);
+void model_update_fb_clear_dis(struct vcpu *v);
+uint8_t model_verw(const struct vcpu *v);
+uint32_t model_findings(const struct vcpu *v);
+
+#endif

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the model against cases worked by hand from the
+ * reference material.  Every case names its source; none is copied from
+ * the model's own output.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include "kmc/model.h"
+
+#define F(x) KMC_F(x)
+#define B(x) KMC_B(x)
+
+static struct kmc_host host(const char *cpu)
+{
+	struct kmc_host h;
+	const struct kmc_cpu *c = kmc_cpu_find(cpu);
+
+	ck_assert_msg(c, "catalog has no CPU %s", cpu);
+	kmc_host_from_cpu(&h, c);
+	return h;
+}
+
+static struct kmc_obs eval(const char *profile, const struct kmc_scenario *s)
+{
+	struct kmc_obs o;
+	const struct kmc_profile *p = kmc_profile_find(profile);
+
+	ck_assert_msg(p, "no profile %s", profile);
+	ck_assert_int_eq(kmc_model_eval(p, s, &o), 0);
+	return o;
+}
+
+/*
+ * The emulated lab's L2 guests (emulated-lab.md, "L2 results"): QEMU's
+ * Cascadelake-Server model (06_55H stepping 6) as a guest of kvm_amd under
+ * TCG: hypervisor bit, AVX, RDRAND, but no MD_CLEAR, FLUSH_L1D, SPEC_CTRL,
+ * RDSEED, RTM or HLE ("What L2 never has").
+ */
+static struct kmc_host lab_cascadelake_l2(uint64_t ac)
+{
+	struct kmc_host h = host("cascadelake");
+
+	h.stepping = 6;
+	h.cpuid = F(SSE3) | F(XSAVE) | F(AVX) | F(RDRAND) | F(APIC) | F(MOVBE) |
+		  F(FSGSBASE) | F(PKU) | F(HYPERVISOR) |
+		  (ac ? F(ARCH_CAPABILITIES) : 0);
+	h.arch_cap = ac;
+	h.smt = 0;
+	return h;
+}
+
+static const struct {
+	const char *name;	/* source */
+	const char *profile;
+	uint64_t ac;
+	uint64_t bugs;
+} l2_rows[] = {
+	{ "emulated-lab.md L2 row 1: arch-capabilities=off", "6.1", 0,
+	  B(CPU_MELTDOWN) | B(SPECTRE_V1) | B(SPECTRE_V2) | B(SPEC_STORE_BYPASS) |
+	  B(L1TF) | B(MDS) | B(SWAPGS) | B(ITLB_MULTIHIT) | B(MMIO_STALE_DATA) |
+	  B(RETBLEED) | B(GDS) | B(BHI) | B(ITS) },
+	{ "emulated-lab.md L2 row 2: rdctl-no,mds-no,pschange-mc-no,skip-l1dfl-vmentry = 0x69", "6.1", 0x69,
+	  B(SPECTRE_V1) | B(SPECTRE_V2) | B(SPEC_STORE_BYPASS) | B(SWAPGS) |
+	  B(MMIO_STALE_DATA) | B(RETBLEED) | B(GDS) | B(BHI) | B(ITS) },
+	{ "emulated-lab.md L2 row 3: forced 0x400000000d10e17b", "6.1", 0x400000000d10e17bULL,
+	  B(SPECTRE_V1) | B(SPECTRE_V2) | B(SWAPGS) | B(RETBLEED) | B(BHI) },
+	{ "emulated-lab.md: same rows seen on 6.12", "6.12", 0x69,
+	  B(SPECTRE_V1) | B(SPECTRE_V2) | B(SPEC_STORE_BYPASS) | B(SWAPGS) |
+	  B(MMIO_STALE_DATA) | B(RETBLEED) | B(GDS) | B(BHI) | B(ITS) },
+};
+
+START_TEST(lab_l2_bug_lines)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = lab_cascadelake_l2(l2_rows[_i].ac);
+	o = eval(l2_rows[_i].profile, &s);
+	ck_assert_msg(o.bugs == l2_rows[_i].bugs, "%s: bugs %#llx, expected %#llx",
+		      l2_rows[_i].name, (unsigned long long)o.bugs,
+		      (unsigned long long)l2_rows[_i].bugs);
+}
+END_TEST
+
+/*
+ * KVM's advertised value on AMD hosts: kernel-facts C.3 worked example and
+ * emulated-lab.md "Values seen" (0x400000000c000069 on 6.1.192, 6.12.117,
+ * 7.2.13; 0x...79 with SSB_NO under -cpu max).
+ */
+static const struct {
+	const char *name;
+	const char *profile;
+	const char *cpu;
+	uint64_t add_cpuid;
+	uint64_t kvm;
+} amd_rows[] = {
+	{ "KF C.3 / lab: EPYC L1, 6.1", "6.1", "qemu-epyc", 0, 0x400000000c000069ULL },
+	{ "lab: EPYC L1, 6.12", "6.12", "qemu-epyc", 0, 0x400000000c000069ULL },
+	{ "lab: EPYC L1, 7.2", "7.2", "qemu-epyc", 0, 0x400000000c000069ULL },
+	{ "lab: -cpu max (AMD_SSB_NO) adds SSB_NO", "7.2", "qemu-epyc", F(AMD_SSB_NO),
+	  0x400000000c000079ULL },
+	/* KF C.3 needs 6.1.139+ for ITS_NO and 6.1.82 for RFDS_NO: 6.6.0 has neither */
+	{ "KF C.2/C.3 on v6.6: no RFDS_NO, no ITS_NO", "6.6", "epyc-rome", 0, 0x4000069ULL },
+};
+
+START_TEST(amd_feature_value)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host(amd_rows[_i].cpu);
+	s.host.cpuid |= amd_rows[_i].add_cpuid;
+	o = eval(amd_rows[_i].profile, &s);
+	ck_assert_msg(o.kvm_arch_cap == amd_rows[_i].kvm, "%s: %#llx", amd_rows[_i].name,
+		      (unsigned long long)o.kvm_arch_cap);
+	/* emulated-lab.md: KVM_GET_SUPPORTED_CPUID 7.0:EDX[29] = 1 on AMD */
+	ck_assert(o.kvm_cpuid & F(ARCH_CAPABILITIES));
+	/* TSA's "Zen guest" clause cannot fire at boot (docs/rules.md §2) */
+	ck_assert(!(o.bugs & B(TSA)));
+}
+END_TEST
+
+/*
+ * Sapphire Rapids (anchors.md §4.2, Firecracker SPR baseline 0xc08e0eb):
+ * booted tsx=off (Debian's default) KVM drops TAA_NO; with tsx=on it keeps
+ * it.  6.1.192 also has ITS_NO (bit 62, 6.1.139).
+ */
+START_TEST(spr_tsx_off_loses_taa_no)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("sapphirerapids");
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.kvm_arch_cap & 0xffffffffULL, 0xc08e0ebULL);
+	ck_assert(o.kvm_arch_cap & KMC_AC_ITS_NO);
+	ck_assert(!(o.host_feat & F(RTM)));
+	s.host.tsx = KMC_TSX_ON;
+	o = eval("6.1", &s);
+	ck_assert(o.kvm_arch_cap & KMC_AC_TAA_NO);
+}
+END_TEST
+
+/*
+ * kernel-facts B.4 "Representative consequences" + H.2.12: SPR is in
+ * neither MMIO list; a VMM that hides the three MMIO bits makes a 6.1
+ * guest report mmio_unknown, a >= 6.16 guest "Not affected".
+ */
+START_TEST(spr_hidden_mmio_bits)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("sapphirerapids");
+	s.host.cpuid |= F(HYPERVISOR);
+	s.host.arch_cap &= ~(KMC_AC_SBDR_SSDP_NO | KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO);
+	o = eval("6.1", &s);
+	ck_assert(o.bugs & B(MMIO_UNKNOWN));
+	ck_assert_str_eq(o.sysfs_mmio, "Unknown: No mitigations");
+	o = eval("6.16", &s);
+	ck_assert(!(o.bugs & (B(MMIO_UNKNOWN) | B(MMIO_STALE_DATA))));
+	ck_assert_str_eq(o.sysfs_mmio, "Not affected");
+}
+END_TEST
+
+/* kernel-facts B.5: strings and suffixes */
+START_TEST(sysfs_suffixes)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("skylake-sp");	/* MDS, TAA (RTM, no TSX_CTRL), MMIO */
+	o = eval("6.1", &s);
+	ck_assert_str_eq(o.sysfs_mds, "Mitigation: Clear CPU buffers; SMT vulnerable");
+	ck_assert_str_eq(o.sysfs_taa, "Mitigation: Clear CPU buffers; SMT vulnerable");
+	ck_assert_str_eq(o.sysfs_mmio, "Mitigation: Clear CPU buffers; SMT vulnerable");
+	s.host.smt = 0;
+	s.host.cpuid |= F(HYPERVISOR);
+	o = eval("6.1", &s);
+	ck_assert_str_eq(o.sysfs_mds, "Mitigation: Clear CPU buffers; SMT Host state unknown");
+	s.host.mitigations_off = 1;
+	o = eval("7.2", &s);
+	/* mds keeps its suffix when off; taa and mmio are bare */
+	ck_assert_str_eq(o.sysfs_mds, "Vulnerable; SMT Host state unknown");
+	ck_assert_str_eq(o.sysfs_taa, "Vulnerable");
+	ck_assert_str_eq(o.sysfs_mmio, "Vulnerable");
+	/* no MD_CLEAR: "attempted, no microcode" (VMWERV / UCODE_NEEDED) */
+	s.host.mitigations_off = 0;
+	s.host.cpuid &= ~F(MD_CLEAR);
+	o = eval("6.12", &s);
+	ck_assert_str_eq(o.sysfs_mds,
+			 "Vulnerable: Clear CPU buffers attempted, no microcode; SMT Host state unknown");
+}
+END_TEST
+
+/* kernel-facts B.5: mds=off alone does not turn MDS off while TAA needs VERW */
+START_TEST(verw_mitigations_converge)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("skylake-sp");
+	s.host.vuln_off = KMC_OFF_MDS;
+	o = eval("6.1", &s);
+	ck_assert_str_eq(o.sysfs_mds, "Mitigation: Clear CPU buffers; SMT vulnerable");
+	s.host.vuln_off = KMC_OFF_MDS | KMC_OFF_TAA | KMC_OFF_MMIO;
+	o = eval("6.1", &s);
+	ck_assert_str_eq(o.sysfs_mds, "Vulnerable; SMT vulnerable");
+	ck_assert_str_eq(o.sysfs_taa, "Vulnerable");
+}
+END_TEST
+
+/*
+ * vCPU 0x10a access, kernel-facts D.1/D.3 and emulated-lab.md "Values
+ * seen": without the CPUID bit a fresh vCPU reads the default on 6.1 and
+ * 6.12 but 0 on 7.2; 0x12345678000000a5 is accepted; guest WRMSR #GPs.
+ */
+START_TEST(vcpu_gate_and_values)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("qemu-epyc");
+	s.nops = 3;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_GET_MSR, .index = 0x10a };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a,
+				    .value = 0x12345678000000a5ULL };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_WRMSR, .index = 0x10a };
+	o = eval("6.12", &s);
+	ck_assert_uint_eq(o.res[0].value, 0x400000000c000069ULL);
+	ck_assert_int_eq(o.res[1].n, 1);
+	ck_assert_int_eq(o.res[2].kind, KMC_RES_GP);
+	o = eval("7.2", &s);
+	ck_assert_uint_eq(o.res[0].value, 0);
+	ck_assert_int_eq(o.res[1].n, 0);	/* non-zero behind the gate */
+	ck_assert_int_eq(o.res[2].kind, KMC_RES_GP);
+
+	/* with the CPUID bit the guest reads what userspace stored */
+	s.nops = 3;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_RDMSR, .index = 0x10a };
+	o = eval("7.2", &s);
+	ck_assert_int_eq(o.res[1].n, 1);
+	ck_assert_uint_eq(o.res[2].value, 0x12345678000000a5ULL);
+}
+END_TEST
+
+/* kernel-facts D.3 / H.1.5: immutable after KVM_RUN from 6.4, not in 6.1 */
+START_TEST(vcpu_immutable_after_run)
+{
+	static const struct { const char *p; int n_diff; } rows[] = {
+		{ "6.1", 1 }, { "6.12", 0 }, { "7.2", 0 },
+	};
+	struct kmc_scenario s;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("cascadelake");
+	s.nops = 5;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a, .value = 0x20 };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_RUN };
+	s.ops[3] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a, .value = 0x20 };
+	s.ops[4] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a, .value = 0x21 };
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct kmc_obs o = eval(rows[i].p, &s);
+
+		ck_assert_int_eq(o.res[3].n, 1);	/* same value: always fine */
+		ck_assert_msg(o.res[4].n == rows[i].n_diff, "%s: n=%d", rows[i].p, o.res[4].n);
+	}
+}
+END_TEST
+
+/* kernel-facts D.4: KVM_SET_CPUID2 after run, -EINVAL unless identical */
+START_TEST(set_cpuid_after_run)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("epyc-milan");
+	s.nops = 4;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_RUN };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) };
+	s.ops[3] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) | F(MOVBE) };
+	o = eval("6.1", &s);
+	ck_assert_int_eq(o.res[2].kind, KMC_RES_OK);
+	ck_assert_int_eq(o.res[3].kind, KMC_RES_ERRNO);
+	ck_assert_int_eq(o.res[3].err, 22);	/* EINVAL, not EBUSY */
+}
+END_TEST
+
+/*
+ * kernel-facts D.1 / H.2.7: exit reason INVAL (6.1, 6.12) vs UNKNOWN (7.2)
+ * for a guest read without the CPUID bit; ignore_msrs reads 0 on 7.2 only.
+ */
+START_TEST(exit_reasons_and_ignore_msrs)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("epyc-genoa");
+	s.vm.user_msr_exits = KMC_MSR_EXIT_INVAL | KMC_MSR_EXIT_UNKNOWN;
+	s.nops = 1;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_RDMSR, .index = 0x10a };
+	o = eval("6.12", &s);
+	ck_assert_int_eq(o.res[0].kind, KMC_RES_EXIT);
+	ck_assert_int_eq(o.res[0].exit, KMC_MSR_EXIT_INVAL);
+	o = eval("7.2", &s);
+	ck_assert_int_eq(o.res[0].exit, KMC_MSR_EXIT_UNKNOWN);
+	s.vm.user_msr_exits = 0;
+	s.host.ignore_msrs = 1;
+	o = eval("6.1", &s);
+	ck_assert_int_eq(o.res[0].kind, KMC_RES_GP);
+	o = eval("7.2", &s);
+	ck_assert_int_eq(o.res[0].kind, KMC_RES_VALUE);
+	ck_assert_uint_eq(o.res[0].value, 0);
+}
+END_TEST
+
+/*
+ * lkml/001 (Xiaoyao Li's example): a host with MDS_NO, TAA_NO, FB_CLEAR and
+ * FB_CLEAR_CTRL; the guest gets MD_CLEAR but none of MDS_NO, TAA_NO,
+ * FB_CLEAR: disable_fb_clear stays 1 and VERW does not clear the fill
+ * buffers the guest was promised.  Giving it FB_CLEAR lifts FB_CLEAR_DIS.
+ */
+START_TEST(fb_clear_thread_001)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("icelake-client");	/* MDS_NO, TAA_NO, FB_CLEAR(_CTRL), no RTM */
+	s.nops = 3;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID,
+				    .value = F(ARCH_CAPABILITIES) | F(MD_CLEAR) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a,
+				    .value = KMC_AC_RDCL_NO | KMC_AC_IBRS_ALL };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
+	o = eval("6.12", &s);
+	ck_assert_int_eq(o.fb_clear_ctrl, 1);
+	ck_assert_int_eq(o.disable_fb_clear, 1);
+	ck_assert_uint_eq(o.res[2].value, 0);			/* keeps */
+	ck_assert(o.findings & KMC_FINDING_VERW_PROMISE);
+	s.ops[1].value |= KMC_AC_FB_CLEAR;
+	o = eval("6.12", &s);
+	ck_assert_int_eq(o.disable_fb_clear, 0);
+	ck_assert_uint_eq(o.res[2].value, 1);			/* clears */
+	ck_assert(!o.findings);
+}
+END_TEST
+
+/*
+ * kernel-facts F.4: a guest with FSGSBASE in CPUID on a VMX host booted
+ * nofsgsbase: 6.1 lets CR4.FSGSBASE through, 6.14+ refuses it (#GP).
+ */
+START_TEST(cr4_fsgsbase_passthrough)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("icelake-server");
+	s.host.nofsgsbase = 1;
+	s.nops = 2;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(FSGSBASE) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_CR4, .value = KMC_CR4_FSGSBASE };
+	o = eval("6.1", &s);
+	ck_assert_int_eq(o.res[1].kind, KMC_RES_OK);
+	o = eval("6.14", &s);
+	ck_assert_int_eq(o.res[1].kind, KMC_RES_GP);
+	/* SVM intercepts CR4 writes: refused on every kernel */
+	s.host = host("epyc-milan");
+	s.host.nofsgsbase = 1;
+	o = eval("6.1", &s);
+	ck_assert_int_eq(o.res[1].kind, KMC_RES_GP);
+}
+END_TEST
+
+/* model.h: uname -r (+ uname -v) to profile, DESIGN.md "Kernel profile" */
+START_TEST(profile_for_uname)
+{
+	static const struct {
+		const char *release, *version, *want;
+		int warns;
+	} rows[] = {
+		{ "6.1.0-56-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-10-01)", "6.1", 0 },
+		{ "6.1.0-56-amd64", NULL, NULL, 0 },	/* 6.1.0 is older than 6.1.192 */
+		{ "6.12.117+deb12-amd64", NULL, "6.12", 0 },
+		{ "7.2.13+deb14-amd64", NULL, "7.2", 0 },
+		{ "6.15.3", NULL, "6.14", 1 },
+		{ "7.3.0-rc7", NULL, "7.2", 1 },
+		{ "5.10.0-30-amd64", NULL, NULL, 0 },
+		{ "garbage", NULL, NULL, 0 },
+	};
+	char warn[256];
+
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct kmc_profile *p =
+			kmc_profile_for_uname(rows[i].release, rows[i].version, warn, sizeof(warn));
+
+		if (!rows[i].want) {
+			ck_assert_msg(!p && warn[0], "%s should not map", rows[i].release);
+			continue;
+		}
+		ck_assert_msg(p && !strcmp(p->name, rows[i].want), "%s -> %s", rows[i].release,
+			      p ? p->name : "(none)");
+		ck_assert_int_eq(warn[0] != 0, rows[i].warns);
+	}
+}
+END_TEST
+
+/* A profile's flags follow its release (kernel-facts C.4, D.3, D.1) */
+START_TEST(profile_flags)
+{
+	const struct kmc_profile *p61 = kmc_profile_find("6.1");
+	const struct kmc_profile *p612 = kmc_profile_find("6.12");
+	const struct kmc_profile *p72 = kmc_profile_find("7.2");
+	int imm = kmc_flag_index("immutable_feature_msrs");
+	int quirk = kmc_flag_index("stuff_feature_msrs_quirk");
+	int gate = kmc_flag_index("ac_requires_cpuid");
+
+	ck_assert(imm >= 0 && quirk >= 0 && gate >= 0);
+	ck_assert(!(p61->flags >> imm & 1) && (p612->flags >> imm & 1));
+	/* the quirk was backported to 6.12.78 (Debian changelog), the gate was not */
+	ck_assert((p612->flags >> quirk & 1) && !(p612->flags >> gate & 1));
+	ck_assert((p72->flags >> gate & 1));
+	ck_assert_int_eq(kmc_flag_index("no-such-flag"), -1);
+	ck_assert(!kmc_profile_find("6.2"));
+	ck_assert(kmc_profile_at(kmc_nprofiles) == NULL);
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("reference-cases");
+
+	tcase_add_loop_test(tc, lab_l2_bug_lines, 0, sizeof(l2_rows) / sizeof(l2_rows[0]));
+	tcase_add_loop_test(tc, amd_feature_value, 0, sizeof(amd_rows) / sizeof(amd_rows[0]));
+	tcase_add_test(tc, spr_tsx_off_loses_taa_no);
+	tcase_add_test(tc, spr_hidden_mmio_bits);
+	tcase_add_test(tc, sysfs_suffixes);
+	tcase_add_test(tc, verw_mitigations_converge);
+	tcase_add_test(tc, vcpu_gate_and_values);
+	tcase_add_test(tc, vcpu_immutable_after_run);
+	tcase_add_test(tc, set_cpuid_after_run);
+	tcase_add_test(tc, exit_reasons_and_ignore_msrs);
+	tcase_add_test(tc, fb_clear_thread_001);
+	tcase_add_test(tc, cr4_fsgsbase_passthrough);
+	tcase_add_test(tc, profile_for_uname);
+	tcase_add_test(tc, profile_flags);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(model_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

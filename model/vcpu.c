@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU: its creation, then the scenario's operations in order.
+ * Host-side access to MSR 0x10a and KVM_SET_CPUID2 follow kernel-facts
+ * C.4 and D.1-D.4; the guest side is in guest_msrs.c, cpu_caps.c and
+ * fb_clear.c.
+ */
+#include <errno.h>
+#include <string.h>
+#include "internal.h"
+
+bool vcpu_is_vmx(const struct vcpu *v)
+{
+	return v->h->vendor == KMC_VENDOR_INTEL;
+}
+
+bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f)
+{
+	return v->has_table && (v->table & KMC_BIT(f));
+}
+
+static bool quirk_enabled(const struct vcpu *v, uint32_t quirk)
+{
+	return !(v->vm->disabled_quirks & quirk);
+}
+
+/*
+ * vCPU creation (kvm_arch_vcpu_create + kvm_vcpu_reset): the 0x10a default
+ * is KVM's feature value, unless the STUFF_FEATURE_MSRS quirk exists and
+ * was disabled (C.4).
+ */
+static void vcpu_create(struct vcpu *v)
+{
+	bool stuff = !HAS(v->p, FL_STUFF_FEATURE_MSRS_QUIRK) ||
+		     quirk_enabled(v, KMC_KVM_QUIRK_STUFF_FEATURE_MSRS);
+
+	v->host_ac = v->h->arch_cap;
+	v->ac = stuff ? model_kvm_arch_cap(v->p, v->b, v->b->ac) : 0;
+	v->apic_enabled = true;		/* in-kernel LAPIC, reset state */
+	v->misc_enable = 0x1800;	/* PEBS_UNAVAIL | BTS_UNAVAIL */
+	model_update_fb_clear_dis(v);
+}
+
+/* The guest may read 0x10a only with the CPUID bit (D.1) */
+static bool ac_cpuid(const struct vcpu *v)
+{
+	return vcpu_guest_has(v, KMC_F_ARCH_CAPABILITIES);
+}
+
+/* Host write, KVM_SET_MSRS(0x10a): entries processed (D.1, D.3) */
+static int host_set_ac(struct vcpu *v, uint64_t val)
+{
+	bool gated = HAS(v->p, FL_AC_REQUIRES_CPUID) && !ac_cpuid(v);
+
+	if (HAS(v->p, FL_IMMUTABLE_FEATURE_MSRS) && v->ran) {
+		/* what a host read gives: the value, or 0 behind the gate */
+		uint64_t cur = gated ? 0 : v->ac;
+
+		if (val != cur)
+			return 0;
+	}
+	if (gated)	/* KVM_MSR_RET_UNSUPPORTED: writing 0 is fine */
+		return (val == 0 || v->h->ignore_msrs) ? 1 : 0;
+	v->ac = val;
+	model_update_fb_clear_dis(v);
+	return 1;
+}
+
+/* Host read, KVM_GET_MSRS(0x10a) */
+static uint64_t host_get_ac(const struct vcpu *v)
+{
+	if (HAS(v->p, FL_AC_REQUIRES_CPUID) && !ac_cpuid(v))
+		return 0;
+	return v->ac;
+}
+
+/* KVM_SET_CPUID2: after the first run only an identical table (D.4) */
+static int set_cpuid(struct vcpu *v, uint64_t table)
+{
+	uint64_t t = model_runtime_bits(v, table);
+
+	if (v->ran)
+		return t == v->table ? 0 : EINVAL;
+	v->table = t;
+	v->has_table = true;
+	model_after_set_cpuid(v);
+	return 0;
+}
+
+/* The feature MSR at this moment: a live read before the 6.6 snapshot */
+static uint64_t feature_now(const struct vcpu *v)
+{
+	uint64_t raw = v->b->ac;
+
+	if (!HAS(v->p, FL_KVM_AC_SNAPSHOT) && HAS_F(v->h->cpuid, ARCH_CAPABILITIES))
+		raw = v->host_ac;
+	return model_kvm_arch_cap(v->p, v->b, raw);
+}
+
+static void res_value(struct kmc_result *r, uint64_t val)
+{
+	r->kind = KMC_RES_VALUE;
+	r->value = val;
+}
+
+/*
+ * A guest MSR access that KVM did not complete: ignore_msrs, then a
+ * userspace exit if that reason is enabled, else #GP.
+ */
+static void guest_msr_result(const struct vcpu *v, enum msr_rc rc, bool read,
+			     uint64_t val, struct kmc_result *r)
+{
+	uint8_t reason;
+
+	if (rc == RC_OK) {
+		if (read)
+			res_value(r, val);
+		else
+			r->kind = KMC_RES_OK;
+		return;
+	}
+	if (rc == RC_UNSUPPORTED && v->h->ignore_msrs) {
+		if (read)
+			res_value(r, 0);
+		else
+			r->kind = KMC_RES_OK;
+		return;
+	}
+	reason = rc == RC_ONE ? KMC_MSR_EXIT_INVAL : KMC_MSR_EXIT_UNKNOWN;
+	if (v->vm->user_msr_exits & reason) {
+		r->kind = KMC_RES_EXIT;
+		r->exit = reason;
+		return;
+	}
+	r->kind = KMC_RES_GP;
+}
+
+/* A read the MSR filter denies: exit with reason FILTER, or #GP */
+static bool filtered(const struct vcpu *v, uint32_t index, struct kmc_result *r)
+{
+	if (!v->vm->filter_arch_cap || index != KMC_MSR_ARCH_CAPABILITIES)
+		return false;
+	if (v->vm->user_msr_exits & KMC_MSR_EXIT_FILTER) {
+		r->kind = KMC_RES_EXIT;
+		r->exit = KMC_MSR_EXIT_FILTER;
+		r->n = 1;
+		r->value = v->vm->uemu_arch_cap;
+	} else {
+		r->kind = KMC_RES_GP;
+	}
+	return true;
+}
+
+static int do_op(struct vcpu *v, const struct kmc_op *op, struct kmc_result *r)
+{
+	enum msr_rc rc;
+	uint64_t val = 0;
+	int err;
+
+	switch (op->kind) {
+	case KMC_OP_SET_CPUID:
+		err = set_cpuid(v, op->value);
+		r->kind = err ? KMC_RES_ERRNO : KMC_RES_OK;
+		r->err = (int16_t)err;
+		return 0;
+	case KMC_OP_SET_MSR:
+		if (op->index != KMC_MSR_ARCH_CAPABILITIES)
+			return -EINVAL;
+		r->kind = KMC_RES_NMSRS;
+		r->n = (uint8_t)host_set_ac(v, op->value);
+		return 0;
+	case KMC_OP_GET_MSR:
+		if (op->index != KMC_MSR_ARCH_CAPABILITIES)
+			return -EINVAL;
+		r->kind = KMC_RES_NMSRS;
+		r->n = 1;
+		r->value = host_get_ac(v);
+		return 0;
+	case KMC_OP_RUN:
+		v->ran = true;
+		r->kind = KMC_RES_OK;
+		return 0;
+	case KMC_OP_RDMSR:
+		v->ran = true;
+		if (filtered(v, op->index, r))
+			return 0;
+		rc = model_guest_rdmsr(v, op->index, &val);
+		if (rc == RC_NOT_MODELLED)
+			return -EINVAL;
+		guest_msr_result(v, rc, true, val, r);
+		return 0;
+	case KMC_OP_WRMSR:
+		v->ran = true;
+		rc = model_guest_wrmsr(v, op->index, op->value);
+		if (rc == RC_NOT_MODELLED)
+			return -EINVAL;
+		guest_msr_result(v, rc, false, 0, r);
+		return 0;
+	case KMC_OP_RESET:
+		/* INIT: CR4 cleared, which refreshes the CPUID runtime bits */
+		v->cr4 = 0;
+		if (v->has_table)
+			v->table = model_runtime_bits(v, v->table);
+		model_update_fb_clear_dis(v);
+		r->kind = KMC_RES_OK;
+		return 0;
+	case KMC_OP_SET_CR4:
+		v->ran = true;
+		if (!model_cr4_ok(v, op->value)) {
+			r->kind = KMC_RES_GP;
+			return 0;
+		}
+		v->cr4 |= op->value;
+		if (v->has_table)
+			v->table = model_runtime_bits(v, v->table);
+		r->kind = KMC_RES_OK;
+		return 0;
+	case KMC_OP_GUEST_CPUID:
+		v->ran = true;
+		val = v->has_table ? v->table : 0;
+		/* a guest TSX_CTRL with CPUID_CLEAR hides RTM and HLE */
+		if (v->tsx_ctrl & KMC_TSX_CTRL_CPUID_CLEAR)
+			val &= ~(KMC_F(RTM) | KMC_F(HLE));
+		res_value(r, val & op->value);
+		return 0;
+	case KMC_OP_VERW:
+		v->ran = true;
+		res_value(r, model_verw(v));
+		return 0;
+	case KMC_OP_GET_FEATURE:
+		res_value(r, feature_now(v));
+		return 0;
+	case KMC_OP_HOST_UCODE:
+		v->host_ac = op->value;
+		r->kind = KMC_RES_OK;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s,
+		       const struct boot *b, struct kmc_obs *o)
+{
+	struct vcpu v;
+
+	memset(&v, 0, sizeof(v));
+	v.p = p;
+	v.h = &s->host;
+	v.vm = &s->vm;
+	v.b = b;
+	vcpu_create(&v);
+	o->vcpu_arch_cap = v.ac;
+
+	if (s->nops > KMC_MAX_OPS)
+		return -EINVAL;
+	for (unsigned int i = 0; i < s->nops; i++)
+		if (do_op(&v, &s->ops[i], &o->res[i]))
+			return -EINVAL;
+	o->nres = s->nops;
+	o->fb_clear_ctrl = model_fb_clear_ctrl(&v);
+	o->disable_fb_clear = vcpu_is_vmx(&v) ? (int8_t)v.disable_fb_clear : -1;
+	o->cpu_caps = model_cpu_caps(&v);
+	o->findings = model_findings(&v);
+	return 0;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-release behaviour flags: one per kernel change.
+ *
+ * A flag is on when the release is at or after the upstream release that
+ * merged the change, or when it is a 6.1.y / 6.12.y stable release at or
+ * after the one that got the backport (found in the Debian 6.1.192 and
+ * 6.12.117 trees and their changelog.Debian).  Any other release is judged
+ * by version comparison alone, e.g. 6.9.3 behaves as upstream 6.9 and 7.0
+ * as upstream 7.0 (ref/NOTES.md "Releases other than the profiles").
+ */
+#include "internal.h"
+
+#define NEVER	0xffffffffu
+
+/* @up: upstream release; @s61 / @s612: first 6.1.y / 6.12.y with it (0: none) */
+static bool since(uint32_t kv, uint32_t up, unsigned int s61, unsigned int s612)
+{
+	uint32_t line = kv & 0xffff00u, sub = kv & 0xffu;
+
+	if (kv >= up)
+		return true;
+	if (line == KV(6, 1, 0) && s61 && sub >= s61)
+		return true;
+	if (line == KV(6, 12, 0) && s612 && sub >= s612)
+		return true;
+	return false;
+}
+
+void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
+{
+	uint32_t kv = KV(v.major, v.minor, v.sub > 255 ? 255 : v.sub);
+
+	*k = (struct ref_kernel){ .kv = kv };
+
+	/*
+	 * Debian's config: X86_INTEL_TSX_MODE_OFF in 6.1.192 and 6.12.117
+	 * (.config l.466 / l.492), _AUTO in 7.2.13 (l.526); upstream
+	 * defconfig is OFF.  Assumed AUTO for every 7.x (Debian sid).
+	 */
+	k->tsx_mode_auto = kv >= KV(7, 0, 0);
+
+	/* "x86/bugs: Add missing NO_SSB flag" (0x5A, 0x75): v6.12 (stable 6.11.3); 6.1.192 lacks it */
+	k->airmont_no_ssb = since(kv, KV(6, 12, 0), 0, 1);
+	/* 8974eb588283 "x86/speculation: Add Gather Data Sampling mitigation": v6.5; 6.1.44 */
+	k->bug_gds = since(kv, KV(6, 5, 0), 44, 1);
+	/* 8076fcde016c "x86/rfds: Mitigate Register File Data Sampling": v6.9; 6.1.82 */
+	k->bug_rfds = since(kv, KV(6, 9, 0), 82, 1);
+	/* "x86/bhi: Enumerate Branch History Injection (BHI) bug": v6.9; 6.1.85 */
+	k->bug_bhi = since(kv, KV(6, 9, 0), 85, 1);
+	/* "x86/cpufeatures: Add a IBPB_NO_RET BUG flag": v6.12 (stable 6.11.5); 6.1.114 */
+	k->bug_ibpb_no_ret = since(kv, KV(6, 12, 0), 114, 1);
+	/*
+	 * "x86/bugs: Add X86_BUG_SPECTRE_V2_USER" (David Kaplan, posted
+	 * 2024-11-05): not in 6.1.192 / 6.12.117.  Assumed v6.14: its bug
+	 * number (37) precedes OLD_MICROCODE (38, v6.15) in 7.2's cpufeatures.h.
+	 */
+	k->bug_spectre_v2_user = since(kv, KV(6, 14, 0), 0, 0);
+	/* "x86/its: Enumerate Indirect Target Selection (ITS) bug": v6.15; 6.1.139, 6.12.29 */
+	k->bug_its = since(kv, KV(6, 15, 0), 139, 29);
+	/* d8010d4ba43e "x86/bugs: Add a Transient Scheduler Attacks mitigation": v6.16; 6.1.144, 6.12.37 */
+	k->bug_tsa = since(kv, KV(6, 16, 0), 144, 37);
+	/* "x86/vmscape: Enumerate VMSCAPE bug": v6.17; 6.1.152, 6.12.47 */
+	k->bug_vmscape = since(kv, KV(6, 17, 0), 152, 47);
+	/* same series; the 6.1.y backport has no ARROWLAKE_U / ATOM_CRESTMONT_X rows */
+	k->vmscape_arl_u_srf = since(kv, KV(6, 17, 0), 0, 47);
+	/* "x86/bugs: Add SRSO_USER_KERNEL_NO support" adds VULNBL_AMD(0x1a, SRSO): v6.14; Debian 6.12.48 */
+	k->amd_1a_srso = since(kv, KV(6, 14, 0), 0, 48);
+	/* "x86/bugs: Mitigate TSA on AMD Zen5": 6.12.117 only (7.2.13 does not have it) */
+	k->tsa_zen5 = since(kv, NEVER, 0, 117);
+	/* dd86a1d013e0 "x86/bugs: Remove X86_BUG_MMIO_UNKNOWN": v6.16; not backported */
+	k->mmio_unknown_removed = since(kv, KV(6, 16, 0), 0, 0);
+	/* vulnerable_to_rfds() ADL/RPL exception: in 7.2.13, not in 6.12.117; assumed v6.18 */
+	k->rfds_hybrid_exception = since(kv, KV(6, 18, 0), 0, 0);
+
+	/* "x86/bugs: Add asm helpers for executing VERW" .. 43fb862de8f6: v6.8; 6.1.81 */
+	k->clear_cpu_buf = since(kv, KV(6, 8, 0), 81, 1);
+	/* "x86/mmio: Disable KVM mitigation when X86_FEATURE_CLEAR_CPU_BUF is set": v6.9; 6.1.82 */
+	k->mmio_key_follows_clear_cpu_buf = since(kv, KV(6, 9, 0), 82, 1);
+	/* "x86/bugs: Restructure ... mitigation" series (select/update/apply): v6.16 */
+	k->bugs_select_update_apply = since(kv, KV(6, 16, 0), 0, 0);
+	/* "x86/bugs: Add attack vector controls": v6.17 */
+	k->attack_vector_controls = since(kv, KV(6, 17, 0), 0, 0);
+	/* the TSA backports force the mitigation on in a VM without microcode */
+	k->tsa_stable_layout = k->bug_tsa && !since(kv, KV(6, 16, 0), 0, 0);
+	/* "x86/bugs: Use VM_CLEAR_CPU_BUFFERS in VMX as well", f6106d41ec84, e6ff1d61de51: v6.19 */
+	k->verw_vm_for_vmx = since(kv, KV(6, 19, 0), 0, 0);
+
+	/* 81ac7e5d7417 "KVM: Add GDS_NO support to KVM": v6.5; 6.1.44 */
+	k->kvm_gds_no = k->bug_gds;
+	/* "KVM/x86: Export RFDS_NO and RFDS_CLEAR to guests": v6.9; 6.1.82 */
+	k->kvm_rfds_no = k->bug_rfds;
+	/* ed2e8d49b54d "KVM: x86: Add BHI_NO": v6.9; 6.1.85 */
+	k->kvm_bhi_no = k->bug_bhi;
+	/* ITS_NO in KVM_SUPPORTED_ARCH_CAP: with the ITS enumeration */
+	k->kvm_its_no = k->bug_its;
+	/* 0094f62c7eaa "KVM: x86: Disallow writes to immutable feature MSRs after KVM_RUN": v6.4 */
+	k->immutable_feature_msrs = since(kv, KV(6, 4, 0), 0, 1);
+	/* a2fd5d02bad6 "KVM: x86: Snapshot host's MSR_IA32_ARCH_CAPABILITIES", 550ba57faa04: v6.6 */
+	k->host_arch_cap_snapshot = since(kv, KV(6, 6, 0), 0, 1);
+	/* "KVM: x86: Suppress failures on userspace access to advertised, unsupported MSRs": v6.12 */
+	k->kvm_do_msr_access = since(kv, KV(6, 12, 0), 0, 1);
+	/* "KVM: x86: Quirk initialization of feature MSRs to KVM's max configuration": v6.13; 6.12.78 */
+	k->stuff_feature_msrs_quirk = since(kv, KV(6, 13, 0), 0, 78);
+	/* a5d563890b8f "KVM: x86: Reject userspace attempts to access ARCH_CAPABILITIES w/o support": v6.13 */
+	k->arch_cap_gated = since(kv, KV(6, 13, 0), 0, 0);
+	/* 7ea34578aea7 "KVM: x86: Replace guts of 'governed' features with comprehensive cpu_caps": v6.14 */
+	k->cpu_caps = since(kv, KV(6, 14, 0), 0, 0);
+	/* 7520a53b8e0a "KVM: x86: Account for KVM-reserved CR4 bits when passing through CR4 on VMX": v6.14 */
+	k->cr4_kvm_rsvd_in_guest_rsvd = since(kv, KV(6, 14, 0), 0, 0);
+	/* "KVM: x86: Update OS{XSAVE,PKE} bits in guest CPUID irrespective of host support": v6.14 */
+	k->runtime_os_bits_always = since(kv, KV(6, 14, 0), 0, 0);
+	/* EMULATED_F(HYPERVISOR): not in 6.12.117's kvm_set_cpu_caps; assumed with the v6.14 overhaul */
+	k->kvm_hypervisor_emulated = since(kv, KV(6, 14, 0), 0, 0);
+	/* SPEC_CTRL on AMD needs AMD_IBPB_RET; F(AMD_IBPB_RET): not in 6.12.117; assumed v6.14 */
+	k->kvm_amd_ibpb_ret = since(kv, KV(6, 14, 0), 0, 0);
+	/* F(FLUSH_L1D) in KVM's 7.0.EDX: absent in 6.1.192, present in 6.12.117; assumed v6.4 */
+	k->kvm_flush_l1d = since(kv, KV(6, 4, 0), 0, 1);
+	/* 8c19b6f257fa "KVM: x86: Propagate the AMD Automatic IBRS feature to the guest": v6.3 */
+	k->kvm_autoibrs = since(kv, KV(6, 3, 0), 0, 1);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ref: the reference implementation, written in the shape of the kernel
+ * code paths (cpu_set_bug_bits, kvm_get_arch_capabilities, the MSR paths,
+ * the CPUID-after-run check, vmx_update_fb_clear_dis, cpu_caps).  It is
+ * independent of model/: it shares only the types of kmc/scenario.h.
+ */
+#ifndef KMC_REF_H
+#define KMC_REF_H
+
+#include <stdint.h>
+#include "kmc/scenario.h"
+
+/* Proposals from the seed threads (../shared/reference/lkml), off by default */
+#define REF_V_FB_CLEAR_SYNTH	(1u << 0)	/* 000: KVM synthesises FB_CLEAR when invulnerable */
+#define REF_V_VALIDATE_AC	(1u << 1)	/* 004: KVM validates userspace 0x10a writes */
+#define REF_V_CAPS_AND		(1u << 2)	/* 003: cpu_caps = KVM & guest on an older kernel */
+#define REF_V_VIRT_MSRS		(1u << 3)	/* 002: Intel virtual MSRs emulated by userspace */
+
+struct ref_opts {
+	struct kmc_kver kver;	/* the kernel release to behave like */
+	uint32_t variants;	/* REF_V_* */
+};
+
+struct ref_variant_info {
+	uint32_t bit;
+	const char *name;	/* as given to kmc-run --variant */
+	const char *thread;	/* lkml/NNN file it comes from */
+	const char *summary;
+};
+
+/*
+ * Evaluate @s as the kernel @o->kver would, with @o->variants applied.
+ * Fills all of @out.  Returns 0, or -EINVAL for a scenario it cannot
+ * evaluate (the reason is not printed: ref does no I/O).
+ */
+int ref_eval(const struct ref_opts *o, const struct kmc_scenario *s,
+	     struct kmc_obs *out);
+
+/* The variants, terminated by an entry with name == NULL */
+extern const struct ref_variant_info ref_variants[];
+
+#endif

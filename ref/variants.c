@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The proposals from the seed threads (../shared/reference/lkml), applied
+ * to ref on request (kmc-run --variant NAME).  None was merged upstream.
+ */
+#include <stddef.h>
+#include "ref.h"
+#include "internal.h"
+
+const struct ref_variant_info ref_variants[] = {
+	{ REF_V_FB_CLEAR_SYNTH, "fb-clear-synth", "000",
+	  "kvm_get_arch_capabilities() sets FB_CLEAR when MDS_NO, TAA_NO, PSDP_NO, "
+	  "FBSDP_NO and SBDR_SSDP_NO are all set (Jon Kohler, 2025-03)" },
+	{ REF_V_VALIDATE_AC, "validate-arch-cap", "004",
+	  "host writes of MSR 0x10a with bits outside kvm_get_arch_capabilities() "
+	  "are rejected (Wei Wang, 2024-04)" },
+	{ REF_V_CAPS_AND, "caps-kvm-and-guest", "003",
+	  "cpu_caps = (KVM | emulated) & guest CPUID on kernels before 6.14, "
+	  "with KVM-reserved CR4 bits in the guest mask (no FSGSBASE pass-through)" },
+	{ REF_V_VIRT_MSRS, "virt-mitigation-msrs", "002",
+	  "userspace emulates MSRs 0x50000000-0x50000002 through an MSR filter "
+	  "(FILTER exits): enumeration 1, mitigation enum 0x3, ctrl reads back" },
+	{ 0, NULL, NULL, NULL },
+};
+
+void ref_variant_set_init(struct ref_variant_set *v, uint32_t bits)
+{
+	v->fb_clear_synth = bits & REF_V_FB_CLEAR_SYNTH;
+	v->validate_arch_cap = bits & REF_V_VALIDATE_AC;
+	v->caps_and = bits & REF_V_CAPS_AND;
+	v->virt_msrs = bits & REF_V_VIRT_MSRS;
+}
+
+/* lkml 000: the hunk Jon Kohler proposed for kvm_get_arch_capabilities() */
+uint64_t variant_fb_clear_synth(uint64_t data)
+{
+	const uint64_t all_no = KMC_AC_MDS_NO | KMC_AC_TAA_NO | KMC_AC_PSDP_NO |
+				KMC_AC_FBSDP_NO | KMC_AC_SBDR_SSDP_NO;
+
+	if ((data & all_no) == all_no)
+		data |= KMC_AC_FB_CLEAR;
+	return data;
+}
