@@ -70,13 +70,13 @@ LIBS := $(O)/lib/libkmcharness.a $(O)/lib/libkmcmodel.a $(O)/lib/libkmcref.a
 
 $(O)/bin/%: $(O)/obj/harness/%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) -lm -pthread
 
 # model/tests/foo.c -> $(O)/test/model_foo
 define test_rule
 $(O)/test/$(subst /tests/,_,$(basename $(1))): $(call obj,$(1)) $(LIBS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) -pthread
 endef
 $(foreach t,$(TEST_SRC),$(eval $(call test_rule,$(t))))
 

@@ -57,6 +57,7 @@ struct kmv_record {
 	const char *file;	/* owned by the kmv_file */
 	unsigned int line;	/* the `vector` line */
 	int live;		/* `host live`: only the kvm backend can run it */
+	uint32_t live_sets;	/* host live: settings the vector applies (KMV_LIVE_*) */
 	struct kmc_scenario sc;
 
 	/* expectations: values live in exp (keys) and exp.res[] (ops) */
@@ -96,6 +97,16 @@ struct kmv_file {
 	unsigned int errline;
 };
 
+/* `host live ignore_msrs=V`: the kvm backend sets kvm.ignore_msrs for the vector */
+#define KMV_LIVE_IGNORE_MSRS	(1u << 0)
+
+/*
+ * `profile=live` (host live records only): the profile of the kernel the
+ * kvm backend runs on, decided at run time.  Its flags are empty; nothing
+ * may evaluate it.  Compare r->profile with &kmv_live_profile.
+ */
+extern const struct kmc_profile kmv_live_profile;
+
 /* Reader flags */
 #define KMV_REQUESTS	(1u << 0)	/* accept `expect KEY` without a value (kmc fill) */
 
@@ -132,6 +143,12 @@ int kmv_reject_ok(const struct kmv_record *r, char *msg, size_t msglen);
  */
 int kmv_write(FILE *out, const struct kmv_file *f);
 int kmv_write_all(FILE *out, const struct kmv_file *f, unsigned int n);
+/*
+ * Write @s as a record `vector ID profile=P` with its host, vm and op
+ * lines and no expectations (harness/kmv_scenario.c).  0 or -EIO.
+ */
+int kmv_write_scenario(FILE *out, const char *id, const struct kmc_profile *p,
+		       const struct kmc_scenario *s);
 /* Column (1-based) where `->` starts on op lines */
 #define KMV_RESULT_COL	40
 

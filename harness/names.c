@@ -58,6 +58,7 @@ static const char *const feat[KMC_F_NR] = {
 	[KMC_F_SRSO_NO] = "srso_no",
 	[KMC_F_TSA_SQ_NO] = "tsa_sq_no",
 	[KMC_F_TSA_L1_NO] = "tsa_l1_no",
+	[KMC_F_TSA_FILL_NO] = "tsa_fill_no",
 };
 NAMES(kmc_feat_names, "feature", feat);
 
@@ -98,6 +99,7 @@ const struct kmc_feat_loc kmc_feat_loc[KMC_F_NR] = {
 	[KMC_F_SRSO_NO] = LOC(0x80000021, 0, EAX, 29),
 	[KMC_F_TSA_SQ_NO] = LOC(0x80000021, 0, ECX, 1),
 	[KMC_F_TSA_L1_NO] = LOC(0x80000021, 0, ECX, 2),
+	[KMC_F_TSA_FILL_NO] = LOC(0x80000021, 0, ECX, 7),
 };
 
 const char *const kmc_reg_names[4] = { "EAX", "EBX", "ECX", "EDX" };

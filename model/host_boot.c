@@ -152,13 +152,27 @@ static enum l1tf_class l1tf_class(const struct kmc_profile *p, const struct kmc_
 	}
 }
 
+/*
+ * l1tf=flush,nosmt, full and full,force turn SMT off (cpu_smt_disable) on
+ * an L1TF-affected host; the sysfs "SMT ..." suffixes then say so.
+ */
+static bool l1tf_disables_smt(const struct kmc_profile *p, const struct kmc_host *h,
+			      const struct boot *b)
+{
+	enum l1tf_class l = l1tf_class(p, h, b);
+
+	if (!HAS_BUG(b->bugs, L1TF) || l == L1TF_OFF)
+		return false;
+	return h->l1tf == KMC_L1TF_FLUSH_NOSMT || l >= L1TF_FULL;
+}
+
 /* l1tf_vmx_mitigation once kvm_intel is loaded (vmx_setup_l1d_flush) */
 static uint8_t l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
 			const struct boot *b)
 {
 	enum l1tf_class l = l1tf_class(p, h, b);
 
-	if (h->vendor != KMC_VENDOR_INTEL)
+	if (!model_host_is_vmx(h))
 		return KMC_L1TF_VMX_AUTO;	/* kvm_intel never loaded */
 	if (!HAS_BUG(b->bugs, L1TF))
 		return KMC_L1TF_VMX_NOT_REQUIRED;
@@ -224,6 +238,16 @@ static uint32_t host_state(const struct kmc_profile *p, const struct kmc_host *h
 	return s;
 }
 
+/*
+ * Which KVM vendor module the host loads: kvm_amd on AMD and Hygon (SVM),
+ * kvm_intel on every other vendor (VMX: Intel, Centaur, Zhaoxin; kmc
+ * assumes VMX for an unknown vendor too).
+ */
+bool model_host_is_vmx(const struct kmc_host *h)
+{
+	return h->vendor != KMC_VENDOR_AMD && h->vendor != KMC_VENDOR_HYGON;
+}
+
 void model_boot(const struct kmc_profile *p, const struct kmc_host *h, struct boot *b)
 {
 	bool gds_mitigated;
@@ -240,4 +264,5 @@ void model_boot(const struct kmc_profile *p, const struct kmc_host *h, struct bo
 		b->feat &= ~KMC_F(AVX);
 	b->state = host_state(p, h, b, gds_mitigated);
 	b->l1tf_vmx = l1tf_vmx(p, h, b);
+	b->smt = h->smt && !l1tf_disables_smt(p, h, b);
 }

@@ -261,11 +261,14 @@ static bool its_native_only(const struct ctx *c) { return its(c) && BL(ITS_NATIV
  * The kernel also sets TSA for "HYPERVISOR && X86_FEATURE_ZEN", but ZEN is
  * set by init_amd(), after cpu_set_bug_bits() has run (amd.c, all three
  * trees), so that clause never fires at boot: docs/rules.md "TSA".
+ * 6.12.117's Zen5 patch also asks for TSA_FILL_NO.
  */
 static bool tsa(const struct ctx *c)
 {
-	return c->h->vendor == KMC_VENDOR_AMD && !(CPU(TSA_SQ_NO) && CPU(TSA_L1_NO)) &&
-	       BL(TSA);
+	bool immune = CPU(TSA_SQ_NO) && CPU(TSA_L1_NO) &&
+		      (CPU(TSA_FILL_NO) || !HAS(c->p, FL_AMD_1A_TSA));
+
+	return c->h->vendor == KMC_VENDOR_AMD && !immune && BL(TSA);
 }
 static bool vmscape(const struct ctx *c)      { return BL(VMSCAPE) && !CPU(HYPERVISOR); }
 static bool meltdown(const struct ctx *c)     { return !WL(NO_MELTDOWN) && !AC(RDCL_NO); }
@@ -306,10 +309,72 @@ static const struct bug_rule bug_rules[] = {
 	{ KMC_BUG_L1TF,			l1tf,		NONE, true },
 };
 
+/*
+ * The Zen generation bsp_init_amd() finds (amd.c, all three trees).  A
+ * model of a listed family that no range covers is "goto warn": the rest
+ * of bsp_init_amd(), tsa_init() included, is skipped.
+ */
+enum zen { ZEN_NONE, ZEN_UNKNOWN, ZEN_1, ZEN_2, ZEN_3, ZEN_4, ZEN_5 };
+
+struct zen_range {
+	uint8_t family, lo, hi, gen;
+	uint8_t only_with;	/* profile flag, or NONE */
+};
+
+static const struct zen_range zen_ranges[] = {
+	{ 0x17, 0x00, 0x2f, ZEN_1, NONE }, { 0x17, 0x50, 0x5f, ZEN_1, NONE },
+	{ 0x17, 0x30, 0x4f, ZEN_2, NONE }, { 0x17, 0x60, 0x7f, ZEN_2, NONE },
+	{ 0x17, 0x90, 0x91, ZEN_2, NONE }, { 0x17, 0xa0, 0xaf, ZEN_2, NONE },
+	{ 0x19, 0x00, 0x0f, ZEN_3, NONE }, { 0x19, 0x20, 0x5f, ZEN_3, NONE },
+	{ 0x19, 0x10, 0x1f, ZEN_4, NONE }, { 0x19, 0x60, 0xaf, ZEN_4, NONE },
+	{ 0x1a, 0x00, 0x2f, ZEN_5, FL_ZEN5_GENERATION }, { 0x1a, 0x40, 0x4f, ZEN_5, FL_ZEN5_GENERATION },
+	{ 0x1a, 0x60, 0x7f, ZEN_5, FL_ZEN5_GENERATION }, { 0x1a, 0xd0, 0xd7, ZEN_5, FL_ZEN5_GENERATION },
+};
+
+static enum zen zen_generation(const struct kmc_profile *p, const struct kmc_host *h)
+{
+	bool listed = h->family == 0x17 || h->family == 0x19 ||
+		      (h->family == 0x1a && HAS(p, FL_ZEN5_GENERATION));
+
+	for (unsigned int i = 0; i < NELEM(zen_ranges); i++) {
+		const struct zen_range *r = &zen_ranges[i];
+
+		if (r->only_with != NONE && !HAS(p, r->only_with))
+			continue;
+		if (r->family == h->family && h->model >= r->lo && h->model <= r->hi)
+			return (enum zen)r->gen;
+	}
+	return listed ? ZEN_UNKNOWN : ZEN_NONE;
+}
+
+/*
+ * tsa_init(), run by bsp_init_amd() before cpu_set_bug_bits() on bare
+ * metal: CPUs other than Zen3/4 (and, in 6.12.117, Zen5) are forced
+ * TSA_SQ_NO and TSA_L1_NO; 6.12.117 forces TSA_FILL_NO on all but Zen5.
+ * Zen3/4's VERW_CLEAR depends on the microcode: kmc takes it from CPUID.
+ */
+static uint64_t tsa_init(const struct kmc_profile *p, const struct kmc_host *h)
+{
+	bool zen5_patch = HAS(p, FL_AMD_1A_TSA);
+	enum zen g;
+	uint64_t f = 0;
+
+	if (!HAS(p, FL_BUG_TSA) || h->vendor != KMC_VENDOR_AMD || HAS_F(h->cpuid, HYPERVISOR))
+		return 0;
+	g = zen_generation(p, h);
+	if (g == ZEN_UNKNOWN)
+		return 0;
+	if (g != ZEN_3 && g != ZEN_4 && !(zen5_patch && g == ZEN_5))
+		f |= KMC_F(TSA_SQ_NO) | KMC_F(TSA_L1_NO);
+	if (zen5_patch && g != ZEN_5)
+		f |= KMC_F(TSA_FILL_NO);
+	return f;
+}
+
 uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 			 uint64_t ac)
 {
-	struct ctx c = { .p = p, .h = h, .ac = ac, .feat = h->cpuid };
+	struct ctx c = { .p = p, .h = h, .ac = ac, .feat = h->cpuid | tsa_init(p, h) };
 	uint64_t bugs = 0;
 	bool speculates;
 

@@ -22,6 +22,7 @@ struct boot {
 	uint64_t feat;		/* CPUID features kept after boot */
 	uint64_t bugs;
 	bool off;		/* mitigations=off */
+	bool smt;		/* SMT still active (l1tf= may turn it off) */
 	uint8_t mds, taa, mmio, rfds;	/* enum verw_mode */
 	bool verw_selected;	/* a VERW mitigation converged (CLEAR_CPU_BUF) */
 	uint32_t state;		/* KMC_HS_* */
@@ -34,6 +35,8 @@ struct boot {
 /* host_bugs.c: cpu_set_bug_bits as decision tables */
 uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 			 uint64_t ac);
+/* host_boot.c: kvm_intel (VMX) or kvm_amd (SVM) */
+bool model_host_is_vmx(const struct kmc_host *h);
 /* host_boot.c: the boot sequence: tsx, bugs, mitigations, KVM module init */
 void model_boot(const struct kmc_profile *p, const struct kmc_host *h,
 		struct boot *b);

@@ -80,7 +80,9 @@ uint64_t model_kvm_cpuid(const struct kmc_profile *p, const struct kmc_host *h,
 	/* ARCH_CAPABILITIES is emulated, also on AMD (0cf9135b773b) */
 	uint64_t v = KMC_F(ARCH_CAPABILITIES) | (b->feat & KVM_F_PLAIN);
 
-	(void)h;
+	/* PKU needs two-dimensional paging: not with kvm_intel.ept=0 (SVM keeps NPT) */
+	if (model_host_is_vmx(h) && !h->ept)
+		v &= ~KMC_F(PKU);
 	/* EMULATED_F(HYPERVISOR) came with the 6.14 CPUID overhaul */
 	if (HAS(p, FL_CPU_CAPS))
 		v |= KMC_F(HYPERVISOR);

@@ -20,11 +20,12 @@ static const char *base(uint8_t mode)
 }
 
 /* The SMT part: under a hypervisor the guest cannot know the host's SMT */
-static const char *smt(const struct kmc_host *h, const char *active, const char *inactive)
+static const char *smt(const struct kmc_host *h, const struct boot *b, const char *active,
+		       const char *inactive)
 {
 	if (HAS_F(h->cpuid, HYPERVISOR))
 		return "Host state unknown";
-	return h->smt ? active : inactive;
+	return b->smt ? active : inactive;
 }
 
 /*
@@ -45,24 +46,25 @@ static void mds(const struct kmc_host *h, const struct boot *b, char *buf)
 	if (HAS_F(h->cpuid, HYPERVISOR))
 		x = "Host state unknown";
 	else if (HAS_BUG(b->bugs, MSBDS_ONLY))
-		x = b->mds == VM_OFF ? "vulnerable" : h->smt ? "mitigated" : "disabled";
+		x = b->mds == VM_OFF ? "vulnerable" : b->smt ? "mitigated" : "disabled";
 	else
-		x = h->smt ? "vulnerable" : "disabled";
+		x = b->smt ? "vulnerable" : "disabled";
 	snprintf(buf, KMC_SYSFS_MAX, "%s; SMT %s", base(b->mds), x);
 }
 
-static void bare_or_smt(const struct kmc_host *h, uint8_t mode, bool bare, char *buf)
+static void bare_or_smt(const struct kmc_host *h, const struct boot *b, uint8_t mode, bool bare,
+			char *buf)
 {
 	if (mode == VM_NOT_AFFECTED || bare)
 		snprintf(buf, KMC_SYSFS_MAX, "%s", base(mode));
 	else
 		snprintf(buf, KMC_SYSFS_MAX, "%s; SMT %s", base(mode),
-			 smt(h, "vulnerable", "disabled"));
+			 smt(h, b, "vulnerable", "disabled"));
 }
 
 void model_sysfs(const struct kmc_host *h, const struct boot *b, struct kmc_obs *o)
 {
 	mds(h, b, o->sysfs_mds);
-	bare_or_smt(h, b->taa, b->taa == VM_OFF || b->taa == VM_TSX_DISABLED, o->sysfs_taa);
-	bare_or_smt(h, b->mmio, b->mmio == VM_OFF || b->mmio == VM_UNKNOWN, o->sysfs_mmio);
+	bare_or_smt(h, b, b->taa, b->taa == VM_OFF || b->taa == VM_TSX_DISABLED, o->sysfs_taa);
+	bare_or_smt(h, b, b->mmio, b->mmio == VM_OFF || b->mmio == VM_UNKNOWN, o->sysfs_mmio);
 }

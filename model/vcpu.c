@@ -11,7 +11,7 @@
 
 bool vcpu_is_vmx(const struct vcpu *v)
 {
-	return v->h->vendor == KMC_VENDOR_INTEL;
+	return model_host_is_vmx(v->h);
 }
 
 bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f)
@@ -38,6 +38,9 @@ static void vcpu_create(struct vcpu *v)
 	v->ac = stuff ? model_kvm_arch_cap(v->p, v->b, v->b->ac) : 0;
 	v->apic_enabled = true;		/* in-kernel LAPIC, reset state */
 	v->misc_enable = 0x1800;	/* PEBS_UNAVAIL | BTS_UNAVAIL */
+	/* since the cpu_caps rework, creation runs the after-CPUID hooks on an empty table */
+	if (HAS(v->p, FL_CPU_CAPS))
+		model_after_set_cpuid(v);
 	model_update_fb_clear_dis(v);
 }
 

@@ -36,8 +36,8 @@ static bool amd_zen_generation(struct ref_host *h)
 			return true;
 		}
 		/* 7.2 l.520: ZEN6 ranges */
-		return (m >= 0x50 && m <= 0x5f) || (m >= 0x80 && m <= 0xaf) ||
-		       (m >= 0xc0 && m <= 0xcf) || (m >= 0xd8 && m <= 0xef);
+		return h->k->zen6_generation && ((m >= 0x50 && m <= 0x5f) || (m >= 0x80 && m <= 0xaf) ||
+		       (m >= 0xc0 && m <= 0xcf) || (m >= 0xd8 && m <= 0xef));
 	default:
 		return true;
 	}

@@ -377,12 +377,12 @@ static void cpu_set_bug_bits(struct ref_host *h)
 	/*
 	 * X86_FEATURE_ZEN is only set by init_amd(), after this function, so
 	 * "HYPERVISOR && ZEN" cannot hold here on the boot CPU (c->zen is
-	 * still false).  6.12.117 also needs TSA_FILL_NO, which kmc's CPUID
-	 * set cannot express: only tsa_init()'s synthesised value counts.
+	 * still false).  6.12.117 also needs TSA_FILL_NO (scattered.c: CPUID
+	 * 0x80000021 ECX[7], or forced by tsa_init()).
 	 */
 	if (k->bug_tsa && c->vendor == KMC_VENDOR_AMD) {
 		if (!boot_cpu_has(h, F(TSA_SQ_NO)) || !boot_cpu_has(h, F(TSA_L1_NO)) ||
-		    (k->tsa_zen5 && !c->tsa_fill_no)) {
+		    (k->tsa_zen5 && !c->tsa_fill_no && !boot_cpu_has(h, F(TSA_FILL_NO)))) {
 			if (cpu_matches_bl(&vm, BL_TSA) ||
 			    (boot_cpu_has(h, F(HYPERVISOR)) && c->zen))
 				setup_force_cpu_bug(h, B(TSA));

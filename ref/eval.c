@@ -147,9 +147,12 @@ static uint32_t probe_findings(const struct kvm_vcpu *vcpu, const struct ref_hw 
 	hw.kvm_verw_with_fb_clear_dis = false;
 
 	md_clear = kvm_emulate_cpuid(&probe, F(MD_CLEAR)) != 0;
-	kvm_emulate_rdmsr(&probe, KMC_MSR_ARCH_CAPABILITIES, &res);
-	if (res.kind == KMC_RES_VALUE || (res.kind == KMC_RES_EXIT && res.n))
-		ac = res.value;
+	/* a guest reads 0x10a only when its CPUID enumerates it */
+	if (kvm_emulate_cpuid(&probe, F(ARCH_CAPABILITIES))) {
+		kvm_emulate_rdmsr(&probe, KMC_MSR_ARCH_CAPABILITIES, &res);
+		if (res.kind == KMC_RES_VALUE || (res.kind == KMC_RES_EXIT && res.n))
+			ac = res.value;
+	}
 	promise = (md_clear && !(ac & KMC_AC_MDS_NO)) || (ac & KMC_AC_FB_CLEAR);
 	cleared = vmx_vcpu_enter_exit(&probe, &hw, true);
 

@@ -39,6 +39,7 @@ struct ref_kernel {
 	bool bug_vmscape;
 	bool vmscape_arl_u_srf;		/* ARROWLAKE_U / ATOM_CRESTMONT_X blacklist rows */
 	bool amd_1a_srso;		/* VULNBL_AMD(0x1a, SRSO) */
+	bool zen6_generation;		/* bsp_init_amd() knows Zen6 (0x1a) ranges */
 	bool tsa_zen5;			/* "x86/bugs: Mitigate TSA on AMD Zen5" (6.12.y) */
 	bool mmio_unknown_removed;	/* dd86a1d013e0 */
 	bool rfds_hybrid_exception;	/* ADL/RPL without Atom cores not RFDS-affected */
@@ -47,7 +48,7 @@ struct ref_kernel {
 	bool mmio_key_follows_clear_cpu_buf; /* "x86/mmio: Disable KVM mitigation when ..." */
 	bool bugs_select_update_apply;	/* Kaplan's restructure, AUTO defaults */
 	bool attack_vector_controls;	/* explicit cmdline beats mitigations=off */
-	bool tsa_stable_layout;		/* 6.1.y/6.12.y TSA backport: VM forces on */
+	bool tsa_stable_layout;		/* TSA UCODE_NEEDED in a VM forces it on (< 6.17) */
 	bool verw_vm_for_vmx;		/* 6.19: VM_CLEAR_CPU_BUFFERS in VMX, ..._VM_MMIO */
 	/* arch/x86/kvm */
 	bool kvm_gds_no;
@@ -237,6 +238,7 @@ void vmx_setup_l1d_flush(struct kvm_x86 *x);
 void vmx_setup_fb_clear_ctrl(struct kvm_x86 *x);
 bool vmx_fb_clear_host_ok(const struct kvm_x86 *x);
 void vmx_update_fb_clear_dis(struct kvm_vcpu *vcpu);
+void vmx_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu);
 int vmx_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *data, bool host);
 int vmx_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t data, bool host);
 int vmx_set_cr4_guest(struct kvm_vcpu *vcpu, uint64_t bits);

@@ -51,11 +51,11 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	/* "x86/cpufeatures: Add a IBPB_NO_RET BUG flag": v6.12 (stable 6.11.5); 6.1.114 */
 	k->bug_ibpb_no_ret = since(kv, KV(6, 12, 0), 114, 1);
 	/*
-	 * "x86/bugs: Add X86_BUG_SPECTRE_V2_USER" (David Kaplan, posted
-	 * 2024-11-05): not in 6.1.192 / 6.12.117.  Assumed v6.14: its bug
-	 * number (37) precedes OLD_MICROCODE (38, v6.15) in 7.2's cpufeatures.h.
+	 * "x86/bugs: Add X86_BUG_SPECTRE_V2_USER" (David Kaplan, lore
+	 * 20250108202515.385902-2-david.kaplan@amd.com): v6.15 (same merge
+	 * window as OLD_MICROCODE, the next bug number); not in 6.1.192 / 6.12.117.
 	 */
-	k->bug_spectre_v2_user = since(kv, KV(6, 14, 0), 0, 0);
+	k->bug_spectre_v2_user = since(kv, KV(6, 15, 0), 0, 0);
 	/* "x86/its: Enumerate Indirect Target Selection (ITS) bug": v6.15; 6.1.139, 6.12.29 */
 	k->bug_its = since(kv, KV(6, 15, 0), 139, 29);
 	/* d8010d4ba43e "x86/bugs: Add a Transient Scheduler Attacks mitigation": v6.16; 6.1.144, 6.12.37 */
@@ -68,6 +68,12 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->amd_1a_srso = since(kv, KV(6, 14, 0), 0, 48);
 	/* "x86/bugs: Mitigate TSA on AMD Zen5": 6.12.117 only (7.2.13 does not have it) */
 	k->tsa_zen5 = since(kv, NEVER, 0, 117);
+	/*
+	 * bsp_init_amd()'s ZEN6 ranges of family 0x1a: in 7.2.13, not in
+	 * 6.12.117; release assumed v6.18 (no observable effect before: 0x1a has
+	 * no TSA row upstream, so whether tsa_init() runs cannot be seen).
+	 */
+	k->zen6_generation = since(kv, KV(6, 18, 0), 0, 0);
 	/* dd86a1d013e0 "x86/bugs: Remove X86_BUG_MMIO_UNKNOWN": v6.16; not backported */
 	k->mmio_unknown_removed = since(kv, KV(6, 16, 0), 0, 0);
 	/* vulnerable_to_rfds() ADL/RPL exception: in 7.2.13, not in 6.12.117; assumed v6.18 */
@@ -81,8 +87,12 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->bugs_select_update_apply = since(kv, KV(6, 16, 0), 0, 0);
 	/* "x86/bugs: Add attack vector controls": v6.17 */
 	k->attack_vector_controls = since(kv, KV(6, 17, 0), 0, 0);
-	/* the TSA backports force the mitigation on in a VM without microcode */
-	k->tsa_stable_layout = k->bug_tsa && !since(kv, KV(6, 16, 0), 0, 0);
+	/*
+	 * A VM without the microcode forces the TSA mitigation on: in the
+	 * 6.1.y/6.12.y backports and, assumed, in v6.16's original
+	 * d8010d4ba43e; 7.2.13 (attack vector controls) no longer does.
+	 */
+	k->tsa_stable_layout = k->bug_tsa && !k->attack_vector_controls;
 	/* "x86/bugs: Use VM_CLEAR_CPU_BUFFERS in VMX as well", f6106d41ec84, e6ff1d61de51: v6.19 */
 	k->verw_vm_for_vmx = since(kv, KV(6, 19, 0), 0, 0);
 

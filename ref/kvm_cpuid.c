@@ -165,6 +165,8 @@ void kvm_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
 					    cr4_reserved_bits(vcpu->cpu_caps);
 	else
 		vcpu->cr4_guest_rsvd_bits = cr4_reserved_bits(table);
+	if (x->vmx)
+		vmx_vcpu_after_set_cpuid(vcpu);
 }
 
 /*
@@ -212,5 +214,6 @@ uint64_t kvm_cpu_caps_obs(const struct kvm_vcpu *vcpu)
 		c = vcpu->cpu_caps;
 	else
 		c = vcpu->has_cpuid ? vcpu->cpuid : 0;
-	return c & ~(F(APIC) | F(OSXSAVE) | F(OSPKE));
+	/* the observation covers the features whose KVM support kmc models */
+	return c & KMC_KVM_CPUID_MASK & ~(F(APIC) | F(OSXSAVE) | F(OSPKE));
 }

@@ -99,6 +99,21 @@ void vmx_update_fb_clear_dis(struct kvm_vcpu *vcpu)
 		vcpu->disable_fb_clear = false;
 }
 
+/*
+ * vmx_vcpu_after_set_cpuid(), the TSX part (6.1 vmx.c l.7739, 7.2 l.8007):
+ * on an RTM host the guest's TSX_CTRL becomes 0 if its CPUID has RTM,
+ * RTM_DISABLE otherwise.
+ */
+void vmx_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_x86 *x = vcpu->x;
+	uint64_t table = vcpu->has_cpuid ? vcpu->cpuid : 0;
+
+	if (!boot_cpu_has(x->host, F(RTM)) || !x->tsx_ctrl_uret)
+		return;
+	vcpu->tsx_ctrl = (table & F(RTM)) ? 0 : KMC_TSX_CTRL_RTM_DISABLE;
+}
+
 /* TSX_CTRL: 6.1 vmx.c l.1939 / l.2247, 7.2 l.2134 / l.2453 */
 int vmx_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *data, bool host)
 {

@@ -103,6 +103,7 @@ enum kmc_feat {
 	KMC_F_SRSO_NO,			/* 0x80000021:EAX[29] */
 	KMC_F_TSA_SQ_NO,		/* 0x80000021:ECX[1] */
 	KMC_F_TSA_L1_NO,		/* 0x80000021:ECX[2] */
+	KMC_F_TSA_FILL_NO,		/* 0x80000021:ECX[7] (6.12.117's Zen5 TSA patch) */
 	KMC_F_NR
 };
 
