@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kmv.h"
+#include "migrate.h"
 #include "names.h"
 #include "version.h"
 
@@ -36,6 +37,17 @@ static const char usage_text[] =
 "  names TOPIC             the names vector files use; TOPIC is one of\n"
 "                          features, bugs, arch-cap, ops, host-state, findings,\n"
 "                          l1tf-vmx, exit-reasons, quirks, errnos, keys\n"
+"  migrate --from HOST --to HOST [OPTIONS]\n"
+"                          what changes for a guest configured on one host when\n"
+"                          it moves to another (lkml 000): 0x10a bits and CPUID\n"
+"                          features the destination's KVM does not advertise,\n"
+"                          what the guest's VERW does on each side, and whether\n"
+"                          QEMU's FB_CLEAR fix applies.  HOST is the tokens of a\n"
+"                          vector's host line, e.g. 'cpu=sapphirerapids tsx=off'.\n"
+"                          Options: --profile P (both sides, default 6.1),\n"
+"                          --from-profile P, --to-profile P, --guest-ac VALUE,\n"
+"                          --guest-cpuid LIST (default: the source KVM's values).\n"
+"                          Exit 0: nothing changes, 1: something does\n"
 "  help, -h, --help        print this help\n"
 "  --version               print the version\n"
 "\n"
@@ -403,6 +415,53 @@ static int cmd_names(int argc, char **argv)
 	return usage("names: unknown topic '%s'", argv[0]);
 }
 
+static int cmd_migrate(int argc, char **argv)
+{
+	struct kmc_migrate_args a = { .from_profile = NULL, .to_profile = NULL };
+	const char *both = "6.1";
+	char err[MSGLEN];
+	int ret;
+
+	for (int i = 0; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!val)
+			return usage("migrate: option '%s' needs a value", opt);
+		i++;
+		if (!strcmp(opt, "--from")) {
+			a.from = val;
+		} else if (!strcmp(opt, "--to")) {
+			a.to = val;
+		} else if (!strcmp(opt, "--profile")) {
+			both = val;
+		} else if (!strcmp(opt, "--from-profile")) {
+			a.from_profile = val;
+		} else if (!strcmp(opt, "--to-profile")) {
+			a.to_profile = val;
+		} else if (!strcmp(opt, "--guest-ac")) {
+			if (kmc_parse_u64(val, &a.guest_ac))
+				return usage("migrate: --guest-ac wants a number, got '%s'", val);
+			a.has_guest_ac = 1;
+		} else if (!strcmp(opt, "--guest-cpuid")) {
+			if (kmc_list_parse(&kmc_feat_names, val, &a.guest_cpuid, err, sizeof(err)))
+				return usage("migrate: --guest-cpuid: %s", err);
+			a.has_guest_cpuid = 1;
+		} else {
+			return usage("migrate: unknown option '%s'", opt);
+		}
+	}
+	if (!a.from || !a.to)
+		return usage("migrate needs --from HOST and --to HOST%s", "");
+	a.from_profile = a.from_profile ? a.from_profile : both;
+	a.to_profile = a.to_profile ? a.to_profile : both;
+	ret = kmc_migrate(stdout, &a, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "kmc: migrate: %s\n", err);
+		return 2;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -433,5 +492,7 @@ int main(int argc, char **argv)
 		return n ? usage("cpus takes no arguments%s", "") : cmd_cpus();
 	if (!strcmp(cmd, "names"))
 		return cmd_names(n, args);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(n, args);
 	return usage("unknown command '%s'", cmd);
 }

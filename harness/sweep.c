@@ -38,6 +38,8 @@ static const char usage_text[] =
 "      --stride N      evaluate every Nth scenario of each plane (default 1)\n"
 "  -j, --jobs N        threads (default: online CPUs, at most 64)\n"
 "      --examples N    print up to N disagreements per plane (default 5)\n"
+"      --bench         instead of comparing, time the model alone and ref\n"
+"                      alone on one thread over the same scenarios\n"
 "  -q, --quiet         only the closing line and disagreements\n"
 "  -h, --help          print this help and exit\n"
 "\n"
@@ -48,7 +50,7 @@ struct sw_opts {
 	unsigned int nsel;
 	uint64_t stride;
 	unsigned int jobs, examples;
-	int quiet;
+	int quiet, bench;
 };
 
 /* What one thread found in its share of a plane */
@@ -286,13 +288,14 @@ static int usage_error(const char *what, const char *arg)
 
 static int parse_sweep_args(int argc, char **argv, struct sw_opts *o)
 {
-	enum { O_PLANE = 256, O_LIST, O_STRIDE, O_EXAMPLES };
+	enum { O_PLANE = 256, O_LIST, O_STRIDE, O_EXAMPLES, O_BENCH };
 	static const struct option lopts[] = {
 		{ "plane", required_argument, NULL, O_PLANE },
 		{ "list", no_argument, NULL, O_LIST },
 		{ "stride", required_argument, NULL, O_STRIDE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "examples", required_argument, NULL, O_EXAMPLES },
+		{ "bench", no_argument, NULL, O_BENCH },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -339,6 +342,9 @@ static int parse_sweep_args(int argc, char **argv, struct sw_opts *o)
 				return usage_error("--examples wants a number from 0 to 64", optarg);
 			o->examples = (unsigned int)v;
 			break;
+		case O_BENCH:
+			o->bench = 1;
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -356,6 +362,65 @@ static int parse_sweep_args(int argc, char **argv, struct sw_opts *o)
 	return 0;
 }
 
+static int want_plane(const struct sw_opts *o, const struct sw_plane *pl)
+{
+	if (!o->nsel)
+		return 1;
+	for (unsigned int k = 0; k < o->nsel; k++)
+		if (o->sel[k] == pl)
+			return 1;
+	return 0;
+}
+
+enum bench_side { B_BUILD, B_MODEL, B_REF };
+
+/* Time one side over the selected planes, one thread; scenarios done */
+static uint64_t bench_side(const struct sw_opts *o, enum bench_side side, double *secs)
+{
+	struct sw_ctx c;
+	struct kmc_obs obs;
+	uint64_t n = 0;
+	double t = now();
+
+	for (const struct sw_plane *const *p = sw_planes; *p; p++) {
+		uint64_t size = sw_plane_size(*p);
+
+		if (!want_plane(o, *p))
+			continue;
+		for (uint64_t i = 0; i < size; i += o->stride, n++) {
+			struct ref_opts ro;
+
+			sw_plane_build(*p, i, &c);
+			if (side == B_MODEL) {
+				kmc_model_eval(c.p, &c.s, &obs);
+			} else if (side == B_REF) {
+				ro = (struct ref_opts){ .kver = c.p->kver };
+				ref_eval(&ro, &c.s, &obs);
+			}
+		}
+	}
+	*secs = now() - t;
+	return n;
+}
+
+static int run_bench(const struct sw_opts *o)
+{
+	static const char *const what[] = { "scenario construction", "model", "ref" };
+	double secs[3];
+	uint64_t n = 0;
+
+	for (int s = B_BUILD; s <= B_REF; s++)
+		n = bench_side(o, (enum bench_side)s, &secs[s]);
+	for (int s = B_BUILD; s <= B_REF; s++) {
+		double net = s == B_BUILD ? secs[s] : secs[s] - secs[B_BUILD];
+
+		printf("bench %-22s %10llu scenarios  %7.2f s  %12.0f scenarios/s%s\n", what[s],
+		       (unsigned long long)n, secs[s], net > 0 ? (double)n / net : 0.0,
+		       s == B_BUILD ? "" : " (construction subtracted)");
+	}
+	return 0;
+}
+
 int kmc_sweep_main(int argc, char **argv)
 {
 	struct sw_opts o = { 0 };
@@ -366,13 +431,12 @@ int kmc_sweep_main(int argc, char **argv)
 
 	if (ret)
 		return ret;
+	if (o.bench)
+		return run_bench(&o);
 	for (const struct sw_plane *const *p = sw_planes; *p; p++) {
 		uint64_t done;
-		int want = !o.nsel;
 
-		for (unsigned int k = 0; k < o.nsel; k++)
-			want |= o.sel[k] == *p;
-		if (!want)
+		if (!want_plane(&o, *p))
 			continue;
 		bad += run_plane(&o, *p, &done);
 		total += done;

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: how fast the model and ref evaluate scenarios, and what the
+# checks cost.  Prints, for the plain build (-O2):
+#   - scenarios per second of the model alone and of ref alone, one thread,
+#     over every 4th scenario of the sweep's planes (kmc-run --sweep --bench);
+#   - instructions per scenario of each (valgrind --tool=callgrind, if
+#     installed: repeatable whatever else the machine does);
+#   - the wall time of the full sweep (all CPUs) and of the vector runs.
+# Numbers are written down in docs/bench.md, never asserted by a test.
+set -eu
+cd "$(dirname "$0")/.."
+RUN=build/bin/kmc-run
+[ -x "$RUN" ] || { echo "bench: $RUN not built (make)" >&2; exit 1; }
+
+secs() { # CMD...: wall seconds of CMD (its output discarded)
+	t0=$(date +%s.%N)
+	"$@" >/dev/null 2>&1 || true
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+echo "bench: $(uname -m), $(nproc) CPUs online, load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$RUN" --sweep --bench --stride 4
+
+if command -v valgrind >/dev/null 2>&1; then
+	for fn in kmc_model_eval ref_eval; do
+		out=$(mktemp)
+		valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="$fn" \
+			"$RUN" --sweep --bench --plane host-bugs --plane vcpu-msrs --stride 997 \
+			>/dev/null 2>&1
+		ir=$(sed -n 's/^summary: //p' "$out")
+		n=$("$RUN" --sweep --bench --plane host-bugs --plane vcpu-msrs --stride 997 |
+			awk 'NR == 1 { print $4 }')
+		rm -f "$out"
+		# each side is evaluated once per scenario in --bench
+		awk -v f="$fn" -v ir="$ir" -v n="$n" \
+			'BEGIN { printf "bench %-22s %10.0f instructions per scenario (callgrind, %d scenarios)\n", f, ir / n, n }'
+	done
+else
+	echo "bench: valgrind not installed, no instruction counts"
+fi
+
+echo "bench full sweep (model vs ref)   $(secs "$RUN" --sweep -q) s wall, $(nproc) threads"
+echo "bench vectors through ref         $(secs "$RUN" -q --backend ref vectors/) s wall"
+echo "bench vectors through the model   $(secs "$RUN" -q --backend model vectors/) s wall"

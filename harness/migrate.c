@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `kmc migrate`: a guest configured on host A, moved to host B (lkml 000).
+ * Both hosts are written as the tokens of a vector's `host` line, so they
+ * may name a catalog CPU and any command-line choice (tsx=off ...).  The
+ * model answers everything: what KVM advertises on each side, what a
+ * guest VERW does there, the findings, and whether QEMU's userspace fix
+ * (anchors.md 4.2: synthesise FB_CLEAR when KVM's value has MDS_NO, TAA_NO,
+ * SBDR_SSDP_NO, FBSDP_NO and PSDP_NO) would make the value acceptable.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kmv.h"
+#include "migrate.h"
+
+#define QEMU_FIVE_NO (KMC_AC_MDS_NO | KMC_AC_TAA_NO | KMC_AC_SBDR_SSDP_NO | \
+		      KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO)
+
+/* One side: the host and its profile, read like a vector record */
+struct side {
+	const char *what;		/* "source", "destination" */
+	struct kmv_file f;
+	const struct kmv_record *r;
+	struct kmc_obs obs;		/* the guest's ops on this host */
+};
+
+static int read_side(struct side *s, const char *host, const char *profile, char *err,
+		     size_t len)
+{
+	char *text = NULL, msg[512];
+	size_t tlen = 0;
+	FILE *m = open_memstream(&text, &tlen);
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	fprintf(m, "kmv 1\nvector migrate.%s profile=%s\n  host %s\n", s->what, profile, host);
+	fclose(m);
+	m = fmemopen(text, tlen, "r");
+	if (!m) {
+		free(text);
+		return -ENOMEM;
+	}
+	ret = kmv_read(m, s->what, KMV_REQUESTS, NULL, &s->f, msg, sizeof(msg));
+	fclose(m);
+	free(text);
+	if (!ret && s->f.nrecs != 1)
+		ret = -EINVAL;
+	if (ret) {
+		/* "source:3: unknown CPU 'x'": say which argument it was */
+		const char *why = strchr(msg, ' ');
+
+		snprintf(err, len, "%s host '%s': %s", s->what, host, why ? why + 1 : msg);
+		return ret;
+	}
+	s->r = &s->f.recs[0];
+	if (s->r->live) {
+		snprintf(err, len, "%s host: 'live' needs the kvm backend, not the model", s->what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What the model says of the plain host: KVM's value and CPUID */
+static int host_view(const struct side *s, struct kmc_obs *o)
+{
+	struct kmc_scenario sc = s->r->sc;
+
+	sc.nops = 0;
+	return kmc_model_eval(s->r->profile, &sc, o);
+}
+
+/* The guest on this host: its CPUID, its 0x10a written by the VMM, a VERW */
+static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac)
+{
+	struct kmc_scenario sc = s->r->sc;
+
+	sc.nops = 3;
+	sc.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = cpuid };
+	sc.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = KMC_MSR_ARCH_CAPABILITIES,
+				     .value = ac };
+	sc.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
+	return kmc_model_eval(s->r->profile, &sc, &s->obs);
+}
+
+static const char *verw_word(const struct kmc_result *r)
+{
+	if (r->kind != KMC_RES_VALUE || r->value > 1)
+		return "n/a (not VMX: no FB_CLEAR_DIS)";
+	return r->value ? "clears the fill buffers" : "does not clear the fill buffers";
+}
+
+static void put_ac(FILE *out, const char *label, uint64_t v)
+{
+	char names[KMV_VALMAX];
+
+	kmc_list_format(&kmc_ac_names, v, names, sizeof(names));
+	fprintf(out, "  %-34s 0x%llx (%s)\n", label, (unsigned long long)v, names);
+}
+
+static void put_list(FILE *out, const char *label, const struct kmc_names *t, uint64_t v)
+{
+	char names[KMV_VALMAX];
+
+	kmc_list_format(t, v, names, sizeof(names));
+	fprintf(out, "  %-34s %s\n", label, names);
+}
+
+int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t len)
+{
+	struct side src = { .what = "source" }, dst = { .what = "destination" };
+	struct kmc_obs hs, hd;
+	uint64_t gac, gcpuid, missing, missing_fixed, qemu_value, cpuid_missing;
+	int fires, changes = 0, ret;
+
+	ret = read_side(&src, a->from, a->from_profile, err, len);
+	if (!ret)
+		ret = read_side(&dst, a->to, a->to_profile, err, len);
+	if (!ret && (host_view(&src, &hs) || host_view(&dst, &hd))) {
+		snprintf(err, len, "the model cannot evaluate these hosts");
+		ret = -EINVAL;
+	}
+	if (ret)
+		goto out;
+
+	/* the guest as a VMM would configure it on the source: KVM's own values */
+	gcpuid = a->has_guest_cpuid ? a->guest_cpuid : hs.kvm_cpuid;
+	gac = a->has_guest_ac ? a->guest_ac : hs.kvm_arch_cap;
+	if (guest_on(&src, gcpuid, gac) || guest_on(&dst, gcpuid, gac)) {
+		snprintf(err, len, "the model cannot evaluate the guest on these hosts");
+		ret = -EINVAL;
+		goto out;
+	}
+
+	fprintf(out, "kmc migrate: %s (profile %s) -> %s (profile %s)\n", a->from,
+		src.r->profile->name, a->to, dst.r->profile->name);
+	fprintf(out, "guest, as configured on the source%s:\n",
+		a->has_guest_ac || a->has_guest_cpuid ? " (values given)" : " (KVM's values there)");
+	put_list(out, "CPUID", &kmc_feat_names, gcpuid);
+	put_ac(out, "0x10a", gac);
+	fprintf(out, "KVM_GET_MSRS(0x10a) on the system fd:\n");
+	put_ac(out, "source", hs.kvm_arch_cap);
+	put_ac(out, "destination", hd.kvm_arch_cap);
+
+	missing = gac & ~hd.kvm_arch_cap;
+	cpuid_missing = gcpuid & ~(hd.kvm_cpuid | hd.kvm_emul_cpuid);
+	fprintf(out, "what the destination's KVM does not advertise:\n");
+	put_ac(out, "0x10a bits", missing);
+	put_list(out, "CPUID features", &kmc_feat_names, cpuid_missing);
+	if (missing || cpuid_missing) {
+		changes = 1;
+		fprintf(out, "  a VMM that checks the guest against KVM's values refuses the migration;\n"
+			"  KVM itself stores any 0x10a from userspace (kernel-facts D.2): %s\n",
+			dst.obs.res[1].kind == KMC_RES_NMSRS && dst.obs.res[1].n == 1 ?
+			"KVM_SET_MSRS processes the entry" : "but here KVM_SET_MSRS refuses it");
+	}
+
+	/* QEMU 00001a22d183: FB_CLEAR added to KVM's value when all five NO bits are there */
+	fires = (hd.kvm_arch_cap & QEMU_FIVE_NO) == QEMU_FIVE_NO;
+	qemu_value = hd.kvm_arch_cap | (fires ? KMC_AC_FB_CLEAR : 0);
+	missing_fixed = gac & ~qemu_value;
+	fprintf(out, "QEMU's fix (synthesise FB_CLEAR when KVM has MDS_NO, TAA_NO, SBDR_SSDP_NO,"
+		" FBSDP_NO, PSDP_NO):\n");
+	if (fires) {
+		fprintf(out, "  fires on the destination\n");
+	} else {
+		put_ac(out, "does not fire: KVM lacks", QEMU_FIVE_NO & ~hd.kvm_arch_cap);
+		if ((QEMU_FIVE_NO & ~hd.kvm_arch_cap) == KMC_AC_TAA_NO &&
+		    !(hd.host_feat & KMC_F(RTM)))
+			fprintf(out, "  (the destination has no RTM, e.g. tsx=off: KVM hides TAA_NO, C.3)\n");
+	}
+	put_ac(out, "0x10a bits still missing after it", missing_fixed);
+
+	fprintf(out, "VERW executed by the guest:\n");
+	fprintf(out, "  %-34s %s\n", "on the source", verw_word(&src.obs.res[2]));
+	fprintf(out, "  %-34s %s\n", "on the destination", verw_word(&dst.obs.res[2]));
+	put_list(out, "findings on the source", &kmc_finding_names, src.obs.findings);
+	put_list(out, "findings on the destination", &kmc_finding_names, dst.obs.findings);
+	if ((dst.obs.findings & KMC_FINDING_VERW_PROMISE) &&
+	    !(src.obs.findings & KMC_FINDING_VERW_PROMISE)) {
+		changes = 1;
+		fprintf(out, "  the guest is still told VERW clears the fill buffers (MD_CLEAR without"
+			" MDS_NO, or FB_CLEAR), but there it does not (lkml 001)\n");
+		if ((hd.kvm_arch_cap & QEMU_FIVE_NO) == QEMU_FIVE_NO)
+			fprintf(out, "  the destination enumerates all five NO bits: nothing is left in"
+				" the buffers for the guest to clear (lkml 000)\n");
+	}
+	if (src.obs.res[2].value != dst.obs.res[2].value)
+		changes = 1;
+	fprintf(out, "verdict: %s\n", changes ? "the guest's view or its VERW changes" :
+		"nothing the guest sees or relies on changes");
+	ret = changes;
+out:
+	kmv_file_free(&src.f);
+	kmv_file_free(&dst.f);
+	return ret;
+}

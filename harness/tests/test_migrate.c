@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `kmc migrate` on the cases the seed threads and the anchors describe.
+ * Each case names its source; the expectations are those sources' words,
+ * not the program's output copied back.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "migrate.h"
+
+static char *run(const struct kmc_migrate_args *a, int *ret)
+{
+	char *text = NULL, err[512] = "";
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(m);
+	*ret = kmc_migrate(m, a, err, sizeof(err));
+	fclose(m);
+	if (*ret < 0) {
+		free(text);
+		return strdup(err);
+	}
+	return text;
+}
+
+/* The line of @out that starts (after blanks) with @label, or NULL */
+static const char *line(const char *out, const char *label)
+{
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *q = p;
+
+		while (*q == ' ')
+			q++;
+		if (!strncmp(q, label, strlen(label)))
+			return q;
+	}
+	return NULL;
+}
+
+/*
+ * lkml 000 (Jon Kohler, Sean Christopherson, 2025-04): a Cascade Lake guest
+ * with FB_CLEAR cannot be matched on Sapphire Rapids, whose KVM does not
+ * advertise FB_CLEAR; KVM itself accepts the value from userspace.
+ */
+START_TEST(clx_to_spr_misses_fb_clear)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake", .to = "cpu=sapphirerapids",
+				      .from_profile = "6.1", .to_profile = "6.1" };
+	int ret;
+	char *out = run(&a, &ret);
+	const char *l = line(out, "0x10a bits ");
+
+	ck_assert_int_eq(ret, 1);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_msg(strstr(l, "0x20000 (fb_clear)\n") != NULL, "missing: %s", l);
+	ck_assert_ptr_nonnull(strstr(out, "KVM_SET_MSRS processes the entry"));
+	/* lkml 001: told FB_CLEAR, VERW does not clear on SPR */
+	ck_assert_ptr_nonnull(strstr(line(out, "findings on the destination"), "verw_promise"));
+	ck_assert_ptr_nonnull(strstr(line(out, "on the source"), "clears the fill buffers"));
+	ck_assert_ptr_nonnull(strstr(line(out, "on the destination"), "does not clear"));
+	free(out);
+}
+END_TEST
+
+/*
+ * anchors.md 4.2: QEMU 00001a22d183 adds FB_CLEAR when KVM's value has the
+ * five NO bits; 6.1 boots tsx=off (Debian's Kconfig), so KVM hides TAA_NO
+ * and the fix does not fire; 7.2 (tsx=auto) keeps TAA_NO and it does.
+ */
+START_TEST(qemu_fix_and_tsx_off)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake", .to = "cpu=sapphirerapids",
+				      .from_profile = "6.1", .to_profile = "6.1" };
+	int ret;
+	char *out = run(&a, &ret);
+
+	ck_assert_ptr_nonnull(strstr(line(out, "does not fire"), "(taa_no)"));
+	ck_assert_ptr_nonnull(strstr(line(out, "0x10a bits still missing"), "(fb_clear)"));
+	free(out);
+
+	a.to_profile = "7.2";
+	out = run(&a, &ret);
+	ck_assert_ptr_nonnull(line(out, "fires on the destination"));
+	ck_assert_ptr_nonnull(strstr(line(out, "0x10a bits still missing"), "(-)"));
+	free(out);
+
+	a.to = "cpu=sapphirerapids tsx=off";
+	out = run(&a, &ret);
+	ck_assert_ptr_nonnull(strstr(line(out, "does not fire"), "(taa_no)"));
+	free(out);
+}
+END_TEST
+
+/* A guest that stays on its kind of host: nothing changes */
+START_TEST(same_host_no_change)
+{
+	struct kmc_migrate_args a = { .from = "cpu=sapphirerapids", .to = "cpu=sapphirerapids",
+				      .from_profile = "7.2", .to_profile = "7.2" };
+	int ret;
+	char *out = run(&a, &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_ptr_nonnull(line(out, "verdict: nothing"));
+	free(out);
+}
+END_TEST
+
+START_TEST(bad_host_names_the_side)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake", .to = "cpu=nosuch",
+				      .from_profile = "6.1", .to_profile = "6.1" };
+	int ret;
+	char *err = run(&a, &ret);
+
+	ck_assert_int_lt(ret, 0);
+	ck_assert_ptr_nonnull(strstr(err, "destination host 'cpu=nosuch'"));
+	ck_assert_ptr_nonnull(strstr(err, "unknown CPU 'nosuch'"));
+	free(err);
+	a.to = "cpu=sapphirerapids";
+	a.to_profile = "2.6";
+	err = run(&a, &ret);
+	ck_assert_int_lt(ret, 0);
+	ck_assert_ptr_nonnull(strstr(err, "2.6"));
+	free(err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("migrate");
+	TCase *t = tcase_create("migrate");
+	SRunner *r;
+	int failed;
+
+	tcase_add_test(t, clx_to_spr_misses_fb_clear);
+	tcase_add_test(t, qemu_fix_and_tsx_off);
+	tcase_add_test(t, same_host_no_change);
+	tcase_add_test(t, bad_host_names_the_side);
+	suite_add_tcase(s, t);
+	r = srunner_create(s);
+	srunner_run_all(r, CK_NORMAL);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
