@@ -44,7 +44,7 @@ changes are logged in $OUT/hdr-SERIES/cc-reconfig.log. A gcc of the kernel's
 own major version on PATH (x86_64-linux-gnu-gcc-16) is used as is.
 
   --kver SERIES=KVER  use linux-headers-KVER for SERIES (e.g. to match the
-                      kernel the lab boots: --kver 6.1=6.1.0-56-amd64)
+                      kernel the lab boots: --kver 6.1=6.1.0-57-amd64)
   --offline           no apt access: reuse what is unpacked under $OUT
   --refresh           refresh the private sid package lists
   --jobs N            make -j N (default: number of CPUs)

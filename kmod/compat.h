@@ -8,8 +8,6 @@
 #ifndef KMC_COMPAT_H
 #define KMC_COMPAT_H
 
-#include <linux/version.h>
-
 /* 6.16 renamed the 64-bit MSR accessors from rdmsrl* to rdmsrq*. */
 #ifndef KMC_HAVE_RDMSRQ
 #define rdmsrq_safe_on_cpu(cpu, msr, q)	rdmsrl_safe_on_cpu(cpu, msr, q)
@@ -17,13 +15,13 @@
 #define wrmsrq_safe(msr, val)		wrmsrl_safe(msr, val)
 #endif
 
-/* The target kernel's version, for the "kernel.version" fact. */
-#define KMC_VERSION_MAJOR	(LINUX_VERSION_CODE >> 16)
-#define KMC_VERSION_MINOR	((LINUX_VERSION_CODE >> 8) & 0xff)
-#ifdef LINUX_VERSION_SUBLEVEL
-#define KMC_VERSION_SUBLEVEL	LINUX_VERSION_SUBLEVEL
-#else
-#define KMC_VERSION_SUBLEVEL	(LINUX_VERSION_CODE & 0xff)
+/*
+ * The target kernel's VERSION.PATCHLEVEL.SUBLEVEL from its top Makefile
+ * (Kbuild), for the "kernel.version" fact: Debian's uname -r does not
+ * carry the sublevel (6.1.0-57-amd64 is 6.1.192).
+ */
+#ifndef KMC_KERNEL_VERSION
+#define KMC_KERNEL_VERSION	"unknown"
 #endif
 
 /* 1: exported to any GPL module; 2: only inside a namespace; 0: no. */

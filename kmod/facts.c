@@ -190,8 +190,7 @@ static void kmc_show_kernel(struct seq_file *m)
 	seq_printf(m, "kmc.format %d\n", KMC_FORMAT);
 	seq_printf(m, "kmc.built_for %s\n", UTS_RELEASE);
 	seq_printf(m, "kernel.release %s\n", init_utsname()->release);
-	seq_printf(m, "kernel.version %u.%u.%u\n", KMC_VERSION_MAJOR,
-		   KMC_VERSION_MINOR, KMC_VERSION_SUBLEVEL);
+	seq_printf(m, "kernel.version %s\n", KMC_KERNEL_VERSION);
 }
 
 static void kmc_show_cpu(struct seq_file *m)

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
@@ -61,8 +62,21 @@ static int kmc_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+/*
+ * Room for one snapshot, so that seq_read() need not call kmc_show() again
+ * (and read every CPU's MSRs again) with a bigger buffer: the fixed part is
+ * under 4 KiB, each online CPU adds 3 MSR lines, each vCPU slot 9 lines
+ * (a CPU coming online in between only costs seq_read() a retry).
+ */
+static size_t kmc_facts_size(void)
+{
+	return 8192 + num_online_cpus() * 3 * 48 + KMC_VMX_SLOTS * 9 * 64;
+}
+
 static int kmc_open(struct inode *inode, struct file *file)
 {
+	int err;
+
 	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_RAWIO)) {
 		pr_info_ratelimited("open by pid %d refused: needs CAP_SYS_ADMIN or CAP_SYS_RAWIO\n",
 				    task_tgid_nr(current));
@@ -70,7 +84,10 @@ static int kmc_open(struct inode *inode, struct file *file)
 	}
 	/* misc_open() left the miscdevice here; seq_open() wants it empty. */
 	file->private_data = NULL;
-	return single_open(file, kmc_show, &kmc_dev);
+	err = single_open_size(file, kmc_show, &kmc_dev, kmc_facts_size());
+	if (err)
+		pr_info_ratelimited("open by pid %d failed (%d)\n", task_tgid_nr(current), err);
+	return err;
 }
 
 /* kmc_get_pid: PID in the caller's namespace, 0 for the caller itself. */
@@ -189,10 +206,12 @@ static ssize_t kmc_write(struct file *file, const char __user *buf,
 		return err;
 	}
 	line = memdup_user_nul(buf, len);
-	if (IS_ERR(line))
-		return PTR_ERR(line);
-
 	mutex_lock(&k->lock);
+	if (IS_ERR(line)) {
+		err = kmc_fail(k, PTR_ERR(line), "cannot copy a command of %zu bytes", len);
+		mutex_unlock(&k->lock);
+		return err;
+	}
 	err = kmc_command(k, line);
 	mutex_unlock(&k->lock);
 	kfree(line);

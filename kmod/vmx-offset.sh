@@ -19,7 +19,7 @@ usage: $PROG [--btf FILE] [--base FILE] [--raw FILE]
   --raw FILE   read "bpftool btf dump ... format raw" output from FILE
                instead of running bpftool
 
-Prints the offset in hex, e.g. 0x2b61. Needs bpftool (Debian package
+Prints the offset in hex, e.g. 0x2230 (Debian 6.1.0-57). Needs bpftool (Debian package
 bpftool) unless --raw is given. Example:
   echo "watch \$(pidof qemu-system-x86_64) \$($PROG)" >/dev/kmc
 EOF
@@ -47,7 +47,7 @@ done
 if [[ -z $raw ]]; then
 	command -v bpftool >/dev/null || die "bpftool not found (apt-get install bpftool)"
 	[[ -r $btf ]] || die "$btf not readable (is kvm_intel loaded?)"
-	dump=$(bpftool btf dump file "$btf" base "$base" format raw) ||
+	dump=$(bpftool -B "$base" btf dump file "$btf" format raw) ||
 		die "bpftool could not read $btf (base $base)"
 else
 	dump=$(cat "$raw") || die "cannot read $raw"

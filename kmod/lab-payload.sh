@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Put kmc.ko, built for exactly the kernel the emulated lab boots for KERNEL,
+# into a harness/lab/mkinitramfs.sh --payload directory, with a loader:
+#
+#   DIR/kmod/kmc.ko           build-debian.sh --kver KERNEL=<the lab's KVER>
+#   DIR/kmod/load.sh          in L1: insmod, check /dev/kmc, print the facts
+#   DIR/kmod/check-facts.sh   the format checker load.sh runs
+#
+# In L1, `sh /payload/kmod/load.sh` (e.g. boot-l1.sh --job
+# "kmod=sh /payload/kmod/load.sh") loads kmc before the harness runs, so the
+# kvm backend reads its host facts from /dev/kmc. Prints the module's path.
+set -eEuo pipefail
+trap 'printf "%s: error: line %s: %s failed\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
+
+PROG=$(basename "$0")
+KMOD_DIR=$(cd "$(dirname "$0")" && pwd)
+KMC_ROOT=$(cd "$KMOD_DIR/.." && pwd)
+LAB=$KMC_ROOT/harness/lab
+OUT=${KMC_KMOD_BUILD:-$KMC_ROOT/build/kmod}
+CACHE=${KMC_LAB_BUILD:-$KMC_ROOT/build/lab}/cache
+
+usage() {
+	cat <<EOF
+usage: $PROG [--offline] KERNEL DIR
+
+KERNEL is 6.1, 6.12 or 7.2; DIR the payload directory (created if needed).
+  --offline   no apt: reuse the kernels and headers already unpacked
+EOF
+}
+
+die() {
+	printf '%s: error: %s\n' "$PROG" "$*" >&2
+	exit 1
+}
+
+offline=()
+args=()
+while (($#)); do
+	case "$1" in
+	--offline) offline=(--offline) ;;
+	-h | --help) usage; exit 0 ;;
+	-*) die "unknown option '$1' (see --help)" ;;
+	*) args+=("$1") ;;
+	esac
+	shift
+done
+((${#args[@]} == 2)) || die "want KERNEL DIR (see --help)"
+s=${args[0]}
+dir=${args[1]}
+case $s in
+6.1 | 6.12 | 7.2) ;;
+*) die "unknown kernel '$s' (6.1, 6.12 or 7.2)" ;;
+esac
+
+"$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"
+env=$CACHE/kernel-$s/kernel.env
+[[ -r $env ]] || die "fetch-kernels.sh wrote no $env"
+kver=$(sed -n "s/^KVER='\(.*\)'$/\1/p" "$env")
+[[ -n $kver ]] || die "$env has no KVER"
+"$KMOD_DIR/build-debian.sh" "${offline[@]}" --kver "$s=$kver" "$s" >&2 ||
+	die "$s: building kmc against $kver failed"
+
+mkdir -p "$dir/kmod"
+cp "$OUT/$s/kmc.ko" "$KMOD_DIR/tests/check-facts.sh" "$dir/kmod/"
+cat >"$dir/kmod/load.sh" <<'EOF'
+#!/bin/sh
+# written by kmod/lab-payload.sh: load kmc in the lab's L1, show its facts
+D=$(dirname "$0")
+insmod "$D/kmc.ko" || { echo "load.sh: insmod $D/kmc.ko failed" >&2; exit 1; }
+[ -c /dev/kmc ] || { echo "load.sh: no /dev/kmc after insmod" >&2; exit 1; }
+cat /dev/kmc >/tmp/kmc.facts || { echo "load.sh: cannot read /dev/kmc" >&2; exit 1; }
+sh "$D/check-facts.sh" /tmp/kmc.facts || exit 1
+cat /tmp/kmc.facts
+EOF
+chmod +x "$dir/kmod/load.sh"
+printf '%s\n' "$dir/kmod/kmc.ko"
