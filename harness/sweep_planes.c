@@ -3,7 +3,7 @@
  * The sweep's planes (harness/sweep.h).  Each plane crosses every kernel
  * profile with the inputs that decide one family of rules, exhaustively
  * over each input's classes: a 0x10a bit is 0 or 1, the three MMIO "NO"
- * bits are none / all / two of three (the rule only asks "all three"),
+ * bits are none / all / all but one (the rule only asks "all three"),
  * an op sequence is every word over an op alphabet.  Inputs a plane does
  * not own keep the catalog CPU's values.  docs/sweep.md lists the planes.
  */
@@ -112,9 +112,11 @@ static struct sw_dim d_cpu_all = { .name = "cpu", .apply = set_cpu };
 
 static const struct sw_dim d_virt = DIM_N("hypervisor", 2, virt);
 
-/* the MMIO trio: none, all three, and two of three */
+/* the MMIO trio: none, all three, and each way of missing one */
 #define MMIO3 (AC(SBDR_SSDP_NO) | AC(FBSDP_NO) | AC(PSDP_NO))
-static const uint64_t mmio3_v[] = { 0, MMIO3, AC(SBDR_SSDP_NO) | AC(FBSDP_NO) };
+static const uint64_t mmio3_v[] = {
+	0, MMIO3, MMIO3 & ~AC(SBDR_SSDP_NO), MMIO3 & ~AC(FBSDP_NO), MMIO3 & ~AC(PSDP_NO),
+};
 static const struct sw_dim d_mmio3 = DIM_AC("mmio3", MMIO3, mmio3_v);
 
 static const uint64_t rfds_v[] = { 0, AC(RFDS_NO), AC(RFDS_CLEAR), AC(RFDS_NO) | AC(RFDS_CLEAR) };
@@ -355,6 +357,41 @@ static const struct sw_plane caps = {
 	caps_dims,
 };
 
+/* CR4: sequences of writes, with no table or a table over the features they need */
+static void cr4_table(struct sw_ctx *c, const struct sw_dim *d, unsigned int v)
+{
+	static const uint64_t bit[] = { F(XSAVE), F(PKU), F(FSGSBASE) };
+	uint64_t t = 0;
+
+	(void)d;
+	if (v == 8)
+		return;		/* no KVM_SET_CPUID2 at all */
+	for (unsigned int i = 0; i < ARRAY_SIZE(bit); i++)
+		if (v & (1u << i))
+			t |= bit[i];
+	c->s.ops[c->s.nops++] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = t };
+}
+static const struct kmc_op cr4_ops[] = {
+	NOOP,
+	OP(SET_CR4, 0, KMC_CR4_OSXSAVE),
+	OP(SET_CR4, 0, KMC_CR4_PKE),
+	OP(SET_CR4, 0, KMC_CR4_FSGSBASE),
+	OP(RESET, 0, 0),
+};
+static const struct sw_dim d_cr4_table = DIM_N("guest cpuid", 9, cr4_table);
+static const struct sw_dim d_cr4_op1 = DIM_OPS("op1", cr4_ops);
+static const struct sw_dim d_cr4_op2 = DIM_OPS("op2", cr4_ops);
+static const struct sw_dim d_cr4_op3 = DIM_OPS("op3", cr4_ops);
+
+static const struct sw_dim *const cr4_dims[] = {
+	&d_profile_all, &d_caps_cpu, &d_nofsgs, &d_ept, &d_cr4_table, &d_cr4_op1, &d_cr4_op2,
+	&d_cr4_op3, &d_caps_read, NULL,
+};
+static const struct sw_plane cr4 = {
+	"cr4", "MOV to CR4 sequences: KVM's and the vCPU's reserved bits, VMX pass-through, no table yet",
+	cr4_dims,
+};
+
 /* FB_CLEAR_DIS and what VERW does: host side x guest side */
 static const char *const fb_cpus[] = {
 	"cascadelake", "icelake-server", "sapphirerapids", "tremont", "skylake-sp",
@@ -408,7 +445,7 @@ static const struct sw_plane fb = {
 
 const struct sw_plane *const sw_planes[] = {
 	&host_bugs, &host_mitig, &host_l1tf, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
-	&fb, NULL,
+	&cr4, &fb, NULL,
 };
 
 /* ---- the product ---------------------------------------------------------- */

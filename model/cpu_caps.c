@@ -58,36 +58,62 @@ uint64_t model_cpu_caps(const struct vcpu *v)
 	return caps & kvm_caps(v);
 }
 
-/* Whether KVM lets the guest have a CPUID feature at all */
-static bool guest_may(const struct vcpu *v, enum kmc_feat f)
+/* The CR4 bits that need a CPUID feature, and the feature each needs */
+static const struct {
+	uint64_t cr4;
+	enum kmc_feat feat;
+} cr4_feature[] = {
+	{ KMC_CR4_OSXSAVE, KMC_F_XSAVE },
+	{ KMC_CR4_PKE, KMC_F_PKU },
+	{ KMC_CR4_FSGSBASE, KMC_F_FSGSBASE },
+};
+
+/* The CR4 bits a feature set leaves reserved */
+static uint64_t cr4_reserved_by(uint64_t features)
 {
-	if (HAS(v->p, FL_CPU_CAPS))
-		return (model_cpu_caps(v) & KMC_BIT(f)) != 0;
-	return vcpu_guest_has(v, f) && (model_kvm_cpuid(v->p, v->h, v->b) & KMC_BIT(f));
+	uint64_t r = 0;
+
+	for (unsigned int i = 0; i < sizeof(cr4_feature) / sizeof(cr4_feature[0]); i++)
+		if (!(features & KMC_BIT(cr4_feature[i].feat)))
+			r |= cr4_feature[i].cr4;
+	return r;
 }
 
 /*
- * MOV to CR4: OSXSAVE needs XSAVE, PKE needs PKU, FSGSBASE needs FSGSBASE,
- * each in the guest's CPUID and in KVM's own caps.  Exception (F.4): VMX
- * before 6.14 passes CR4.FSGSBASE through whenever the guest's CPUID has
- * it, so the hardware decides, not KVM.
+ * The vCPU's own reserved CR4 bits (cr4_guest_rsvd_bits, F.4): none until
+ * the CPUID table is set before 6.14 (only KVM_SET_CPUID2 computes them);
+ * from 6.14 vCPU creation computes them from the empty table, and they
+ * include KVM's own reserved bits (7520a53b8e0a).
+ */
+static uint64_t cr4_guest_reserved(const struct vcpu *v)
+{
+	if (HAS(v->p, FL_CPU_CAPS))
+		return cr4_reserved_by(model_cpu_caps(v)) |
+		       (HAS(v->p, FL_CR4_KVM_RESERVED) ?
+			cr4_reserved_by(model_kvm_cpuid(v->p, v->h, v->b)) : 0);
+	return v->has_table ? cr4_reserved_by(v->table) : 0;
+}
+
+/*
+ * MOV to CR4.  On VMX, FSGSBASE is guest-owned unless the vCPU's own
+ * reserved bits have it: a write that changes only guest-owned bits never
+ * exits, and the CPU alone decides (F.4: before 6.14 KVM's reserved bits
+ * were not in that mask, so a guest could set FSGSBASE against a
+ * `nofsgsbase` host).  Any other write exits and KVM checks the whole new
+ * value against its own reserved bits and the vCPU's (__kvm_is_valid_cr4);
+ * SVM intercepts every CR4 write.
  */
 bool model_cr4_ok(const struct vcpu *v, uint64_t bits)
 {
-	if ((bits & KMC_CR4_OSXSAVE) && !guest_may(v, KMC_F_XSAVE))
-		return false;
-	if ((bits & KMC_CR4_PKE) && !guest_may(v, KMC_F_PKU))
-		return false;
-	if (bits & KMC_CR4_FSGSBASE) {
-		bool passthrough = vcpu_is_vmx(v) && !HAS(v->p, FL_CR4_KVM_RESERVED) &&
-				   vcpu_guest_has(v, KMC_F_FSGSBASE);
+	uint64_t new = v->cr4 | bits, changed = new ^ v->cr4;
+	uint64_t guest_rsvd = cr4_guest_reserved(v);
+	uint64_t owned = vcpu_is_vmx(v) ? KMC_CR4_FSGSBASE & ~guest_rsvd : 0;
 
-		if (passthrough)
-			return HAS_F(v->h->cpuid, FSGSBASE);
-		if (!guest_may(v, KMC_F_FSGSBASE))
-			return false;
-	}
-	return true;
+	if (!changed)
+		return true;
+	if (!(changed & ~owned))
+		return HAS_F(v->h->cpuid, FSGSBASE);
+	return !(new & (guest_rsvd | cr4_reserved_by(model_kvm_cpuid(v->p, v->h, v->b))));
 }
 
 /*
