@@ -11,12 +11,12 @@ COV      ?=
 PYTHON   ?= python3
 
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g
-INC         := -Imodel/include -Iref -Iharness
+INC         := -Imodel/include -Iref -Iharness -Iharness/results -Iharness/report -Iharness/kvm
 ifeq ($(SAN),1)
   OPT   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSAN := -fsanitize=address,undefined
 else ifeq ($(COV),1)
-  OPT   := -O0 --coverage
+  OPT   := -O0 --coverage -fprofile-update=atomic
   LDSAN := --coverage
 else
   OPT   := -O2
@@ -25,34 +25,50 @@ endif
 CFLAGS  += $(CFLAGS_BASE) $(OPT) $(INC)
 LDFLAGS += $(LDSAN)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+# results directories, JUnit/KCIDB, the report (harness/results/, harness/report/)
+JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 
 MODEL_SRC   := $(wildcard model/*.c)
 REF_SRC     := $(wildcard ref/*.c)
 HARNESS_SRC := $(filter-out harness/kmc-run.c harness/kmc.c,$(wildcard harness/*.c))
+# the kvm backend (harness/kvm/, docs/kvm-backend.md): C and the guest program
+KVM_SRC     := $(wildcard harness/kvm/*.c) harness/kvm/guest.S
 TEST_SRC    := $(wildcard model/tests/*.c ref/tests/*.c harness/tests/*.c)
+RESULTS_SRC := $(filter-out harness/results/kmc-results.c,$(wildcard harness/results/*.c harness/report/*.c))
+RESULTS_TEST_SRC := $(wildcard harness/results/tests/*.c)
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
 MODEL_OBJ   := $(call obj,$(MODEL_SRC))
 REF_OBJ     := $(call obj,$(REF_SRC))
-HARNESS_OBJ := $(call obj,$(HARNESS_SRC))
+HARNESS_OBJ := $(call obj,$(HARNESS_SRC) $(filter %.c,$(KVM_SRC))) \
+	       $(patsubst %.S,$(O)/obj/%.o,$(filter %.S,$(KVM_SRC)))
+RESULTS_OBJ := $(call obj,$(RESULTS_SRC))
 TEST_BINS   := $(patsubst %.c,$(O)/test/%,$(subst /tests/,_,$(TEST_SRC)))
-BINS        := $(O)/bin/kmc-run $(O)/bin/kmc
+# harness/results/tests/foo.c -> $(O)/test/results_foo
+TEST_BINS   += $(patsubst harness/results/tests/%.c,$(O)/test/results_%,$(RESULTS_TEST_SRC))
+BINS        := $(O)/bin/kmc-run $(O)/bin/kmc $(O)/bin/kmc-results
 
-.PHONY: all help check check-one test-bins coverage vectors lab kmod report bench clean deps
+.PHONY: all help check check-one test-bins coverage vectors lab kmod kmod-check report bench clean deps kvm-static
 all: $(BINS)
 
 help:
 	@echo "make            build build/bin/kmc-run and build/bin/kmc"
 	@echo "make check      build and run every test, then again under ASan+UBSan"
 	@echo "make lab        run the KVM backend here, or the emulated lab without /dev/kvm"
+	@echo "make lab-smoke  the emulated lab's CI subset (one kernel, 3 L2 boots; < 10 min)"
 	@echo "make vectors    regenerate vectors/*.kmv from the model (python3)"
 	@echo "make coverage   lcov line+branch coverage of model/ and ref/ -> results/coverage/"
 	@echo "make bench      scenarios per second for model and ref, sweep wall time"
-	@echo "make kmod       build kmod/ against the running kernel's headers"
+	@echo "make kmod       build kmod/ against the running kernel's and Debian's 6.1/6.12/7.2 headers"
+	@echo "make kmod-check kmod's checks without root or lab (KTAP; builds against unpacked headers)"
 	@echo "make deps       install the Debian packages kmc needs (root)"
 	@echo "make clean      remove build/"
 
 $(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -66,29 +82,59 @@ $(O)/lib/libkmcharness.a: $(HARNESS_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-LIBS := $(O)/lib/libkmcharness.a $(O)/lib/libkmcmodel.a $(O)/lib/libkmcref.a
+$(O)/lib/libkmcresults.a: $(RESULTS_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+LIBS := $(O)/lib/libkmcresults.a $(O)/lib/libkmcharness.a $(O)/lib/libkmcmodel.a $(O)/lib/libkmcref.a
 
 $(O)/bin/%: $(O)/obj/harness/%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) -lm -pthread
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(JSON_LIBS) -lm -pthread
+
+$(O)/bin/kmc-results: $(O)/obj/harness/results/kmc-results.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(JSON_LIBS) -lm
 
 # model/tests/foo.c -> $(O)/test/model_foo
 define test_rule
 $(O)/test/$(subst /tests/,_,$(basename $(1))): $(call obj,$(1)) $(LIBS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) -pthread
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
 endef
 $(foreach t,$(TEST_SRC),$(eval $(call test_rule,$(t))))
+
+$(O)/test/results_%: $(O)/obj/harness/results/tests/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+
+# harness/kvm/tests/foo.c -> $(O)/test/kvm_foo (no /dev/kvm needed), except
+# test_guest.c -> $(O)/kvm-test/kvm_guest, which needs one (harness/kvm/run-tests.sh)
+KVM_TEST_BINS := $(patsubst harness/kvm/tests/test_%.c,$(O)/test/kvm_%,\
+		   $(filter-out harness/kvm/tests/test_guest.c,$(wildcard harness/kvm/tests/*.c)))
+$(O)/test/kvm_%: $(O)/obj/harness/kvm/tests/test_%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+$(O)/kvm-test/kvm_guest: $(O)/obj/harness/kvm/tests/test_guest.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+TEST_BINS   += $(KVM_TEST_BINS) $(O)/kvm-test/kvm_guest
+
+# Static kmc-run and kvm_guest for the emulated lab's L1 (harness/kvm/lab-l1.sh)
+kvm-static:
+	$(MAKE) O=build/kvm-static LDFLAGS=-static CHECK_LIBS='$(shell pkg-config --libs --static check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)' \
+		build/kvm-static/bin/kmc-run build/kvm-static/kvm-test/kvm_guest
 
 test-bins: $(BINS) $(TEST_BINS)
 
 # One pass of every test in the current variant (O, SAN, COV).
 check-one: test-bins
 	@O=$(O) sh harness/run-checks.sh
+	@O=$(O) sh harness/kvm/run-tests.sh
 
 check:
 	$(MAKE) check-one
-	$(MAKE) O=build/asan SAN=1 check-one
+	$(MAKE) O=build/asan SAN=1 KMC_SWEEP_ARGS="--stride 11" check-one
 	@echo "make check: all passes green (plain and ASan+UBSan)"
 
 coverage:
@@ -103,11 +149,20 @@ bench: $(BINS)
 lab: $(BINS)
 	sh harness/lab.sh
 
+# the emulated lab's CI subset: one kernel, the L1 KVM run, 3 L2 configurations
+.PHONY: lab-smoke
+lab-smoke: $(BINS)
+	bash harness/lab/lab.sh --smoke
+
 kmod:
 	$(MAKE) -C kmod
 
-report:
-	sh harness/report.sh
+# kmod's checks that need no root, no lab, no network (a few seconds)
+kmod-check:
+	$(MAKE) -s -C kmod check
+
+report: $(O)/bin/kmc-results
+	O=$(O) sh harness/report.sh
 
 deps:
 	sh harness/deps.sh

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Backends: what turns a vector's scenario into observations.  model and
- * ref are pure C; the kvm backend (later) drives /dev/kvm.  kmc-run picks
- * one by name from kmc_backends[].
+ * ref are pure C; the kvm backend (harness/kvm/) drives /dev/kvm.  kmc-run
+ * picks one by name from kmc_backends[].
  */
 #ifndef KMC_BACKEND_H
 #define KMC_BACKEND_H
@@ -27,6 +27,27 @@ struct kmc_backend {
 	int (*eval)(void *ctx, const struct kmv_record *r, uint32_t variants,
 		    struct kmc_obs *o, char *why, size_t len);
 	void (*close)(void *ctx);
+
+	/* ---- optional, for `host live` records (the kvm backend) ---- */
+	/*
+	 * The host and profile that record @r runs on: the machine itself,
+	 * with the settings @r applies (`host live ignore_msrs=1`).  kmc-run
+	 * evaluates the model on it for every `expect KEY` without a value
+	 * and every op without `-> RESULT`.  0, KMC_BE_SKIP, or -errno.
+	 */
+	int (*live)(void *ctx, const struct kmv_record *r, struct kmc_host *h,
+		    const struct kmc_profile **p, char *why, size_t len);
+	/*
+	 * Bits of a compared item that the last eval() of @r could not
+	 * observe (key >= 0: an `expect` key, else op @op): kmc-run compares
+	 * the others and says which it left out, and why (in @why).
+	 */
+	uint64_t (*unobserved)(void *ctx, const struct kmv_record *r, int key, int op,
+			       char *why, size_t len);
+	/* Facts about the machine, for the report: @fact is called once per fact */
+	void (*facts)(void *ctx, void (*fact)(void *arg, const char *key, const char *value,
+					      const char *source, const char *note),
+		      void *arg);
 };
 
 /* The built backends, NULL-terminated */
@@ -35,5 +56,8 @@ extern const struct kmc_backend *const kmc_backends[];
 extern const char *const kmc_backends_planned[];
 
 const struct kmc_backend *kmc_backend_find(const char *name);
+
+/* harness/kvm/kvm_backend.c */
+extern const struct kmc_backend kmc_kvm_backend;
 
 #endif

@@ -8,19 +8,23 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include "backend.h"
 #include "compare.h"
 #include "ktap.h"
 #include "kmv.h"
+#include "known.h"
 #include "names.h"
 #include "ref.h"
+#include "rundir.h"
 #include "sweep.h"
 #include "version.h"
 
@@ -37,7 +41,8 @@ static const char usage_text[] =
 "top-level test named after the file, each vector a subtest named by its id.\n"
 "\n"
 "Options:\n"
-"  -b, --backend NAME   model or ref (default: ref); kvm is not built yet\n"
+"  -b, --backend NAME   model, ref or kvm (default: ref); kvm runs the\n"
+"                       `host live` vectors on this machine's /dev/kvm\n"
 "      --id GLOB        only vectors whose id matches GLOB (fnmatch(3))\n"
 "      --group NAME     only vectors of group NAME (the id up to its first '.')\n"
 "      --profile NAME   only vectors for kernel profile NAME (see kmc profiles)\n"
@@ -47,6 +52,13 @@ static const char usage_text[] =
 "                       and summarised as \"# Changed by variant NAME\"\n"
 "      --list-variants  list ref's variants and exit\n"
 "  -q, --quiet          print only failures (with their diagnostics) and totals\n"
+"      --results DIR    also write a results directory: run.json, the full KTAP,\n"
+"                       vectors.tsv, junit.xml, kcidb.json (docs/results.md);\n"
+"                       DIR 'auto' is results/runs/<UTC time>_<backend>\n"
+"      --known FILE     known divergences: a matching FAIL is XFAIL, a PASS\n"
+"                       XPASS (default: $KMC_KNOWN, else\n"
+"                       harness/results/known-divergences.txt if present;\n"
+"                       'none' for no file)\n"
 "      --sweep          run the sweep instead; the other arguments go to it\n"
 "  -h, --help           print this help and exit\n"
 "      --version        print the version and exit\n"
@@ -64,6 +76,10 @@ static const char usage_text[] =
 "\n"
 "Exit status (kselftest): 0 all passed (skips allowed when something\n"
 "passed), 1 a failure or an error, 2 usage error, 4 everything skipped.\n"
+"SIGINT, SIGTERM (and SIGPIPE) stop the run after the current vector:\n"
+"`Bail out!`, the totals so far, the results directory closed as\n"
+"interrupted; then kmc-run dies of that signal.  A second SIGINT or\n"
+"SIGTERM kills at once.\n"
 "Progress goes to stderr: a counter on a terminal, else a line every 10%\n"
 "once a run takes longer than 5 s.\n";
 
@@ -91,7 +107,32 @@ struct opts {
 	unsigned int nvar;
 	const struct ref_variant_info *var[MAXVARIANTS];
 	int quiet;
+	const char *results;	/* --results DIR, or NULL */
+	const char *known;	/* --known FILE, or NULL for the default */
 };
+
+#define KNOWN_DEFAULT	"harness/results/known-divergences.txt"
+
+/* The signal that asked the run to stop (SIGINT/SIGTERM), 0 while running */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop, .sa_flags = (int)SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* stdout's reader went away: stop the same way (later writes raise it again) */
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+}
 
 /* One input file (or a directory that could not be used) */
 struct input {
@@ -218,7 +259,7 @@ static int backend_error(const char *name)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_ID = 256, O_GROUP, O_PROFILE, O_VARIANT, O_LISTV, O_VERSION };
+	enum { O_ID = 256, O_GROUP, O_PROFILE, O_VARIANT, O_LISTV, O_VERSION, O_RESULTS, O_KNOWN };
 	static const struct option lopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "id", required_argument, NULL, O_ID },
@@ -227,6 +268,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "variant", required_argument, NULL, O_VARIANT },
 		{ "list-variants", no_argument, NULL, O_LISTV },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "results", required_argument, NULL, O_RESULTS },
+		{ "known", required_argument, NULL, O_KNOWN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -247,7 +290,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			strv_push(&o->groups, optarg);
 			break;
 		case O_PROFILE:
-			if (!kmc_profile_find(optarg))
+			if (!kmc_profile_find(optarg) && strcmp(optarg, kmv_live_profile.name))
 				return usage_error("unknown profile '%s' (see kmc profiles)", optarg);
 			strv_push(&o->profiles, optarg);
 			break;
@@ -267,6 +310,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		case 'q':
 			o->quiet = 1;
+			break;
+		case O_RESULTS:
+			o->results = optarg;
+			break;
+		case O_KNOWN:
+			o->known = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -413,6 +462,9 @@ struct run {
 	const struct opts *o;
 	void *ctx;
 	struct ktap k;
+	struct ktap full;			/* the results directory's copy */
+	struct kr_known known;			/* known divergences (n == 0: none) */
+	char kernel[65];			/* kvm: the running kernel (uname -r) */
 	struct progress prog;
 	struct strv changed[MAXVARIANTS];	/* "ID: key expected X, got Y; ..." */
 	char vnames[512];			/* "a, b" */
@@ -475,24 +527,184 @@ static void track_variants(struct run *R, const struct kmv_record *r,
 	free(c);
 }
 
+/*
+ * A known divergence turns a FAIL into XFAIL and a PASS into XPASS, with
+ * the entry in @why: "known divergence (FILE:LINE): SOURCE".
+ */
+static enum ktap_verdict known_verdict(struct run *R, const struct kmv_record *r,
+				       enum ktap_verdict v, char *why, size_t len)
+{
+	const struct kr_known_entry *e;
+	char kver[48];
+	const char *kernel = R->kernel[0] ? R->kernel : NULL;
+
+	if (!R->known.n || (v != KTAP_PASS && v != KTAP_FAIL))
+		return v;
+	if (!kernel && r->profile) {
+		snprintf(kver, sizeof(kver), "%u.%u.%u", r->profile->kver.major,
+			 r->profile->kver.minor, r->profile->kver.sub);
+		kernel = kver;
+	}
+	e = kr_known_match(&R->known, r->id, kernel, R->o->be->name);
+	if (!e)
+		return v;
+	snprintf(why, len, "known divergence%s (%s:%u): %s", v == KTAP_PASS ? " gone" : "",
+		 R->known.path, e->line, e->source);
+	return v == KTAP_FAIL ? KTAP_XFAIL : KTAP_XPASS;
+}
+
+/* ---- host live: the model's expectations for this machine --------------- */
+
+/*
+ * Clear @mask in item (@key or @op) of @o.  0 if the item is a key that is
+ * neither a bit set nor a value (it can only be left out whole); an op
+ * result without a value (gp, ok, ...) is left as it is.
+ */
+static int mask_item(int key, int op, uint8_t opkind, struct kmc_obs *o, uint64_t mask)
+{
+	if (key < 0) {
+		struct kmc_result *res = &o->res[op];
+
+		if (opkind != KMC_OP_SET_CPUID && (res->kind == KMC_RES_VALUE ||
+						   res->kind == KMC_RES_NMSRS ||
+						   res->kind == KMC_RES_EXIT))
+			res->value &= ~mask;
+		return 1;
+	}
+	switch (key) {
+	case KMV_K_BUGS: o->bugs &= ~mask; return 1;
+	case KMV_K_HOST_FLAGS: o->host_feat &= ~mask; return 1;
+	case KMV_K_HOST_STATE: o->host_state &= ~(uint32_t)mask; return 1;
+	case KMV_K_KVM_ARCH_CAP: o->kvm_arch_cap &= ~mask; return 1;
+	case KMV_K_KVM_CPUID: o->kvm_cpuid &= ~mask; return 1;
+	case KMV_K_KVM_EMUL_CPUID: o->kvm_emul_cpuid &= ~mask; return 1;
+	case KMV_K_VCPU_ARCH_CAP: o->vcpu_arch_cap &= ~mask; return 1;
+	case KMV_K_CPU_CAPS: o->cpu_caps &= ~mask; return 1;
+	case KMV_K_FINDINGS: o->findings &= ~(uint32_t)mask; return 1;
+	default: return 0;
+	}
+}
+
+/*
+ * A `host live` record on a backend that knows the machine: the model,
+ * evaluated on the backend's view of the host (its profile, CPU, 0x10a,
+ * command line, ...), supplies every `expect KEY` without a value and
+ * every op without `-> RESULT`.  Bits the backend could not observe are
+ * left out on both sides and named in @notes (one per line).  @lr is a
+ * shallow copy of @r with the expectations filled in.  0, KMC_BE_SKIP or
+ * -errno, with the reason in @why.
+ */
+static int live_expect(struct run *R, const struct kmv_record *r, struct kmv_record *lr,
+		       struct kmc_obs *obs, char *notes, size_t nlen, char *why, size_t len)
+{
+	const struct kmc_backend *be = R->o->be;
+	const struct kmc_profile *p = NULL;
+	struct kmc_obs mo;
+	int ret;
+
+	*lr = *r;
+	notes[0] = '\0';
+	ret = be->live(R->ctx, r, &lr->sc.host, &p, why, len);
+	if (ret)
+		return ret;
+	ret = kmc_model_eval(p, &lr->sc, &mo);
+	if (ret < 0) {
+		snprintf(why, len, "%s:%u: model: cannot evaluate this vector on the live host (%s)",
+			 r->file, r->line, strerror(-ret));
+		return ret;
+	}
+	lr->profile = p;
+	for (int k = 0; k < KMV_K_NR; k++)
+		if (r->exp_req & (1u << k)) {
+			kmv_copy_key((enum kmv_key)k, &lr->exp, &mo);
+			lr->exp_have |= 1u << k;
+		}
+	lr->exp_req = 0;
+	for (unsigned int i = 0; i < r->sc.nops; i++)
+		if (!(r->res_have & (1u << i))) {
+			if (i >= mo.nres || mo.res[i].kind == KMC_RES_NONE) {
+				snprintf(why, len, "%s:%u: model: no result for this op", r->file,
+					 r->op_line[i]);
+				return -EINVAL;
+			}
+			lr->exp.res[i] = mo.res[i];
+			lr->res_have |= 1u << i;
+		}
+	lr->exp.nres = r->sc.nops;
+	if (!be->unobserved)
+		return 0;
+	for (int i = 0; i < KMV_K_NR + (int)r->sc.nops; i++) {
+		int key = i < KMV_K_NR ? i : -1, op = i < KMV_K_NR ? -1 : i - KMV_K_NR;
+		uint8_t kind = op < 0 ? 0 : r->sc.ops[op].kind;
+		char reason[256] = "", what[160], bits[KMV_VALMAX];
+		uint64_t mask;
+
+		if (key >= 0 ? !(lr->exp_have & (1u << key)) : !(lr->res_have & (1u << op)))
+			continue;
+		mask = be->unobserved(R->ctx, r, key, op, reason, sizeof(reason));
+		if (!mask)
+			continue;
+		if (!mask_item(key, op, kind, &lr->exp, mask) || !mask_item(key, op, kind, obs, mask)) {
+			/* not a bit set: the whole item is left out */
+			if (key >= 0)
+				lr->exp_have &= ~(1u << key);
+			else
+				lr->res_have &= ~(1u << op);
+			snprintf(bits, sizeof(bits), "all of it");
+		} else if (key >= 0 && kmv_key_list((enum kmv_key)key)) {
+			kmc_list_format(kmv_key_list((enum kmv_key)key), mask, bits, sizeof(bits));
+		} else {
+			kmc_list_format(&kmc_ac_names, mask, bits, sizeof(bits));
+		}
+		if (key >= 0)
+			snprintf(what, sizeof(what), "%s", kmv_key_names[key]);
+		else
+			kmv_format_op(r, (unsigned int)op, what, sizeof(what));
+		append(notes, nlen, "%s:%u: %s: not compared: %s (%s)\n", r->file,
+		       key >= 0 ? r->exp_line[key] : r->op_line[op], what, bits, reason);
+	}
+	return 0;
+}
+
+/* backend facts about the machine, as KTAP diagnostics: "# host KEY: VALUE [SOURCE: NOTE]" */
+static void print_fact(void *arg, const char *key, const char *value, const char *source,
+		       const char *note)
+{
+	ktap_diag(arg, "host %s: %s [%s%s%s]", key, value, source, note && *note ? ": " : "",
+		  note ? note : "");
+}
+
+static void print_notes(struct run *R, char *notes)
+{
+	for (char *l = strtok(notes, "\n"); l; l = strtok(NULL, "\n"))
+		ktap_diag(&R->k, "%s", l);
+}
+
 static void run_record(struct run *R, const struct kmv_record *r)
 {
 	const struct opts *o = R->o;
 	struct kmc_cmp *c;
 	struct kmc_obs obs;
-	char msg[MSGLEN], why[MSGLEN];
+	struct kmv_record lr;
+	char msg[MSGLEN], why[MSGLEN], notes[4 * MSGLEN];
 	int ret;
 
 	if (r->reject) {
 		int ok = kmv_reject_ok(r, msg, sizeof(msg));
+		enum ktap_verdict v = known_verdict(R, r, ok ? KTAP_PASS : KTAP_FAIL, why, sizeof(why));
 
-		ktap_result(&R->k, ok ? KTAP_PASS : KTAP_FAIL, r->id, NULL);
+		ktap_result(&R->k, v, r->id, v == KTAP_PASS || v == KTAP_FAIL ? NULL : why);
 		if (!ok)
 			ktap_diag(&R->k, "%s", msg);
 		progress_step(&R->prog, !ok);
 		return;
 	}
 	ret = o->be->eval(R->ctx, r, o->variants, &obs, why, sizeof(why));
+	notes[0] = '\0';
+	if (!ret && r->live && o->be->live) {
+		ret = live_expect(R, r, &lr, &obs, notes, sizeof(notes), why, sizeof(why));
+		r = &lr;	/* compare against the filled-in copy */
+	}
 	if (ret == KMC_BE_SKIP) {
 		ktap_result(&R->k, KTAP_SKIP, r->id, why);
 		progress_step(&R->prog, 0);
@@ -510,10 +722,15 @@ static void run_record(struct run *R, const struct kmv_record *r)
 		return;
 	}
 	if (kmc_compare(r, &obs, c)) {
-		ktap_result(&R->k, KTAP_FAIL, r->id, NULL);
+		enum ktap_verdict v = known_verdict(R, r, KTAP_FAIL, why, sizeof(why));
+
+		ktap_result(&R->k, v, r->id, v == KTAP_FAIL ? NULL : why);
 		if (o->nvar)
 			ktap_diag(&R->k, "(ref with variant%s %s; expectations are the stock model's)",
 				  o->nvar > 1 ? "s" : "", R->vnames);
+		if (r == &lr)
+			ktap_diag(&R->k, "(host live: expectations are the model's for profile %s on this host)",
+				  lr.profile->name);
 		for (unsigned int i = 0; i < c->ndiff; i++) {
 			kmc_diff_format(r, &c->diff[i], msg, sizeof(msg));
 			ktap_diag(&R->k, "%s", msg);
@@ -521,12 +738,15 @@ static void run_record(struct run *R, const struct kmv_record *r)
 		ktap_diag(&R->k, "rerun: kmc-run --backend %s%s --id '%s' %s", o->be->name,
 			  R->vflags, r->id, r->file);
 	} else {
-		ktap_result(&R->k, KTAP_PASS, r->id, NULL);
+		enum ktap_verdict v = known_verdict(R, r, KTAP_PASS, why, sizeof(why));
+
+		ktap_result(&R->k, v, r->id, v == KTAP_PASS ? NULL : why);
 		if (c->findings) {
 			kmc_list_format(&kmc_finding_names, c->findings, msg, sizeof(msg));
 			ktap_finding(&R->k, msg, r->id);
 		}
 	}
+	print_notes(R, notes);
 	progress_step(&R->prog, c->ndiff != 0);
 	free(c);
 	if (o->nvar)
@@ -541,9 +761,12 @@ static void run_input(struct run *R, struct input *in)
 	for (unsigned int i = 0; i < f->nrecs; i++)
 		nsel += selected(R->o, &f->recs[i]);
 	ktap_group_begin(&R->k, in->name, nsel + (f->err != 0));
-	for (unsigned int i = 0; i < f->nrecs; i++)
+	for (unsigned int i = 0; i < f->nrecs; i++) {
+		if (stop_signal)
+			return;	/* the group stays open: the reader sees it was cut */
 		if (selected(R->o, &f->recs[i]))
 			run_record(R, &f->recs[i]);
+	}
 	if (f->err) {
 		/* the file stopped here; say where, as a test of its own */
 		char name[300];
@@ -572,6 +795,121 @@ static void print_variant_summary(struct run *R)
 	}
 }
 
+/* --known, $KMC_KNOWN, or the committed file when kmc-run runs from the tree */
+static int load_known(const struct opts *o, struct run *R)
+{
+	const char *path = o->known ? o->known : getenv("KMC_KNOWN");
+	char msg[MSGLEN];
+
+	if (!path && !access(KNOWN_DEFAULT, R_OK))
+		path = KNOWN_DEFAULT;
+	if (!path || !*path || !strcmp(path, "none"))
+		return 0;
+	if (kr_known_read(path, &R->known, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-run: known divergences: %s\n", msg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Backend facts (the kvm backend's live host) into run.json, with their sources */
+static void record_fact(void *arg, const char *key, const char *value, const char *source,
+			const char *note)
+{
+	char src[1024];
+
+	snprintf(src, sizeof(src), "%s%s%s%s", source ? source : "-", note && *note ? " (" : "",
+		 note && *note ? note : "", note && *note ? ")" : "");
+	kr_run_fact(arg, "host", key, value, src);
+}
+
+/* The record's `host` tokens as written ("cpu=NAME ..."), for vectors.tsv */
+static const char *host_text(const struct kmv_record *r)
+{
+	for (unsigned int i = 0; i < r->nbody; i++) {
+		const char *t = r->body[i].text;
+
+		if (r->body[i].kind != KMV_L_HOST || !t)
+			continue;
+		return strncmp(t, "host ", 5) ? t : t + 5;
+	}
+	return r->live ? "live" : "-";
+}
+
+/* A backend's host fact into run.json: "SOURCE: NOTE" as its source */
+static void results_fact(void *arg, const char *key, const char *value, const char *source,
+			 const char *note)
+{
+	char src[512];
+
+	snprintf(src, sizeof(src), "%s%s%s", source, note && *note ? ": " : "", note ? note : "");
+	kr_run_fact(arg, "host", key, value, src);
+}
+
+/* The results directory: everything known before the first vector runs */
+static struct kr_run *open_results(const struct opts *o, struct run *R, struct input *in,
+				   unsigned int nin, int argc, char **argv)
+{
+	struct kr_run *run;
+	char msg[MSGLEN], where[4200];
+	uint32_t profiles = 0;
+
+	if (kr_run_open(&run, o->results, o->be->name, KMC_VERSION, argc, argv, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-run: results: %s\n", msg);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < o->nvar; i++)
+		kr_run_append_str(run, "variants", o->var[i]->name);
+	for (unsigned int i = 0; i < o->ids.n; i++)
+		kr_run_append_str(run, "filters.id", o->ids.v[i]);
+	for (unsigned int i = 0; i < o->groups.n; i++)
+		kr_run_append_str(run, "filters.group", o->groups.v[i]);
+	for (unsigned int i = 0; i < o->profiles.n; i++)
+		kr_run_append_str(run, "filters.profile", o->profiles.v[i]);
+	for (unsigned int i = 0; i < o->inputs.n; i++)
+		kr_run_append_str(run, "vectors.inputs", o->inputs.v[i]);
+	kr_run_set_str(run, "known_divergences.path", R->known.path ? R->known.path : "none");
+	kr_run_set_num(run, "known_divergences.entries", R->known.n);
+	if (R->kernel[0]) {
+		kr_run_set_str(run, "host.under_test", "live: the machine kmc-run runs on");
+		kr_run_fact(run, "host", "kernel_release", R->kernel, "uname(2) release");
+		if (o->be->facts)
+			o->be->facts(R->ctx, results_fact, run);
+	} else {
+		kr_run_set_str(run, "host.under_test",
+			       "declared by each vector (the model and ref evaluate it)");
+	}
+	for (unsigned int i = 0; i < nin; i++) {
+		if (in[i].failed)
+			continue;
+		if (kr_run_input(run, in[i].path, msg, sizeof(msg)))
+			kr_run_log(run, "vector input: %s", msg);
+		for (unsigned int k = 0; k < in[i].f.nrecs; k++) {
+			const struct kmv_record *r = &in[i].f.recs[k];
+
+			if (!selected(o, r))
+				continue;
+			snprintf(where, sizeof(where), "%s:%u", r->file, r->line);
+			kr_run_vector(run, in[i].name, r->id, r->group,
+				      r->profile ? r->profile->name : NULL, host_text(r), where);
+			for (unsigned int p = 0; r->profile && p < kmc_nprofiles; p++)
+				if (kmc_profile_at(p) == r->profile)
+					profiles |= 1u << p;
+		}
+	}
+	for (unsigned int p = 0; p < kmc_nprofiles; p++)
+		if (profiles & (1u << p))
+			kr_run_append_str(run, "kernel_profiles", kmc_profile_at(p)->name);
+	if (kr_run_begin(run, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-run: results: %s\n", msg);
+		kr_run_abandon(run);
+		return NULL;
+	}
+	R->full.out = kr_run_ktap(run);
+	R->k.mirror = &R->full;
+	return run;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -579,8 +917,9 @@ int main(int argc, char **argv)
 	struct input *in = NULL;
 	unsigned int nin = 0, total = 0;
 	struct kmv_idset *ids;
+	struct kr_run *run = NULL;
 	char msg[MSGLEN];
-	int ret;
+	int ret, stopped = 0;
 
 	/* --sweep hands everything else to the sweep */
 	for (int i = 1; i < argc; i++) {
@@ -592,6 +931,20 @@ int main(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret;
+	ret = load_known(&o, &R);
+	if (ret) {
+		free(o.ids.v);
+		free(o.groups.v);
+		free(o.profiles.v);
+		free(o.inputs.v);
+		return ret;
+	}
+	if (!strcmp(o.be->name, "kvm")) {
+		struct utsname u;
+
+		if (!uname(&u))
+			snprintf(R.kernel, sizeof(R.kernel), "%s", u.release);
+	}
 
 	expand(&o.inputs, &in, &nin);
 	ids = kmv_idset_new();
@@ -611,6 +964,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	R.o = &o;
+	if (o.results) {
+		run = open_results(&o, &R, in, nin, argc, argv);
+		if (!run) {
+			o.be->close(R.ctx);
+			ret = 1;
+			goto out;
+		}
+	}
+	catch_stop_signals();
 	for (unsigned int i = 0; i < o.nvar; i++) {
 		append(R.vnames, sizeof(R.vnames), "%s%s", i ? ", " : "", o.var[i]->name);
 		append(R.vflags, sizeof(R.vflags), " --variant %s", o.var[i]->name);
@@ -622,7 +984,8 @@ int main(int argc, char **argv)
 	R.k.before_arg = &R.prog;
 
 	ktap_begin(&R.k, stdout, o.quiet, nin);
-	if (!o.quiet) {
+	/* quiet: the header still reaches the results directory's full copy */
+	{
 		ktap_diag(&R.k, "kmc-run %s: backend %s, %u file%s, %u vector%s selected", KMC_VERSION,
 			  o.be->name, nin, nin == 1 ? "" : "s", total, total == 1 ? "" : "s");
 		for (unsigned int i = 0; i < o.nvar; i++)
@@ -631,14 +994,44 @@ int main(int argc, char **argv)
 				  o.var[i]->summary ? o.var[i]->summary : "");
 		if (o.nvar)
 			ktap_diag(&R.k, "expectations come from the stock model: differences are the variants' effect");
+		if (R.known.n)
+			ktap_diag(&R.k, "known divergences: %s (%u entr%s)", R.known.path, R.known.n,
+				  R.known.n == 1 ? "y" : "ies");
+		if (o.be->facts)
+			o.be->facts(R.ctx, print_fact, &R.k);
+		if (o.be->facts && run)
+			o.be->facts(R.ctx, record_fact, run);
 	}
-	for (unsigned int i = 0; i < nin; i++)
+	for (unsigned int i = 0; i < nin && !stop_signal; i++)
 		run_input(&R, &in[i]);
+	stopped = stop_signal;
 	progress_erase(&R.prog);
-	print_variant_summary(&R);
+	if (stopped) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "kmc-run: interrupted by SIG%s", sigabbrev_np(stopped));
+		ktap_bail(&R.k, why);
+	} else {
+		print_variant_summary(&R);
+	}
 	ktap_end(&R.k);
 	o.be->close(R.ctx);
+	ret = stopped ? 128 + stopped : ktap_exit_code(&R.k.t);
+	if (run) {
+		struct kr_totals t = {
+			.pass = R.k.t.pass, .fail = R.k.t.fail, .xfail = R.k.t.xfail,
+			.xpass = R.k.t.xpass, .skip = R.k.t.skip, .error = R.k.t.error,
+			.findings = R.k.t.findings,
+		};
 
+		if (kr_run_finish(run, stopped, ret, &t, msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-run: results: %s\n", msg);
+			if (!stopped && !ret)
+				ret = 1;
+		}
+	}
+out:
+	kr_known_free(&R.known);
 	for (unsigned int i = 0; i < nin; i++) {
 		kmv_file_free(&in[i].f);
 		free(in[i].path);
@@ -649,5 +1042,11 @@ int main(int argc, char **argv)
 	free(o.groups.v);
 	free(o.profiles.v);
 	free(o.inputs.v);
-	return ktap_exit_code(&R.k.t);
+	if (stopped) {
+		/* die of the signal, as the shell expects (the handler was reset) */
+		fflush(stdout);
+		signal(stopped, SIG_DFL);
+		raise(stopped);
+	}
+	return ret;
 }

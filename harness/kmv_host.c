@@ -230,9 +230,17 @@ int kmv_parse_host(struct kmv_record *r, struct tok *t, int n, char *err, size_t
 	}
 
 	if (seen[HK_LIVE]) {
-		if (n > 2) {
+		/* the one setting a live vector may make: kvm.ignore_msrs (docs/vectors.md) */
+		if (n > 2 + seen[HK_IGNORE_MSRS]) {
 			snprintf(err, errlen, "host 'live' takes no other tokens");
 			return -EINVAL;
+		}
+		if (seen[HK_IGNORE_MSRS]) {
+			ret = kmv_parse_bool("ignore_msrs", val[HK_IGNORE_MSRS], &h->ignore_msrs,
+					     err, errlen);
+			if (ret)
+				return ret;
+			r->live_sets |= KMV_LIVE_IGNORE_MSRS;
 		}
 		r->live = 1;
 		return 0;

@@ -16,6 +16,11 @@
 
 #define MAXTOK	64
 
+const struct kmc_profile kmv_live_profile = {
+	.name = "live",
+	.desc = "the running kernel's profile (host live; decided by the kvm backend)",
+};
+
 /* ---- small allocation helpers ------------------------------------------ */
 
 /*
@@ -311,6 +316,27 @@ static int close_record(struct rd *rd)
 		if (!r->error)
 			rd->nomem = 1;
 	}
+	if (!r->error && r->profile == &kmv_live_profile && !r->live) {
+		r->error = strdup("profile=live needs `host live`");
+		r->error_line = r->line;
+		rd->cur_errno = -EINVAL;
+		if (!r->error)
+			rd->nomem = 1;
+	}
+	/* `expect KEY` without a value: the model fills it, at run time for host live */
+	if (!r->error && r->exp_req && !r->live && !(rd->flags & KMV_REQUESTS)) {
+		char err[ERRLEN];
+		int k = __builtin_ctz(r->exp_req);
+
+		snprintf(err, sizeof(err),
+			 "expect '%s' has no value (kmc fill fills it in)",
+			 kmv_key_names[k]);
+		r->error = strdup(err);
+		r->error_line = r->exp_line[k];
+		rd->cur_errno = -EINVAL;
+		if (!r->error)
+			rd->nomem = 1;
+	}
 	r->exp.nres = r->sc.nops;
 	if (r->error && !r->reject) {
 		int ret = file_fail(rd, rd->cur_errno, r->error_line, "%s", r->error);
@@ -408,6 +434,8 @@ static int start_record(struct rd *rd, const char *line)
 			rec_fail(rd, -EINVAL, err);
 		} else if (r->profile) {
 			rec_fail(rd, -EINVAL, "profile= given twice");
+		} else if (!strcmp(t[i].s + 8, "live")) {
+			r->profile = &kmv_live_profile;
 		} else if (!(r->profile = kmc_profile_find(t[i].s + 8))) {
 			snprintf(err, sizeof(err), "unknown profile '%s' (see kmc profiles)", t[i].s + 8);
 			rec_fail(rd, -ENOENT, err);
@@ -525,11 +553,7 @@ static int body_keyword(struct rd *rd, struct tok *t, int n, char *err, size_t e
 			return -EINVAL;
 		}
 		if (!eq) {
-			if (!(rd->flags & KMV_REQUESTS)) {
-				snprintf(err, errlen, "expect '%s' has no value (kmc fill fills it in)",
-					 kmv_key_names[k]);
-				return -EINVAL;
-			}
+			/* allowed for `host live` records and kmc fill; checked in close_record() */
 			r->exp_req |= 1u << k;
 		} else {
 			ret = kmv_parse_key_value((enum kmv_key)k, eq + 1, &r->exp, err, errlen);

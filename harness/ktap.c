@@ -45,10 +45,14 @@ void ktap_begin(struct ktap *k, FILE *out, int quiet, unsigned int ntop)
 {
 	void (*hook)(void *) = k->before_line;
 	void *arg = k->before_arg;
+	struct ktap *mirror = k->mirror;
 
+	if (mirror)
+		ktap_begin(mirror, mirror->out, mirror->quiet, ntop);
 	memset(k, 0, sizeof(*k));
 	k->before_line = hook;
 	k->before_arg = arg;
+	k->mirror = mirror;
 	k->out = out;
 	k->quiet = quiet;
 	if (quiet)
@@ -62,6 +66,13 @@ void ktap_diag(struct ktap *k, const char *fmt, ...)
 	char prefix[8];
 	va_list ap;
 
+	if (k->mirror) {
+		va_start(ap, fmt);
+		snprintf(prefix, sizeof(prefix), "%s# ", indent(k->mirror));
+		if (!k->mirror->quiet || k->mirror->show_diag)
+			vline(k->mirror, prefix, fmt, ap);
+		va_end(ap);
+	}
 	if (k->quiet && !k->show_diag)
 		return;
 	snprintf(prefix, sizeof(prefix), "%s# ", indent(k));
@@ -72,6 +83,8 @@ void ktap_diag(struct ktap *k, const char *fmt, ...)
 
 void ktap_group_begin(struct ktap *k, const char *name, unsigned int nsub)
 {
+	if (k->mirror)
+		ktap_group_begin(k->mirror, name, nsub);
 	k->show_diag = 0;
 	snprintf(k->gname, sizeof(k->gname), "%s", name);
 	memset(&k->g, 0, sizeof(k->g));
@@ -102,6 +115,8 @@ void ktap_result(struct ktap *k, enum ktap_verdict v, const char *name, const ch
 	unsigned int n = k->in_group ? ++k->nsub : ++k->ntop;
 	int bad = v == KTAP_FAIL || v == KTAP_ERROR || v == KTAP_XPASS;
 
+	if (k->mirror)
+		ktap_result(k->mirror, v, name, reason);
 	if (k->in_group) {
 		count(&k->t, v);
 		count(&k->g, v);
@@ -118,6 +133,8 @@ void ktap_result(struct ktap *k, enum ktap_verdict v, const char *name, const ch
 
 void ktap_finding(struct ktap *k, const char *names, const char *id)
 {
+	if (k->mirror)
+		ktap_finding(k->mirror, names, id);
 	k->t.findings++;
 	k->g.findings++;
 	if (k->quiet)
@@ -130,7 +147,12 @@ void ktap_group_end(struct ktap *k)
 	const struct ktap_totals *g = &k->g;
 	enum ktap_verdict v;
 	char reason[64] = "";
+	struct ktap *mirror = k->mirror;
 
+	if (mirror)
+		ktap_group_end(mirror);
+	/* the group line below must not reach the mirror twice */
+	k->mirror = NULL;
 	k->in_group = 0;
 	if (g->fail || g->error || g->xpass)
 		v = KTAP_FAIL;
@@ -146,12 +168,18 @@ void ktap_group_end(struct ktap *k)
 	/* the group line is a summary: it is not counted in the totals */
 	ktap_result(k, v, k->gname, reason);
 	k->show_diag = 0;
+	k->mirror = mirror;
 }
 
 void ktap_summary(struct ktap *k, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (k->mirror) {
+		va_start(ap, fmt);
+		vline(k->mirror, "# ", fmt, ap);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
 	vline(k, "# ", fmt, ap);
 	va_end(ap);
@@ -160,10 +188,25 @@ void ktap_summary(struct ktap *k, const char *fmt, ...)
 void ktap_end(struct ktap *k)
 {
 	const struct ktap_totals *t = &k->t;
+	struct ktap *mirror = k->mirror;
 
+	if (mirror)
+		ktap_end(mirror);
+	k->mirror = NULL;	/* its own totals, not ours */
 	ktap_summary(k, "Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u",
 		     t->pass, t->fail, t->xfail, t->xpass, t->skip, t->error);
 	ktap_summary(k, "Findings: %u", t->findings);
+	k->mirror = mirror;
+}
+
+void ktap_bail(struct ktap *k, const char *reason)
+{
+	if (k->mirror)
+		ktap_bail(k->mirror, reason);
+	if (k->before_line)
+		k->before_line(k->before_arg);
+	fprintf(k->out, "Bail out! %s\n", reason ? reason : "");
+	fflush(k->out);
 }
 
 int ktap_exit_code(const struct ktap_totals *t)

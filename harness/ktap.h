@@ -38,6 +38,12 @@ struct ktap {
 	/* called before each line, e.g. to erase a progress line on a terminal */
 	void (*before_line)(void *arg);
 	void *before_arg;
+	/*
+	 * Every call is repeated on @mirror, e.g. a full (never quiet) copy
+	 * into a results directory (harness/results/rundir.h).  Kept by
+	 * ktap_begin like before_line.
+	 */
+	struct ktap *mirror;
 };
 
 /* Kselftest exit codes */
@@ -47,7 +53,7 @@ struct ktap {
 
 /*
  * "KTAP version 1" and the plan of @ntop top-level tests.  Resets @k but
- * keeps before_line/before_arg (zero them first if unused).
+ * keeps before_line/before_arg and mirror (zero them first if unused).
  */
 void ktap_begin(struct ktap *k, FILE *out, int quiet, unsigned int ntop);
 /* "# ..." at the current depth (after a failure also in quiet mode) */
@@ -64,6 +70,8 @@ void ktap_group_end(struct ktap *k);
 void ktap_summary(struct ktap *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* `# Totals: ...` and `# Findings: N` */
 void ktap_end(struct ktap *k);
+/* `Bail out! <reason>` at the top level (the run stops; groups stay open) */
+void ktap_bail(struct ktap *k, const char *reason);
 /* 0 all passed (skips allowed if something passed), 1 any fail/xpass/error, 4 all skipped */
 int ktap_exit_code(const struct ktap_totals *t);
 

@@ -5,6 +5,9 @@
 # test program, then the vectors through ref and through the model, then
 # the sweep (KMC_SWEEP_ARGS: extra arguments, e.g. --stride 16).  Run from the top of the tree (make check-one
 # does).  Logs go to $O/check/.  Exits non-zero if any step failed.
+# The vector runs each write a results directory (docs/results.md):
+# results/check/<backend>/ for the plain build, $O/check/results/<backend>/
+# for the others (make report shows results/check/).
 
 set -u
 O=${O:-build}
@@ -14,6 +17,11 @@ nfail=0
 failed=
 
 mkdir -p "$LOG" || exit 1
+if [ "$O" = build ]; then
+	RES=results/check
+else
+	RES=$LOG/results
+fi
 
 # step NAME RC: count one step
 step() {
@@ -50,7 +58,9 @@ fi
 # Vectors: every one through ref, and through the model (stale files)
 if ls vectors/*.kmv >/dev/null 2>&1; then
 	for be in ref model; do
-		"$O/bin/kmc-run" --backend "$be" vectors/ >"$LOG/vectors-$be.ktap" 2>"$LOG/vectors-$be.err"
+		rm -rf "$RES/$be"
+		"$O/bin/kmc-run" --backend "$be" --results "$RES/$be" vectors/ \
+			>"$LOG/vectors-$be.ktap" 2>"$LOG/vectors-$be.err"
 		rc=$?
 		totals=$(grep '^# Totals:' "$LOG/vectors-$be.ktap" | tail -n 1)
 		printf '%-32s %s\n' "kmc-run --backend $be" "${totals:-no totals (exit $rc)}"

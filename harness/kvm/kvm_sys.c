@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/kvm and its system ioctls: API version, capabilities, the feature
+ * MSR list and values (KVM_GET_MSR_FEATURE_INDEX_LIST, system
+ * KVM_GET_MSRS), KVM_GET_SUPPORTED_CPUID and KVM_GET_EMULATED_CPUID.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "kvmlib.h"
+
+#define CPUID_MAX_ENTRIES	256
+
+int kmc_kvm_vendor_module(const char *sysroot, char *name, size_t len)
+{
+	static const struct { const char *mod; int vendor; } mods[] = {
+		{ "kvm_intel", KMC_KVM_INTEL },
+		{ "kvm_amd", KMC_KVM_AMD },
+		{ "kvm_pvm", KMC_KVM_OTHER },
+		{ "kvm_hygon", KMC_KVM_OTHER },
+	};
+	char path[512];
+	struct stat st;
+
+	snprintf(name, len, "%s", "");
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		snprintf(path, sizeof(path), "%s/sys/module/%s", sysroot ? sysroot : "", mods[i].mod);
+		if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+			snprintf(name, len, "%s", mods[i].mod);
+			return mods[i].vendor;
+		}
+	}
+	return KMC_KVM_NONE;
+}
+
+static int fail(char *msg, size_t len, int err, const char *what)
+{
+	snprintf(msg, len, "%s: %s", what, strerror(err));
+	return -err;
+}
+
+/* KVM_GET_MSR_FEATURE_INDEX_LIST: size query (E2BIG), then the list */
+static int read_feature_list(struct kmc_kvm *k, char *msg, size_t len)
+{
+	struct kvm_msr_list probe = { .nmsrs = 0 }, *list;
+	int err;
+
+	if (!ioctl(k->fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe)) {
+		k->nfeature_msrs = 0;
+		return 0;
+	}
+	if (errno != E2BIG)
+		return fail(msg, len, errno, "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	list = calloc(1, sizeof(*list) + probe.nmsrs * sizeof(list->indices[0]));
+	if (!list)
+		return fail(msg, len, ENOMEM, "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	list->nmsrs = probe.nmsrs;
+	if (ioctl(k->fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list)) {
+		err = errno;
+		free(list);
+		return fail(msg, len, err, "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	}
+	k->feature_msrs = malloc(list->nmsrs * sizeof(uint32_t));
+	if (!k->feature_msrs) {
+		free(list);
+		return fail(msg, len, ENOMEM, "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	}
+	memcpy(k->feature_msrs, list->indices, list->nmsrs * sizeof(uint32_t));
+	k->nfeature_msrs = list->nmsrs;
+	free(list);
+	return 0;
+}
+
+static int read_cpuid(struct kmc_kvm *k, unsigned long req, const char *name,
+		      struct kvm_cpuid2 **out, char *msg, size_t len)
+{
+	struct kvm_cpuid2 *t;
+	unsigned int n = CPUID_MAX_ENTRIES;
+
+	for (;;) {
+		t = calloc(1, sizeof(*t) + n * sizeof(t->entries[0]));
+		if (!t)
+			return fail(msg, len, ENOMEM, name);
+		t->nent = n;
+		if (!ioctl(k->fd, req, t))
+			break;
+		free(t);
+		if (errno != E2BIG || n >= 4096)
+			return fail(msg, len, errno, name);
+		n *= 2;
+	}
+	*out = t;
+	return 0;
+}
+
+int kmc_kvm_open(struct kmc_kvm *k, const char *path, char *msg, size_t len)
+{
+	const char *p = path ? path : "/dev/kvm";
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	k->fd = open(p, O_RDWR | O_CLOEXEC);
+	if (k->fd < 0) {
+		int err = errno;
+
+		if (err == EACCES || err == EPERM)
+			snprintf(msg, len, "%s: %s (kmc needs read-write access: root, or a member of the group owning %s)",
+				 p, strerror(err), p);
+		else
+			snprintf(msg, len, "%s: %s", p, strerror(err));
+		k->fd = -1;
+		return -err;
+	}
+	k->vendor = kmc_kvm_vendor_module(NULL, k->vendor_mod, sizeof(k->vendor_mod));
+	k->api = ioctl(k->fd, KVM_GET_API_VERSION, 0);
+	if (k->api < 0)
+		return fail(msg, len, errno, "KVM_GET_API_VERSION");
+	if (k->api != KVM_API_VERSION) {
+		snprintf(msg, len, "KVM_GET_API_VERSION: %d, kmc knows %d", k->api, KVM_API_VERSION);
+		return -EPROTO;
+	}
+	k->vcpu_mmap_size = ioctl(k->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (k->vcpu_mmap_size < (int)sizeof(struct kvm_run))
+		return fail(msg, len, k->vcpu_mmap_size < 0 ? errno : EPROTO, "KVM_GET_VCPU_MMAP_SIZE");
+	k->cap_msr_features = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES);
+	k->cap_user_space_msr = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR);
+	k->cap_msr_filter = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_MSR_FILTER);
+	k->cap_disable_quirks2 = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);
+	if (k->cap_msr_features < 0 || k->cap_user_space_msr < 0 || k->cap_msr_filter < 0 ||
+	    k->cap_disable_quirks2 < 0)
+		return fail(msg, len, errno, "KVM_CHECK_EXTENSION");
+	if (k->cap_msr_features > 0) {
+		ret = read_feature_list(k, msg, len);
+		if (ret)
+			return ret;
+	}
+	ret = read_cpuid(k, KVM_GET_SUPPORTED_CPUID, "KVM_GET_SUPPORTED_CPUID", &k->supported,
+			 msg, len);
+	if (ret)
+		return ret;
+	return read_cpuid(k, KVM_GET_EMULATED_CPUID, "KVM_GET_EMULATED_CPUID", &k->emulated,
+			  msg, len);
+}
+
+void kmc_kvm_close(struct kmc_kvm *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	free(k->feature_msrs);
+	free(k->supported);
+	free(k->emulated);
+	memset(k, 0, sizeof(*k));
+	k->fd = -1;
+}
+
+int kmc_kvm_has_feature_msr(const struct kmc_kvm *k, uint32_t index)
+{
+	for (uint32_t i = 0; i < k->nfeature_msrs; i++)
+		if (k->feature_msrs[i] == index)
+			return 1;
+	return 0;
+}
+
+int kmc_kvm_feature_msr(const struct kmc_kvm *k, uint32_t index, uint64_t *val,
+			char *msg, size_t len)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m;
+	int n;
+
+	if (!kmc_kvm_has_feature_msr(k, index)) {
+		snprintf(msg, len, "KVM_GET_MSR_FEATURE_INDEX_LIST: MSR 0x%x is not listed (%u feature MSRs)",
+			 index, k->nfeature_msrs);
+		return -ENOENT;
+	}
+	memset(&m, 0, sizeof(m));
+	m.hdr.nmsrs = 1;
+	m.e.index = index;
+	n = ioctl(k->fd, KVM_GET_MSRS, &m);
+	if (n < 0)
+		return fail(msg, len, errno, "KVM_GET_MSRS (system)");
+	if (n != 1) {
+		snprintf(msg, len, "KVM_GET_MSRS (system): MSR 0x%x: %d entries processed, expected 1",
+			 index, n);
+		return -EIO;
+	}
+	*val = m.e.data;
+	return 0;
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make lab` on a machine with a usable /dev/kvm (harness/lab.sh dispatches
+# here): check this machine's own KVM against the model.  Runs
+#   kmc-run --backend kvm vectors/live.kmv
+# and writes results/live/<UTC time>_<uname -r>/:
+#   live.ktap    the KTAP (also on stdout), live.rc its exit status
+#   live.err     kmc-run's stderr (with KMC_KVM_TRACE=1: every observation)
+#   guest.log    the guest-program tests (kvm_guest), guest.rc
+#   SUMMARY      the totals
+# Exit status: kmc-run's (0 pass, 1 fail/error, 4 all skipped).
+#
+# A /dev/kvm whose vendor module is neither kvm_intel nor kvm_amd (e.g.
+# kvm_pvm in some sandboxes) is not what kmc models: the emulated lab runs
+# instead (harness/lab/lab.sh), unless KMC_LAB_LIVE_ONLY=1.
+#
+# Options (environment): KMC_BIN (default build/bin), KMC_KVM_TRACE=1,
+# KMC_KVM_WRITE_PARAMS=1 (let live vectors set kvm.ignore_msrs for their
+# duration: machine-wide, so only on a test machine), KMC_KVM_RUN_TIMEOUT_MS.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+if [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ]; then
+	mods=
+	for m in /sys/module/kvm_*; do
+		[ -d "$m" ] && mods="$mods${mods:+ }${m##*/}"
+	done
+	if [ "${KMC_LAB_LIVE_ONLY:-0}" != 1 ]; then
+		echo "lab-live: /dev/kvm is served by ${mods:-an unknown module}, not kvm_intel or kvm_amd;" \
+			"running the emulated lab instead (KMC_LAB_LIVE_ONLY=1 to insist)" >&2
+		exec bash harness/lab/lab.sh "$@"
+	fi
+fi
+
+bin=${KMC_BIN:-build/bin}
+if [ ! -x "$bin/kmc-run" ]; then
+	echo "lab-live: $bin/kmc-run not built (make)" >&2
+	exit 1
+fi
+out=results/live/$(date -u +%Y%m%dT%H%M%SZ)_$(uname -r)
+mkdir -p "$out" || exit 1
+echo "lab-live: results in $out" >&2
+
+"$bin/kmc-run" --backend kvm vectors/live.kmv >"$out/live.ktap" 2>"$out/live.err"
+rc=$?
+echo "$rc" >"$out/live.rc"
+cat "$out/live.ktap"
+
+guest=${KMC_BIN_TEST:-$(dirname "$bin")/kvm-test/kvm_guest}
+grc=-
+if [ -x "$guest" ]; then
+	CK_FORK=yes "$guest" >"$out/guest.log" 2>&1
+	grc=$?
+	echo "$grc" >"$out/guest.rc"
+fi
+
+{
+	echo "kernel: $(uname -r) ($(uname -v))"
+	echo "live: $(grep '^# Totals:' "$out/live.ktap" | tail -n 1) (rc $rc)"
+	echo "guest tests: $(grep -E '^[0-9]+%: Checks:|^SKIP:' "$out/guest.log" 2>/dev/null | tail -n 1) (rc $grc)"
+} >"$out/SUMMARY"
+cat "$out/SUMMARY" >&2
+[ "$grc" = - ] || [ "$grc" = 0 ] || [ "$grc" = 4 ] || [ "$rc" != 0 ] || rc=1
+exit "$rc"

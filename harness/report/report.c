@@ -1,0 +1,981 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `kmc-results report`: the static HTML report (report.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "derive.h"
+#include "known.h"
+#include "report.h"
+#include "util.h"
+#include "version.h"
+
+#define EXIT_USAGE	2
+#define MAX_LISTED	200	/* rows of a failure or diff table */
+#define CELL_NAMES	12	/* ids named in a cell's tooltip */
+
+static const char css[] =
+"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
+"margin:0 1.5em 2em;color:#1b1f24;background:#fff;font-size:14px}\n"
+"h1{font-size:1.6em;margin:.8em 0 .2em}h2{font-size:1.25em;margin:1.6em 0 .5em;"
+"border-bottom:1px solid #d0d7de;padding-bottom:.2em}h3{font-size:1.05em;margin:1.2em 0 .4em}\n"
+"p.meta,span.meta{color:#57606a}nav a{margin-right:1em}\n"
+"table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #d0d7de;"
+"padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f6f8fa}\n"
+"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+".scroll{overflow-x:auto;max-width:100%}\n"
+"table.matrix td{text-align:center;min-width:2.6em;font-variant-numeric:tabular-nums;"
+"padding:.2em .3em}table.matrix th.row{white-space:nowrap;font-weight:normal}\n"
+"table.matrix th.col{vertical-align:bottom;font-weight:normal;padding:.4em .2em;width:2.6em}"
+"table.matrix th.col span{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);"
+"white-space:nowrap}table.matrix{width:auto}\n"
+".PASS{background:#c6efce;color:#0b5d1e}.FAIL{background:#f8b4b4;color:#7a0b0b;font-weight:bold}"
+".XFAIL{background:#fde9a9;color:#6b4e00}.XPASS{background:#e0c3f5;color:#4a1170;font-weight:bold}"
+".SKIP{background:#eaeef2;color:#57606a}.ERROR,.TIMEOUT{background:#fbc78d;color:#6a3300;"
+"font-weight:bold}.MISS{background:#8c959f;color:#fff}.none{background:#fff}\n"
+"span.badge{display:inline-block;padding:0 .45em;border-radius:.6em;margin-right:.3em;"
+"font-size:.9em}\n"
+"pre{background:#f6f8fa;padding:.4em .6em;margin:.2em 0;white-space:pre-wrap;"
+"font-size:12px;max-width:110em}\n"
+".bar{display:block;height:100%;background:#2da44e}"
+".barbg{display:inline-block;width:10em;height:.8em;background:#f8b4b4;vertical-align:middle;"
+"margin-right:.4em}\n"
+"details summary{cursor:pointer}\n";
+
+static void esc(FILE *fp, const char *s)
+{
+	char *c = kr_clean(s ? s : "", 0);
+
+	for (const char *p = c ? c : ""; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		default: fputc(*p, fp);
+		}
+	}
+	free(c);
+}
+
+/* A link from the report's directory to @path (both made absolute) */
+static char *rel_link(const char *from_dir, const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX], *out = NULL;
+	size_t common = 0, i;
+
+	if (!realpath(from_dir, a) || !realpath(path, b))
+		return strdup(path);
+	for (i = 0; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			common = i;
+	if (!a[i] && (b[i] == '/' || !b[i]))
+		common = i;
+	for (const char *p = a + common; *p; p++)
+		if (*p == '/' && kr_appendf(&out, "../"))
+			return NULL;
+	if (kr_appendf(&out, "%s", b[common] == '/' ? b + common + 1 : b + common))
+		return NULL;
+	if (!*out) {
+		free(out);
+		return strdup(".");
+	}
+	return out;
+}
+
+/* ---- coverage ----------------------------------------------------------- */
+
+void kr_cov_free(struct kr_cov *c)
+{
+	for (unsigned int i = 0; i < c->n; i++)
+		free(c->f[i].path);
+	free(c->f);
+	free(c->info);
+	memset(c, 0, sizeof(*c));
+}
+
+int kr_cov_read(const char *dir, struct kr_cov *c, char *msg, size_t len)
+{
+	char path[4300] = "", cwd[PATH_MAX] = "", *line = NULL;
+	size_t cap = 0, cwdlen;
+	struct kr_cov_file *cur = NULL;
+	DIR *d;
+	struct dirent *de;
+	FILE *fp;
+
+	memset(c, 0, sizeof(*c));
+	d = opendir(dir);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && !strcmp(de->d_name + l - 5, ".info") &&
+		    (!path[0] || !strcmp(de->d_name, "coverage.info")))
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	if (!path[0])
+		return -ENOENT;
+	fp = fopen(path, "r");
+	if (!fp) {
+		snprintf(msg, len, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	c->info = strdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		cwd[0] = 0;
+	cwdlen = strlen(cwd);
+	while (getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "SF:", 3)) {
+			struct kr_cov_file *v = realloc(c->f, (c->n + 1) * sizeof(*v));
+			const char *p = line + 3;
+
+			if (!v)
+				break;
+			c->f = v;
+			cur = &v[c->n++];
+			memset(cur, 0, sizeof(*cur));
+			if (cwdlen && !strncmp(p, cwd, cwdlen) && p[cwdlen] == '/')
+				p += cwdlen + 1;
+			cur->path = strdup(p);
+		} else if (cur && !strncmp(line, "LF:", 3)) {
+			cur->lf = strtoul(line + 3, NULL, 10);
+		} else if (cur && !strncmp(line, "LH:", 3)) {
+			cur->lh = strtoul(line + 3, NULL, 10);
+		} else if (cur && !strncmp(line, "BRF:", 4)) {
+			cur->brf = strtoul(line + 4, NULL, 10);
+		} else if (cur && !strncmp(line, "BRH:", 4)) {
+			cur->brh = strtoul(line + 4, NULL, 10);
+		} else if (!strcmp(line, "end_of_record")) {
+			cur = NULL;
+		}
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+static void pct_cell(FILE *fp, unsigned long hit, unsigned long found)
+{
+	double p = found ? 100.0 * (double)hit / (double)found : 0;
+
+	if (!found) {
+		fputs("<td class=\"num\">-</td>", fp);
+		return;
+	}
+	fprintf(fp, "<td class=\"num\"><span class=\"barbg\"><span class=\"bar\" style=\"width:%.1f%%\">"
+		"</span></span>%.1f%% (%lu/%lu)</td>", p, p, hit, found);
+}
+
+static void write_coverage(FILE *fp, const char *out, const char *dir)
+{
+	struct kr_cov c;
+	char msg[512], index[4300];
+	struct { char name[64]; unsigned long lf, lh, brf, brh; } top[16];
+	unsigned int ntop = 0;
+	struct stat st;
+	int ret = kr_cov_read(dir, &c, msg, sizeof(msg));
+
+	fputs("<section id=\"coverage\"><h2>Coverage of model/ and ref/</h2>\n", fp);
+	if (ret) {
+		fputs("<p>No coverage data", fp);
+		if (ret != -ENOENT) {
+			fputs(": ", fp);
+			esc(fp, msg);
+		} else {
+			fputs(" in <code>", fp);
+			esc(fp, dir);
+			fputs("</code> (no <code>*.info</code>): run <code>make coverage</code>", fp);
+		}
+		fputs(".</p></section>\n", fp);
+		return;
+	}
+	for (unsigned int i = 0; i < c.n; i++) {
+		const char *p = c.f[i].path ? c.f[i].path : "?";
+		size_t l = strcspn(p, "/");
+		unsigned int k;
+
+		if (!p[l])
+			l = 0;	/* a file at the top */
+		for (k = 0; k < ntop; k++)
+			if (strlen(top[k].name) == l && !strncmp(top[k].name, p, l))
+				break;
+		if (k == ntop) {
+			if (ntop == sizeof(top) / sizeof(top[0]))
+				continue;
+			memset(&top[ntop], 0, sizeof(top[0]));
+			snprintf(top[ntop].name, sizeof(top[0].name), "%.*s", (int)l, p);
+			ntop++;
+		}
+		top[k].lf += c.f[i].lf;
+		top[k].lh += c.f[i].lh;
+		top[k].brf += c.f[i].brf;
+		top[k].brh += c.f[i].brh;
+	}
+	fputs("<p class=\"meta\">From <code>", fp);
+	esc(fp, c.info);
+	fputs("</code>", fp);
+	/* genhtml's pages beside the tracefile, or in html/ (harness/coverage.sh) */
+	snprintf(index, sizeof(index), "%s/index.html", dir);
+	if (stat(index, &st))
+		snprintf(index, sizeof(index), "%s/html/index.html", dir);
+	if (!stat(index, &st)) {
+		char *link = rel_link(out, index);
+
+		fputs("; the lcov pages: <a href=\"", fp);
+		esc(fp, link);
+		fputs("\">index.html</a>", fp);
+		free(link);
+	}
+	fputs(".</p>\n<table><tr><th>directory</th><th>lines</th><th>branches</th></tr>\n", fp);
+	for (unsigned int k = 0; k < ntop; k++) {
+		fputs("<tr><th>", fp);
+		esc(fp, top[k].name[0] ? top[k].name : "(top)");
+		fputs("/</th>", fp);
+		pct_cell(fp, top[k].lh, top[k].lf);
+		pct_cell(fp, top[k].brh, top[k].brf);
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table>\n<details><summary>Per file</summary><table><tr><th>file</th><th>lines</th>"
+	      "<th>branches</th></tr>\n", fp);
+	for (unsigned int i = 0; i < c.n; i++) {
+		fputs("<tr><td>", fp);
+		esc(fp, c.f[i].path);
+		fputs("</td>", fp);
+		pct_cell(fp, c.f[i].lh, c.f[i].lf);
+		pct_cell(fp, c.f[i].brh, c.f[i].brf);
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table></details></section>\n", fp);
+	kr_cov_free(&c);
+}
+
+/* ---- the matrix --------------------------------------------------------- */
+
+void kr_matrix_key(const struct kr_results *res, const struct kr_suite *s,
+		   const struct kr_case *c, char *row, size_t rowlen, char *col, size_t collen)
+{
+	if (c->vi) {
+		const char *h = c->vi->host, *cpu = strstr(h, "cpu=");
+		char host[256];
+
+		if (cpu)
+			snprintf(host, sizeof(host), "%.*s", (int)strcspn(cpu + 4, " "), cpu + 4);
+		else if (!strncmp(h, "live", 4)) {
+			const char *m = kr_meta_fact(res->meta, "host", "cpu_model");
+
+			if (!m)
+				m = kr_meta_fact(res->meta, "runner", "cpu_model");
+			snprintf(host, sizeof(host), "live%s%s%s", m ? " (" : "", m ? m : "", m ? ")" : "");
+		} else if (!strcmp(h, "-")) {
+			snprintf(host, sizeof(host), "(no host)");
+		} else {
+			/* no catalog CPU: vendor and family/model/stepping name the row */
+			const char *v = strstr(h, "vendor="), *f = strstr(h, "fms=");
+
+			if (v || f)
+				snprintf(host, sizeof(host), "%.*s%s%.*s", v ? (int)strcspn(v + 7, " ") : 0,
+					 v ? v + 7 : "", v && f ? " " : "", f ? (int)strcspn(f + 4, " ") : 0,
+					 f ? f + 4 : "");
+			else
+				snprintf(host, sizeof(host), "%.40s", h);
+		}
+		snprintf(row, rowlen, "%s \xc2\xb7 %s", host,
+			 strcmp(c->vi->profile, "-") ? c->vi->profile : "(no profile)");
+		/* the rule family: the vector's group (host, kvm, vcpu, fb, caps, ...) */
+		snprintf(col, collen, "%s", c->vi->group);
+		return;
+	}
+	{
+		const char *last = strrchr(c->name, '.');
+		unsigned int dots = 0;
+
+		for (const char *p = c->name; *p; p++)
+			dots += *p == '.';
+		if (dots >= 2 && last) {
+			snprintf(row, rowlen, "%.*s", (int)(last - c->name), c->name);
+			snprintf(col, collen, "%s", last + 1);
+		} else {
+			snprintf(row, rowlen, "%s", s->name);
+			snprintf(col, collen, "%s", c->name);
+		}
+	}
+}
+
+struct cell {
+	unsigned int n[KT_NSTATUS];
+	const char *names[CELL_NAMES];	/* the cases that did not pass */
+	unsigned int nnames, total;
+};
+
+struct axis {
+	char **v;
+	unsigned int n;
+};
+
+static int axis_index(struct axis *a, const char *s)
+{
+	for (unsigned int i = 0; i < a->n; i++)
+		if (!strcmp(a->v[i], s))
+			return (int)i;
+	{
+		char **v = realloc(a->v, (a->n + 1) * sizeof(*v));
+
+		if (!v || !(v[a->n] = strdup(s)))
+			return -1;
+		a->v = v;
+		return (int)a->n++;
+	}
+}
+
+static void axis_free(struct axis *a)
+{
+	for (unsigned int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+/* Rows sort by host, then by kernel version ("cascadelake · 6.12" after "· 6.1") */
+static int cmp_row(const void *pa, const void *pb)
+{
+	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+	const char *da = strstr(a, "\xc2\xb7 "), *db = strstr(b, "\xc2\xb7 ");
+
+	if (da && db && da - a == db - b && !strncmp(a, b, (size_t)(da - a))) {
+		struct kr_kver va, vb;
+
+		if (!kr_kver_parse(da + 3, &va) && !kr_kver_parse(db + 3, &vb))
+			return kr_kver_cmp(&va, &vb, 1);
+	}
+	return strcmp(a, b);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum kt_status worst(const unsigned int n[KT_NSTATUS])
+{
+	enum kt_status w = KT_NSTATUS;
+
+	for (int s = 0; s < KT_NSTATUS; s++)
+		if (n[s] && (w == KT_NSTATUS || kr_status_rank(s) > kr_status_rank(w) ||
+			     (kr_status_rank(s) == kr_status_rank(w) && s == KT_XFAIL)))
+			w = s;
+	return w;
+}
+
+static void write_matrix(FILE *fp, const struct kr_results *res, unsigned int idx)
+{
+	struct axis rows = { 0 }, cols = { 0 };
+	struct cell *cells;
+	char row[512], col[512];
+
+	for (unsigned int i = 0; i < res->nsuites; i++)
+		for (unsigned int k = 0; k < res->suites[i].n; k++) {
+			kr_matrix_key(res, &res->suites[i], &res->suites[i].cases[k], row, sizeof(row),
+				      col, sizeof(col));
+			if (axis_index(&rows, row) < 0 || axis_index(&cols, col) < 0)
+				goto out;
+		}
+	if (rows.n)
+		qsort(rows.v, rows.n, sizeof(char *), cmp_row);
+	if (cols.n)
+		qsort(cols.v, cols.n, sizeof(char *), cmp_str);
+	cells = calloc((size_t)rows.n * cols.n + 1, sizeof(*cells));
+	if (!cells)
+		goto out;
+	for (unsigned int i = 0; i < res->nsuites; i++)
+		for (unsigned int k = 0; k < res->suites[i].n; k++) {
+			const struct kr_case *c = &res->suites[i].cases[k];
+			struct cell *cl;
+
+			kr_matrix_key(res, &res->suites[i], c, row, sizeof(row), col, sizeof(col));
+			cl = &cells[(size_t)axis_index(&rows, row) * cols.n + (size_t)axis_index(&cols, col)];
+			cl->n[c->status]++;
+			cl->total++;
+			if (c->status != KT_PASS && c->status != KT_SKIP && cl->nnames < CELL_NAMES)
+				cl->names[cl->nnames++] = c->name;
+		}
+	fprintf(fp, "<section id=\"matrix-%u\"><h2>Conformance matrix: ", idx);
+	esc(fp, res->id);
+	fputs("</h2>\n<p class=\"meta\">Rows: host \xc2\xb7 kernel (the vector's CPU and kernel "
+	      "profile); columns: the rule family (the vector's group, docs/rules.md). A cell shows "
+	      "passed/vectors and takes the colour of its worst status: ", fp);
+	for (int s = 0; s < KT_NSTATUS; s++)
+		fprintf(fp, "<span class=\"badge %s\">%s</span>", kt_status_names[s], kt_status_names[s]);
+	fputs(". Hover a cell for the vectors that did not pass.</p>\n", fp);
+	fputs("<div class=\"scroll\"><table class=\"matrix\"><tr><th></th>", fp);
+	for (unsigned int c = 0; c < cols.n; c++) {
+		fputs("<th class=\"col\"><span>", fp);
+		esc(fp, cols.v[c]);
+		fputs("</span></th>", fp);
+	}
+	fputs("</tr>\n", fp);
+	for (unsigned int r = 0; r < rows.n; r++) {
+		fputs("<tr><th class=\"row\">", fp);
+		esc(fp, rows.v[r]);
+		fputs("</th>", fp);
+		for (unsigned int c = 0; c < cols.n; c++) {
+			const struct cell *cl = &cells[(size_t)r * cols.n + c];
+			enum kt_status w = worst(cl->n);
+
+			if (!cl->total) {
+				fputs("<td class=\"none\"></td>", fp);
+				continue;
+			}
+			fprintf(fp, "<td class=\"%s\" title=\"", kt_status_names[w]);
+			esc(fp, cols.v[c]);
+			fprintf(fp, " on %s", "");
+			esc(fp, rows.v[r]);
+			for (int s = 0; s < KT_NSTATUS; s++)
+				if (cl->n[s])
+					fprintf(fp, "&#10;%s: %u", kt_status_names[s], cl->n[s]);
+			for (unsigned int n = 0; n < cl->nnames; n++) {
+				fputs("&#10;  ", fp);
+				esc(fp, cl->names[n]);
+			}
+			fprintf(fp, "\">%u/%u</td>", cl->n[KT_PASS] + cl->n[KT_XFAIL], cl->total);
+		}
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table></div></section>\n", fp);
+	free(cells);
+out:
+	axis_free(&rows);
+	axis_free(&cols);
+}
+
+/* ---- findings, failures ------------------------------------------------- */
+
+static void write_findings(FILE *fp, struct kr_results *runs, unsigned int nruns)
+{
+	fputs("<section id=\"findings\"><h2>Architectural findings</h2>\n<p class=\"meta\">Vectors "
+	      "whose expectations include a finding that held (<code># FINDING</code>): places "
+	      "where KVM's behaviour differs from what the architecture promises the guest. A "
+	      "finding is not a failure.</p>\n", fp);
+	for (unsigned int r = 0; r < nruns; r++) {
+		struct axis names = { 0 };
+		unsigned int *count = NULL;
+
+		for (unsigned int i = 0; i < runs[r].nsuites; i++)
+			for (unsigned int k = 0; k < runs[r].suites[i].n; k++) {
+				const struct kt_test *t = runs[r].suites[i].cases[k].t;
+
+				for (unsigned int f = 0; t && f < t->nfindings; f++)
+					axis_index(&names, t->findings[f]);
+			}
+		count = calloc(names.n + 1, sizeof(*count));
+		if (!count) {
+			axis_free(&names);
+			continue;
+		}
+		for (unsigned int i = 0; i < runs[r].nsuites; i++)
+			for (unsigned int k = 0; k < runs[r].suites[i].n; k++) {
+				const struct kt_test *t = runs[r].suites[i].cases[k].t;
+
+				for (unsigned int f = 0; t && f < t->nfindings; f++) {
+					int ix = axis_index(&names, t->findings[f]);
+
+					if (ix >= 0 && (unsigned int)ix < names.n)
+						count[ix]++;
+				}
+			}
+		fputs("<h3>", fp);
+		esc(fp, runs[r].id);
+		fprintf(fp, ": %u vector%s</h3>\n", runs[r].findings, runs[r].findings == 1 ? "" : "s");
+		if (!names.n) {
+			fputs("<p>None.</p>\n", fp);
+			axis_free(&names);
+			free(count);
+			continue;
+		}
+		fputs("<table><tr><th>finding</th><th>vectors</th><th>ids</th></tr>\n", fp);
+		for (unsigned int n = 0; n < names.n; n++) {
+			unsigned int listed = 0;
+
+			fputs("<tr><td>", fp);
+			esc(fp, names.v[n]);
+			fprintf(fp, "</td><td class=\"num\">%u</td><td><details><summary>%u vector%s</summary>",
+				count[n], count[n], count[n] == 1 ? "" : "s");
+			for (unsigned int i = 0; i < runs[r].nsuites; i++)
+				for (unsigned int k = 0; k < runs[r].suites[i].n; k++) {
+					const struct kr_case *c = &runs[r].suites[i].cases[k];
+
+					for (unsigned int f = 0; c->t && f < c->t->nfindings; f++) {
+						if (strcmp(c->t->findings[f], names.v[n]) || listed++ >= MAX_LISTED)
+							continue;
+						esc(fp, c->name);
+						fputs("<br>", fp);
+					}
+				}
+			if (listed > MAX_LISTED)
+				fprintf(fp, "(and %u more)", listed - MAX_LISTED);
+			fputs("</details></td></tr>\n", fp);
+		}
+		fputs("</table>\n", fp);
+		axis_free(&names);
+		free(count);
+	}
+	fputs("</section>\n", fp);
+}
+
+static int bad(enum kt_status s)
+{
+	return s == KT_FAIL || s == KT_XPASS || s == KT_ERROR || s == KT_TIMEOUT || s == KT_MISS;
+}
+
+static void write_failures(FILE *fp, struct kr_results *runs, unsigned int nruns)
+{
+	fputs("<section id=\"failures\"><h2>Failures, errors and misses</h2>\n", fp);
+	for (unsigned int r = 0; r < nruns; r++) {
+		unsigned int listed = 0, total = 0;
+
+		fputs("<h3>", fp);
+		esc(fp, runs[r].id);
+		fputs("</h3>\n", fp);
+		for (unsigned int i = 0; i < runs[r].nsuites; i++)
+			for (unsigned int k = 0; k < runs[r].suites[i].n; k++) {
+				const struct kr_case *c = &runs[r].suites[i].cases[k];
+
+				if (!bad(c->status))
+					continue;
+				if (!total++)
+					fputs("<table><tr><th>status</th><th>test</th><th>diagnostics</th></tr>\n", fp);
+				if (listed >= MAX_LISTED)
+					continue;
+				listed++;
+				fprintf(fp, "<tr><td class=\"%s\">%s</td><td>", kt_status_names[c->status],
+					kt_status_names[c->status]);
+				esc(fp, runs[r].suites[i].name);
+				fputs(": ", fp);
+				esc(fp, c->name);
+				fputs("</td><td><pre>", fp);
+				if (c->t && c->t->reason) {
+					esc(fp, c->t->reason);
+					fputs("\n", fp);
+				}
+				if (c->t && c->t->diag)
+					esc(fp, c->t->diag);
+				if (!c->t && c->why)
+					esc(fp, c->why);
+				fputs("</pre></td></tr>\n", fp);
+			}
+		if (!total)
+			fputs("<p>None.</p>\n", fp);
+		else
+			fputs("</table>\n", fp);
+		if (total > listed)
+			fprintf(fp, "<p>(and %u more: see the run's KTAP)</p>\n", total - listed);
+	}
+	fputs("</section>\n", fp);
+}
+
+/* ---- diff --------------------------------------------------------------- */
+
+struct keyed {
+	char *key;		/* "SUITE: NAME" */
+	enum kt_status st;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
+static struct keyed *keyed_list(const struct kr_results *res, unsigned int *n)
+{
+	unsigned int total = 0, o = 0;
+	struct keyed *v;
+
+	for (unsigned int i = 0; i < res->nsuites; i++)
+		total += res->suites[i].n;
+	v = calloc(total + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (unsigned int i = 0; i < res->nsuites; i++)
+		for (unsigned int k = 0; k < res->suites[i].n; k++) {
+			if (kr_appendf(&v[o].key, "%s: %s", res->suites[i].name, res->suites[i].cases[k].name))
+				continue;
+			v[o++].st = res->suites[i].cases[k].status;
+		}
+	qsort(v, o, sizeof(*v), cmp_keyed);
+	*n = o;
+	return v;
+}
+
+static void keyed_free(struct keyed *v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+static void write_diff(FILE *fp, const struct kr_results *cur, const struct kr_results *old,
+		       const char *what)
+{
+	static const char *const kinds[] = { "newly failing", "fixed", "changed", "new", "gone" };
+	unsigned int na = 0, nb = 0, count[5] = { 0 };
+	struct keyed *a = keyed_list(cur, &na), *b = keyed_list(old, &nb);
+
+	fputs("<h3>", fp);
+	esc(fp, cur->id);
+	fprintf(fp, " against %s ", what);
+	esc(fp, old->id);
+	fputs("</h3>\n", fp);
+	if (!a || !b) {
+		fputs("<p>out of memory</p>\n", fp);
+		keyed_free(a, na);
+		keyed_free(b, nb);
+		return;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned int i = 0, j = 0, listed = 0;
+
+		if (pass)
+			fputs("<table><tr><th>change</th><th>test</th><th>before</th><th>now</th></tr>\n", fp);
+		while (i < na || j < nb) {
+			int c = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].key, b[j].key);
+			int kind = -1;
+			enum kt_status was = KT_NSTATUS, now = KT_NSTATUS;
+			const char *key;
+
+			if (c < 0) {
+				kind = 3;
+				now = a[i].st;
+				key = a[i++].key;
+			} else if (c > 0) {
+				kind = 4;
+				was = b[j].st;
+				key = b[j++].key;
+			} else {
+				was = b[j++].st;
+				now = a[i].st;
+				key = a[i++].key;
+				if (was == now)
+					continue;
+				kind = bad(now) && !bad(was) ? 0 : !bad(now) && bad(was) ? 1 : 2;
+			}
+			if (!pass) {
+				count[kind]++;
+				continue;
+			}
+			if (listed++ >= MAX_LISTED)
+				continue;
+			fprintf(fp, "<tr><td>%s</td><td>", kinds[kind]);
+			esc(fp, key);
+			fprintf(fp, "</td><td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n",
+				was < KT_NSTATUS ? kt_status_names[was] : "none",
+				was < KT_NSTATUS ? kt_status_names[was] : "-",
+				now < KT_NSTATUS ? kt_status_names[now] : "none",
+				now < KT_NSTATUS ? kt_status_names[now] : "-");
+		}
+		if (!pass) {
+			fputs("<p>", fp);
+			for (unsigned int k = 0; k < 5; k++)
+				fprintf(fp, "%s%s: <b>%u</b>", k ? ", " : "", kinds[k], count[k]);
+			fputs(".</p>\n", fp);
+			if (!count[0] && !count[1] && !count[2] && !count[3] && !count[4]) {
+				fputs("<p>No differences.</p>\n", fp);
+				break;
+			}
+		} else {
+			fputs("</table>\n", fp);
+			if (listed > MAX_LISTED)
+				fprintf(fp, "<p>(and %u more)</p>\n", listed - MAX_LISTED);
+		}
+	}
+	keyed_free(a, na);
+	keyed_free(b, nb);
+}
+
+static int ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* The newest other run beside @dir with the same backend that started before it */
+static char *find_previous(const struct kr_results *res)
+{
+	char parent[4096], *slash, *best = NULL;
+	struct timespec best_t = { 0 };
+	DIR *d;
+	struct dirent *de;
+	char self[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s", res->dir);
+	while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
+		parent[strlen(parent) - 1] = 0;
+	slash = strrchr(parent, '/');
+	if (!slash)
+		snprintf(parent, sizeof(parent), ".");
+	else
+		*slash = 0;
+	if (!realpath(res->dir, self))
+		return NULL;
+	d = opendir(parent);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char path[4400], real[PATH_MAX], *text;
+		json_t *meta;
+		struct timespec t;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/run.json", parent, de->d_name);
+		text = kr_read_file(path, NULL);
+		if (!text)
+			continue;
+		meta = json_loads(text, 0, NULL);
+		free(text);
+		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
+		if (meta && realpath(path, real) && strcmp(real, self) &&
+		    kr_meta_str(meta, "backend") && !strcmp(kr_meta_str(meta, "backend"), res->backend) &&
+		    !kr_iso_parse(kr_meta_str(meta, "start"), &t) && ts_before(&t, &res->start) &&
+		    ts_before(&best_t, &t)) {
+			free(best);
+			best = strdup(path);
+			best_t = t;
+		}
+		json_decref(meta);
+	}
+	closedir(d);
+	return best;
+}
+
+/* ---- the page ----------------------------------------------------------- */
+
+static void write_runs(FILE *fp, const char *out, struct kr_results *runs, unsigned int nruns)
+{
+	fputs("<section id=\"runs\"><h2>Runs</h2>\n<table><tr><th>run</th><th>backend</th>"
+	      "<th>status</th><th>start</th><th>kernel</th><th>vectors</th><th>totals</th>"
+	      "<th>findings</th><th>files</th></tr>\n", fp);
+	for (unsigned int r = 0; r < nruns; r++) {
+		const struct kr_results *x = &runs[r];
+		const char *kernel = kr_meta_fact(x->meta, "host", "kernel_release");
+		const char *set = kr_meta_str(x->meta, "vectors.set_sha256");
+		char when[48];
+		unsigned int total = 0;
+		static const char *const files[] = { "kmc-run.ktap", "run.json", "junit.xml",
+						     "kcidb.json", "summary.txt" };
+
+		for (int s = 0; s < KT_NSTATUS; s++)
+			total += x->counts[s];
+		kr_iso_time(&x->start, 0, when, sizeof(when));
+		fputs("<tr><td>", fp);
+		esc(fp, x->id);
+		fputs("</td><td>", fp);
+		esc(fp, x->backend);
+		fprintf(fp, "</td><td class=\"%s\">", x->interrupted ? "MISS" : "PASS");
+		esc(fp, x->status);
+		fputs("</td><td>", fp);
+		esc(fp, when);
+		fputs("</td><td>", fp);
+		if (kernel) {
+			esc(fp, kernel);
+		} else {
+			json_t *p = json_object_get(x->meta, "kernel_profiles");
+			size_t i;
+			json_t *v;
+
+			fputs("profiles ", fp);
+			json_array_foreach(p, i, v) {
+				fputs(i ? ", " : "", fp);
+				esc(fp, json_string_value(v));
+			}
+			if (!json_array_size(p))
+				fputs("-", fp);
+		}
+		fprintf(fp, "</td><td class=\"num\">%u", total);
+		if (set) {
+			fputs("<br><span class=\"meta\" title=\"vector-set sha256\">", fp);
+			fprintf(fp, "%.12s", set);
+			fputs("</span>", fp);
+		}
+		fputs("</td><td>", fp);
+		for (int s = 0; s < KT_NSTATUS; s++)
+			if (x->counts[s])
+				fprintf(fp, "<span class=\"badge %s\">%s %u</span>", kt_status_names[s],
+					kt_status_names[s], x->counts[s]);
+		fprintf(fp, "</td><td class=\"num\">%u</td><td>", x->findings);
+		for (unsigned int f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+			char path[4300], *link;
+			struct stat st;
+
+			snprintf(path, sizeof(path), "%s/%s", x->dir, files[f]);
+			if (stat(path, &st))
+				continue;
+			link = rel_link(out, path);
+			fputs("<a href=\"", fp);
+			esc(fp, link);
+			fputs("\">", fp);
+			esc(fp, files[f]);
+			fputs("</a> ", fp);
+			free(link);
+		}
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></section>\n", fp);
+}
+
+static int write_page(FILE *fp, const char *out, const char *title, struct kr_results *runs,
+		      unsigned int nruns, struct kr_results *prev, struct kr_results *base,
+		      const char *covdir)
+{
+	struct timespec now;
+	char when[48];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	kr_iso_time(&now, 0, when, sizeof(when));
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", fp);
+	esc(fp, title);
+	fputs("</title>\n<link rel=\"stylesheet\" href=\"report.css\"></head>\n<body>\n<h1>", fp);
+	esc(fp, title);
+	fprintf(fp, "</h1>\n<p class=\"meta\">Generated %s by kmc-results %s.</p>\n", when, KMC_VERSION);
+	fputs("<nav><a href=\"#runs\">Runs</a>", fp);
+	for (unsigned int r = 0; r < nruns; r++) {
+		fprintf(fp, "<a href=\"#matrix-%u\">Matrix: ", r);
+		esc(fp, runs[r].id);
+		fputs("</a>", fp);
+	}
+	fputs("<a href=\"#findings\">Findings</a><a href=\"#failures\">Failures</a>"
+	      "<a href=\"#diff\">Diff</a><a href=\"#coverage\">Coverage</a></nav>\n", fp);
+	write_runs(fp, out, runs, nruns);
+	for (unsigned int r = 0; r < nruns; r++)
+		write_matrix(fp, &runs[r], r);
+	write_findings(fp, runs, nruns);
+	write_failures(fp, runs, nruns);
+	fputs("<section id=\"diff\"><h2>Diff</h2>\n", fp);
+	if (prev)
+		write_diff(fp, &runs[0], prev, "the previous run");
+	if (base)
+		write_diff(fp, &runs[0], base, "the baseline");
+	if (!prev && !base) {
+		fputs("<p>Nothing to compare ", fp);
+		esc(fp, runs[0].id);
+		fputs(" with: no earlier run of the same backend beside it, and no "
+		      "<code>--baseline</code>.</p>\n", fp);
+	}
+	fputs("</section>\n", fp);
+	write_coverage(fp, out, covdir);
+	fputs("</body></html>\n", fp);
+	return ferror(fp) ? -EIO : 0;
+}
+
+int kr_report_main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "previous", required_argument, NULL, 'p' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "coverage", required_argument, NULL, 'c' },
+		{ "title", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = "results/report", *prevdir = NULL, *basedir = NULL;
+	const char *covdir = "results/coverage", *title = "kmc conformance report";
+	struct kr_results *runs, prev, base;
+	unsigned int nruns = 0;
+	char msg[1024], path[4300], *auto_prev = NULL;
+	struct kr_atomic a;
+	int c, ret = 1, have_prev = 0, have_base = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:p:b:c:t:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'p': prevdir = optarg; break;
+		case 'b': basedir = optarg; break;
+		case 'c': covdir = optarg; break;
+		case 't': title = optarg; break;
+		case 'h':
+			printf("kmc-results report [--out DIR] [--previous DIR|none] [--baseline DIR] "
+			       "[--coverage DIR] [--title TEXT] RUN...\n");
+			return 0;
+		default:
+			fprintf(stderr, "kmc-results report: bad option '%s' (kmc-results --help)\n",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "kmc-results report: no results directory given (kmc-results --help)\n");
+		return EXIT_USAGE;
+	}
+	runs = calloc((size_t)(argc - optind), sizeof(*runs));
+	if (!runs)
+		return 1;
+	for (int i = optind; i < argc; i++) {
+		if (kr_results_load(argv[i], &runs[nruns], msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-results: %s\n", msg);
+			goto out;
+		}
+		nruns++;
+	}
+	if (!prevdir)
+		prevdir = auto_prev = find_previous(&runs[0]);
+	if (prevdir && strcmp(prevdir, "none")) {
+		if (kr_results_load(prevdir, &prev, msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-results: previous run: %s\n", msg);
+			goto out;
+		}
+		have_prev = 1;
+	}
+	if (basedir) {
+		if (kr_results_load(basedir, &base, msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-results: baseline: %s\n", msg);
+			goto out;
+		}
+		have_base = 1;
+	}
+	if (kr_mkdir_p(out, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-results: %s\n", msg);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/report.css", out);
+	if (kr_atomic_open(&a, path, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-results: %s\n", msg);
+		goto out;
+	}
+	fputs(css, a.fp);
+	if (kr_atomic_commit(&a, 1, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-results: %s\n", msg);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/index.html", out);
+	if (kr_atomic_open(&a, path, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-results: %s\n", msg);
+		goto out;
+	}
+	ret = write_page(a.fp, out, title, runs, nruns, have_prev ? &prev : NULL,
+			 have_base ? &base : NULL, covdir);
+	if (kr_atomic_commit(&a, ret == 0, msg, sizeof(msg)) || ret) {
+		fprintf(stderr, "kmc-results: %s: %s\n", path, ret ? "write error" : msg);
+		ret = 1;
+		goto out;
+	}
+	printf("%s%s%s%s\n", path, have_prev ? " (diff against " : "",
+	       have_prev ? prev.id : "", have_prev ? ")" : "");
+	ret = 0;
+out:
+	for (unsigned int i = 0; i < nruns; i++)
+		kr_results_free(&runs[i]);
+	free(runs);
+	if (have_prev)
+		kr_results_free(&prev);
+	if (have_base)
+		kr_results_free(&base);
+	free(auto_prev);
+	return ret;
+}

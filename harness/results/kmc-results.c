@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmc-results: read results directories and KTAP, derive JUnit/KCIDB,
+ * feed LAVA, write the HTML report.  `kmc-results --help` says how;
+ * docs/results.md says more.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "derive.h"
+#include "ktap_parse.h"
+#include "report.h"
+#include "version.h"
+
+#define EXIT_USAGE	2
+
+static const char usage_text[] =
+"Usage: kmc-results derive DIR...\n"
+"       kmc-results ktap FILE...\n"
+"       kmc-results lava FILE|DIR\n"
+"       kmc-results report [--out DIR] [--previous DIR] [--baseline DIR]\n"
+"                          [--coverage DIR] [--title TEXT] RUN...\n"
+"\n"
+"derive   (re)write DIR/junit.xml, DIR/kcidb.json and DIR/summary.txt from the\n"
+"         KTAP of results directory DIR (kmc-run --results writes them at the\n"
+"         end of a run; after a kill, run this).  A directory without\n"
+"         run.json is read as a lab directory: its *.ktap and ktap/*.ktap.\n"
+"ktap     parse KTAP files and print every test as STATUS NAME, then a\n"
+"         summary line; exit 1 if a file cannot be read.\n"
+"lava     print the lines harness/lava/ktap-to-lava.sh turns into\n"
+"         lava-test-set / lava-test-case calls: 'set NAME', 'case NAME RESULT',\n"
+"         'end'.\n"
+"report   write an HTML report (index.html and report.css) into --out\n"
+"         (default results/report) for results directories RUN...: the\n"
+"         conformance matrix, the findings, the failures, the diff against\n"
+"         --previous and --baseline (results directories), and the lcov\n"
+"         coverage summary from --coverage (default results/coverage).\n"
+"\n"
+"Statuses: PASS FAIL XFAIL XPASS SKIP ERROR TIMEOUT MISS (MISS: selected or\n"
+"planned, never reported).  docs/results.md has the mapping to JUnit,\n"
+"KCIDB and LAVA.\n";
+
+static int cmd_derive(int argc, char **argv)
+{
+	char msg[1024];
+	int bad = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "kmc-results derive: no directory given (kmc-results --help)\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (kr_derive_dir(argv[i], msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-results: %s\n", msg);
+			bad = 1;
+			continue;
+		}
+		printf("%s: junit.xml kcidb.json summary.txt\n", argv[i]);
+	}
+	return bad;
+}
+
+static void print_tests(const struct kt_test *t, unsigned int n, const char *prefix)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		char name[1024];
+
+		snprintf(name, sizeof(name), "%s%s", prefix, t[i].name ? t[i].name : "?");
+		printf("%-7s %s%s\n", kt_status_names[t[i].closed ? t[i].status : KT_MISS], name,
+		       t[i].closed ? "" : " (never closed)");
+		if (t[i].nsub) {
+			char sub[1100];
+
+			snprintf(sub, sizeof(sub), "%s/", name);
+			print_tests(t[i].sub, t[i].nsub, sub);
+		}
+	}
+}
+
+static int cmd_ktap(int argc, char **argv)
+{
+	char msg[1024];
+	int bad = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "kmc-results ktap: no file given (kmc-results --help)\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		struct kt_doc d;
+		unsigned int c[KT_NSTATUS] = { 0 };
+
+		if (kt_parse_file(argv[i], &d, msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-results: %s\n", msg);
+			bad = 1;
+			continue;
+		}
+		print_tests(d.tests, d.ntests, "");
+		kt_count_leaves(d.tests, d.ntests, c);
+		printf("# %s: KTAP %d, %u top-level tests (plan %d), pass:%u fail:%u xfail:%u "
+		       "xpass:%u skip:%u error:%u timeout:%u%s%s%s\n", argv[i], d.version, d.ntests,
+		       d.plan, c[KT_PASS], c[KT_FAIL], c[KT_XFAIL], c[KT_XPASS], c[KT_SKIP],
+		       c[KT_ERROR], c[KT_TIMEOUT], d.truncated ? ", truncated" : "",
+		       d.bailed ? ", bailed out" : "", d.have_totals ? "" : ", no totals line");
+		kt_doc_free(&d);
+	}
+	return bad;
+}
+
+/* LAVA names: [A-Za-z0-9._-] */
+static void lava_name(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < len; s++)
+		out[o++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			   (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_' ? *s : '_';
+	out[o] = 0;
+	if (!o)
+		snprintf(out, len, "_");
+}
+
+static const char *lava_result(enum kt_status s)
+{
+	switch (s) {
+	case KT_PASS: case KT_XFAIL: return "pass";
+	case KT_SKIP: return "skip";
+	case KT_MISS: return "unknown";
+	default: return "fail";
+	}
+}
+
+static int cmd_lava(int argc, char **argv)
+{
+	struct kr_results res;
+	char msg[1024];
+
+	if (argc != 2) {
+		fprintf(stderr, "kmc-results lava: want one FILE or DIR (kmc-results --help)\n");
+		return EXIT_USAGE;
+	}
+	{
+		/* a KTAP file: read it as a directory of one */
+		size_t l = strlen(argv[1]);
+
+		if (l > 5 && !strcmp(argv[1] + l - 5, ".ktap")) {
+			struct kt_doc d;
+			char name[1024];
+
+			if (kt_parse_file(argv[1], &d, msg, sizeof(msg))) {
+				fprintf(stderr, "kmc-results: %s\n", msg);
+				return 1;
+			}
+			for (unsigned int i = 0; i < d.ntests; i++) {
+				const struct kt_test *t = &d.tests[i];
+
+				if (!t->nsub) {
+					lava_name(t->name ? t->name : "?", name, sizeof(name));
+					printf("case %s %s\n", name, lava_result(t->closed ? t->status : KT_MISS));
+					continue;
+				}
+				lava_name(t->name ? t->name : "?", name, sizeof(name));
+				printf("set %s\n", name);
+				for (unsigned int k = 0; k < t->nsub; k++) {
+					lava_name(t->sub[k].name ? t->sub[k].name : "?", name, sizeof(name));
+					printf("case %s %s\n", name,
+					       lava_result(t->sub[k].closed ? t->sub[k].status : KT_MISS));
+				}
+				printf("end\n");
+			}
+			if (d.truncated)
+				printf("case ktap-complete fail\n");
+			else
+				printf("case ktap-complete pass\n");
+			kt_doc_free(&d);
+			return 0;
+		}
+	}
+	if (kr_results_load(argv[1], &res, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-results: %s\n", msg);
+		return 1;
+	}
+	for (unsigned int i = 0; i < res.nsuites; i++) {
+		char name[1024];
+
+		lava_name(res.suites[i].name, name, sizeof(name));
+		printf("set %s\n", name);
+		for (unsigned int k = 0; k < res.suites[i].n; k++) {
+			lava_name(res.suites[i].cases[k].name, name, sizeof(name));
+			printf("case %s %s\n", name, lava_result(res.suites[i].cases[k].status));
+		}
+		printf("end\n");
+	}
+	printf("case run-complete %s\n", res.interrupted ? "fail" : "pass");
+	kr_results_free(&res);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kmc-results %s\n", KMC_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "derive"))
+		return cmd_derive(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ktap"))
+		return cmd_ktap(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lava"))
+		return cmd_lava(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return kr_report_main(argc - 1, argv + 1);
+	fprintf(stderr, "kmc-results: unknown command '%s' (kmc-results --help)\n", argv[1]);
+	return EXIT_USAGE;
+}

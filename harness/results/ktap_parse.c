@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KTAP reader (ktap_parse.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "ktap_parse.h"
+
+const char *const kt_status_names[KT_NSTATUS] = {
+	[KT_PASS] = "PASS", [KT_FAIL] = "FAIL", [KT_XFAIL] = "XFAIL", [KT_XPASS] = "XPASS",
+	[KT_SKIP] = "SKIP", [KT_ERROR] = "ERROR", [KT_TIMEOUT] = "TIMEOUT", [KT_MISS] = "MISS",
+};
+
+int kt_status_parse(const char *name)
+{
+	for (int i = 0; i < KT_NSTATUS; i++)
+		if (!strcasecmp(name, kt_status_names[i]))
+			return i;
+	return -1;
+}
+
+/* One level of nesting: the tests at one indentation */
+struct level {
+	unsigned int indent;
+	struct kt_test *tests;
+	unsigned int n, cap;
+	int plan;
+	char *name;		/* "# Subtest: NAME" */
+	char *pending;		/* diagnostics waiting for the next result (before-mode) */
+	char *diag;		/* diagnostics of a level with no test yet (after-mode) */
+};
+
+struct parser {
+	struct kt_doc *d;
+	struct level *lv;
+	unsigned int depth, cap;
+	int after;		/* diagnostics follow their result (kmc-run) */
+	int oom;
+};
+
+static void test_free(struct kt_test *t)
+{
+	free(t->name);
+	free(t->directive);
+	free(t->reason);
+	free(t->diag);
+	for (unsigned int i = 0; i < t->nfindings; i++)
+		free(t->findings[i]);
+	free(t->findings);
+	for (unsigned int i = 0; i < t->nsub; i++)
+		test_free(&t->sub[i]);
+	free(t->sub);
+}
+
+void kt_doc_free(struct kt_doc *d)
+{
+	for (unsigned int i = 0; i < d->ntests; i++)
+		test_free(&d->tests[i]);
+	free(d->tests);
+	free(d->path);
+	free(d->diag);
+	free(d->bail);
+	memset(d, 0, sizeof(*d));
+}
+
+static char *xstrdup(struct parser *p, const char *s)
+{
+	char *c = strdup(s);
+
+	if (!c)
+		p->oom = 1;
+	return c;
+}
+
+/* Append "@s" to a '\n'-joined string */
+static void join(struct parser *p, char **dst, const char *s)
+{
+	size_t a = *dst ? strlen(*dst) : 0, b = strlen(s);
+	char *n = realloc(*dst, a + b + 2);
+
+	if (!n) {
+		p->oom = 1;
+		return;
+	}
+	if (a)
+		n[a++] = '\n';
+	memcpy(n + a, s, b + 1);
+	*dst = n;
+}
+
+static struct level *cur(struct parser *p)
+{
+	return &p->lv[p->depth - 1];
+}
+
+static void push(struct parser *p, unsigned int indent)
+{
+	struct level *l;
+
+	if (p->depth == p->cap) {
+		unsigned int cap = p->cap ? 2 * p->cap : 8;
+		struct level *v = realloc(p->lv, cap * sizeof(*v));
+
+		if (!v) {
+			p->oom = 1;
+			return;
+		}
+		p->lv = v;
+		p->cap = cap;
+	}
+	l = &p->lv[p->depth++];
+	memset(l, 0, sizeof(*l));
+	l->indent = indent;
+	l->plan = -1;
+}
+
+static struct kt_test *add_test(struct parser *p, struct level *l)
+{
+	struct kt_test *t;
+
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? 2 * l->cap : 16;
+		struct kt_test *v = realloc(l->tests, cap * sizeof(*v));
+
+		if (!v) {
+			p->oom = 1;
+			return NULL;
+		}
+		l->tests = v;
+		l->cap = cap;
+	}
+	t = &l->tests[l->n++];
+	memset(t, 0, sizeof(*t));
+	t->plan = -1;
+	t->closed = 1;
+	return t;
+}
+
+/*
+ * Leftover diagnostics of a level (after its last result, in before-mode)
+ * go to @fallback: the group test, or the document
+ */
+static void flush_pending(struct parser *p, struct level *l, char **fallback)
+{
+	if (l->pending) {
+		join(p, fallback, l->pending);
+		free(l->pending);
+		l->pending = NULL;
+	}
+	if (l->diag) {
+		join(p, fallback, l->diag);
+		free(l->diag);
+		l->diag = NULL;
+	}
+}
+
+/*
+ * Close the innermost level.  With @t (the parent's result line that ends
+ * it), its tests become @t's subtests; without, they go under a new,
+ * unclosed test of the parent named by "# Subtest:".
+ */
+static void pop(struct parser *p, struct kt_test *t)
+{
+	struct level child = *cur(p), *parent;
+
+	p->depth--;
+	parent = cur(p);
+	if (!t) {
+		t = add_test(p, parent);
+		if (!t) {
+			p->depth++;	/* keep it freeable */
+			return;
+		}
+		t->name = child.name ? child.name : xstrdup(p, "(unnamed subtest)");
+		child.name = NULL;
+		t->status = KT_MISS;
+		t->closed = 0;
+	}
+	flush_pending(p, &child, &t->diag);
+	free(child.name);
+	t->sub = child.tests;
+	t->nsub = child.n;
+	t->plan = child.plan;
+}
+
+/* Close every level deeper than @indent (they ended without their result) */
+static void pop_to(struct parser *p, unsigned int indent)
+{
+	while (p->depth > 1 && cur(p)->indent > indent)
+		pop(p, NULL);
+}
+
+/* "ok 3 name # SKIP why" (after "ok"/"not ok") */
+static void parse_result(struct parser *p, int ok, const char *s, unsigned int lineno,
+			 unsigned int indent)
+{
+	struct level *l;
+	struct kt_test *t;
+	unsigned long num = 0;
+	const char *hash, *name;
+	size_t nlen;
+	char *end;
+	int closes = 0;
+
+	/* close levels below this one; the level right below is this test's */
+	while (p->depth > 1 && cur(p)->indent > indent) {
+		if (p->depth > 2 && p->lv[p->depth - 2].indent > indent)
+			pop(p, NULL);
+		else {
+			closes = 1;
+			break;
+		}
+	}
+	if (!closes && cur(p)->indent < indent)
+		push(p, indent);	/* results deeper than their level: an implicit subtest */
+	if (p->oom)
+		return;
+	l = closes ? &p->lv[p->depth - 2] : cur(p);
+	t = add_test(p, l);
+	if (!t)
+		return;
+	t->line = lineno;
+	while (*s == ' ')
+		s++;
+	if (isdigit((unsigned char)*s)) {
+		num = strtoul(s, &end, 10);
+		s = end;
+	}
+	t->num = (unsigned int)num;
+	while (*s == ' ')
+		s++;
+	if (s[0] == '-' && s[1] == ' ')
+		s += 2;
+	name = s;
+	if (*s == '#')
+		hash = s;	/* "ok 1 # SKIP": no name */
+	else if ((hash = strstr(s, " #")))
+		hash++;
+	nlen = hash ? (size_t)(hash - name) : strlen(name);
+	while (nlen && name[nlen - 1] == ' ')
+		nlen--;
+	t->name = strndup(name, nlen);
+	if (!t->name)
+		p->oom = 1;
+	t->status = ok ? KT_PASS : KT_FAIL;
+	if (hash) {
+		static const char *const dirs[] = { "SKIP", "TODO", "XFAIL", "XPASS", "ERROR", "TIMEOUT" };
+		const char *d = hash + 1;
+		size_t wl;
+
+		while (*d == ' ')
+			d++;
+		wl = strcspn(d, " ");
+		for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			if (wl != strlen(dirs[i]) || strncasecmp(d, dirs[i], wl))
+				continue;
+			t->directive = strndup(d, wl);
+			d += wl;
+			switch (i) {
+			case 0: t->status = KT_SKIP; break;
+			case 1: t->status = ok ? KT_XPASS : KT_XFAIL; break;
+			case 2: t->status = KT_XFAIL; break;
+			case 3: t->status = KT_XPASS; break;
+			case 4: t->status = KT_ERROR; break;
+			default: t->status = KT_TIMEOUT; break;
+			}
+			break;
+		}
+		while (*d == ' ')
+			d++;
+		if (*d)
+			t->reason = xstrdup(p, d);
+	}
+	if (!p->after && l->pending) {
+		t->diag = l->pending;
+		l->pending = NULL;
+	}
+	if (closes)
+		pop(p, t);
+}
+
+/* The level a line at @indent belongs to (the deepest with indent <= it) */
+static struct level *level_for(struct parser *p, unsigned int indent)
+{
+	for (unsigned int i = p->depth; i > 1; i--)
+		if (p->lv[i - 1].indent <= indent)
+			return &p->lv[i - 1];
+	return &p->lv[0];
+}
+
+static void add_finding(struct parser *p, struct level *l, const char *s)
+{
+	const char *colon = strstr(s, ": ");
+	struct kt_test *t = NULL;
+	char **v;
+
+	if (!colon)
+		return;
+	for (unsigned int i = l->n; i > 0 && !t; i--)
+		if (l->tests[i - 1].name && !strcmp(l->tests[i - 1].name, colon + 2))
+			t = &l->tests[i - 1];
+	if (!t)
+		return;
+	v = realloc(t->findings, (t->nfindings + 1) * sizeof(*v));
+	if (!v) {
+		p->oom = 1;
+		return;
+	}
+	t->findings = v;
+	v[t->nfindings] = strndup(s, (size_t)(colon - s));
+	if (!v[t->nfindings])
+		p->oom = 1;
+	else
+		t->nfindings++;
+}
+
+static void parse_diag(struct parser *p, const char *s, unsigned int indent)
+{
+	struct level *l = level_for(p, indent);
+	struct kt_doc *d = p->d;
+
+	if (!strncmp(s, "Subtest:", 8) && indent > 0) {
+		const char *n = s + 8;
+
+		while (*n == ' ')
+			n++;
+		pop_to(p, indent);
+		/* a sibling block began: the last one never closed */
+		if (p->depth > 1 && cur(p)->indent == indent && (cur(p)->n || cur(p)->name))
+			pop(p, NULL);
+		if (cur(p)->indent < indent)
+			push(p, indent);
+		if (p->oom)
+			return;
+		free(cur(p)->name);
+		cur(p)->name = xstrdup(p, n);
+		return;
+	}
+	if (l == &p->lv[0] && !strncmp(s, "Totals:", 7)) {
+		unsigned int *v = d->totals;
+
+		if (sscanf(s, "Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 6) {
+			d->have_totals = 1;
+			return;
+		}
+	}
+	if (!strncmp(s, "FINDING ", 8)) {
+		add_finding(p, l, s + 8);
+		return;
+	}
+	if (l == &p->lv[0] && !l->n && !strncmp(s, "kmc-run ", 8)) {
+		d->kmc = 1;
+		p->after = 1;
+	}
+	if (p->after) {
+		/* kmc-run's top-level lines are group summaries: its top diagnostics are the run's */
+		if (l->n && l != &p->lv[0])
+			join(p, &l->tests[l->n - 1].diag, s);
+		else
+			join(p, l == &p->lv[0] ? &d->diag : &l->diag, s);
+	} else {
+		join(p, &l->pending, s);
+	}
+}
+
+static void parse_line(struct parser *p, char *line, unsigned int lineno)
+{
+	unsigned int indent = 0;
+	char *s = line;
+	struct kt_doc *d = p->d;
+
+	while (*s == ' ') {
+		s++;
+		indent++;
+	}
+	if (!strncmp(s, "KTAP version ", 13) || !strncmp(s, "TAP version ", 12)) {
+		int v = atoi(s + (s[0] == 'K' ? 13 : 12));
+
+		if (p->depth == 1 && !cur(p)->n && !d->version && indent == 0) {
+			d->version = v;
+			return;
+		}
+		pop_to(p, indent);
+		if (p->depth > 1 && cur(p)->indent == indent && (cur(p)->n || cur(p)->plan >= 0))
+			pop(p, NULL);	/* a sibling block began: the last one never closed */
+		if (cur(p)->indent < indent)
+			push(p, indent);
+		else if (p->depth == 1)
+			d->nunknown++;	/* a second version line at the top */
+		return;
+	}
+	if (s[0] == '1' && s[1] == '.' && s[2] == '.') {
+		char *end;
+		long n = strtol(s + 3, &end, 10);
+
+		if (end == s + 3 || n < 0) {
+			d->nunknown++;
+			return;
+		}
+		pop_to(p, indent);
+		if (cur(p)->indent < indent)
+			push(p, indent);
+		if (p->oom)
+			return;
+		/* diagnostics before the plan are the (sub)test's own, not its first result's */
+		if (cur(p)->pending && !cur(p)->n) {
+			join(p, cur(p) == &p->lv[0] ? &d->diag : &cur(p)->diag, cur(p)->pending);
+			free(cur(p)->pending);
+			cur(p)->pending = NULL;
+		}
+		if (cur(p) == &p->lv[0])
+			d->plan = (int)n;
+		else
+			cur(p)->plan = (int)n;
+		return;
+	}
+	if (!strncmp(s, "ok", 2) && (s[2] == ' ' || !s[2])) {
+		parse_result(p, 1, s + 2, lineno, indent);
+		return;
+	}
+	if (!strncmp(s, "not ok", 6) && (s[6] == ' ' || !s[6])) {
+		parse_result(p, 0, s + 6, lineno, indent);
+		return;
+	}
+	if (s[0] == '#') {
+		s++;
+		if (*s == ' ')
+			s++;
+		parse_diag(p, s, indent);
+		return;
+	}
+	if (!strncmp(s, "Bail out!", 9)) {
+		const char *r = s + 9;
+
+		while (*r == ' ')
+			r++;
+		d->bailed = 1;
+		free(d->bail);
+		d->bail = xstrdup(p, r);
+		return;
+	}
+	d->nunknown++;
+}
+
+int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len)
+{
+	struct parser p = { .d = d };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned int lineno = 0;
+	int ret = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->plan = -1;
+	d->path = strdup(path);
+	push(&p, 0);
+	if (!d->path)
+		p.oom = 1;
+	while (!p.oom && (n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		if (!n || line[n - 1] != '\n') {
+			d->partial_line = 1;	/* cut by a kill: not to be trusted */
+			continue;
+		}
+		line[--n] = 0;
+		if (n && line[n - 1] == '\r')
+			line[--n] = 0;
+		parse_line(&p, line, lineno);
+	}
+	free(line);
+	d->nlines = lineno;
+	if (!p.oom && ferror(fp)) {
+		snprintf(msg, len, "%s: read error", path);
+		ret = -EIO;
+	}
+	if (p.depth > 1)
+		d->truncated = 1;
+	while (!p.oom && p.depth > 1)
+		pop(&p, NULL);
+	if (!p.oom && p.depth == 1) {
+		flush_pending(&p, &p.lv[0], &d->diag);
+		d->tests = p.lv[0].tests;
+		d->ntests = p.lv[0].n;
+		p.lv[0].tests = NULL;
+		p.lv[0].n = 0;
+	}
+	if (p.oom) {
+		for (unsigned int i = p.depth; i > 0; i--) {
+			struct level *l = &p.lv[i - 1];
+
+			for (unsigned int k = 0; k < l->n; k++)
+				test_free(&l->tests[k]);
+			free(l->tests);
+			free(l->name);
+			free(l->pending);
+			free(l->diag);
+		}
+		free(p.lv);
+		kt_doc_free(d);
+		snprintf(msg, len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	free(p.lv[0].name);
+	free(p.lv);
+	if (d->partial_line || d->bailed || (d->plan >= 0 && d->ntests < (unsigned int)d->plan))
+		d->truncated = 1;
+	for (unsigned int i = 0; i < d->ntests; i++)
+		if (!d->tests[i].closed ||
+		    (d->tests[i].plan >= 0 && d->tests[i].nsub < (unsigned int)d->tests[i].plan))
+			d->truncated = 1;
+	return ret;
+}
+
+int kt_parse_file(const char *path, struct kt_doc *d, char *msg, size_t len)
+{
+	FILE *fp = fopen(path, "r");
+	int ret;
+
+	if (!fp) {
+		ret = -errno;
+		snprintf(msg, len, "%s: %s", path, strerror(errno));
+		memset(d, 0, sizeof(*d));
+		return ret;
+	}
+	ret = kt_parse(fp, path, d, msg, len);
+	fclose(fp);
+	return ret;
+}
+
+void kt_count_leaves(const struct kt_test *t, unsigned int n, unsigned int counts[KT_NSTATUS])
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (t[i].nsub)
+			kt_count_leaves(t[i].sub, t[i].nsub, counts);
+		else if (t[i].closed)
+			counts[t[i].status]++;
+	}
+}
+
+struct kt_test *kt_find(struct kt_test *tests, unsigned int n, const char *name)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (tests[i].name && !strcmp(tests[i].name, name))
+			return &tests[i];
+	return NULL;
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The HTML report (harness/report/report.c), rendered in headless Chromium,
+ * and the LAVA side (harness/lava/): the KTAP -> lava-test-case wrapper and
+ * the test definition's own steps, run with stand-ins for LAVA's tools.
+ */
+#include <stdint.h>
+#include "kr_test.h"
+
+static char *tmp;
+static char prev[4300], cur[4300], vec[4300];
+
+static const char unfilled[] =
+	"kmv 1\n"
+	"vector host.mmio.spr-hidden.6-1 profile=6.1\n"
+	"  host cpu=sapphirerapids ac=0x0c0000eb cpuid=+hypervisor smt=0\n"
+	"  expect bugs\n"
+	"\n"
+	"vector host.mmio.spr-hidden.7-2 profile=7.2\n"
+	"  host cpu=sapphirerapids ac=0x0c0000eb cpuid=+hypervisor smt=0\n"
+	"  expect bugs\n"
+	"\n"
+	"vector vcpu.gate.epyc.7-2 profile=7.2\n"
+	"  host cpu=epyc-rome\n"
+	"  op set_msr 0x10a 0x5\n"
+	"  op rdmsr 0x10a\n"
+	"\n"
+	"vector fb.promise.spr.7-2 profile=7.2\n"
+	"  host cpu=sapphirerapids\n"
+	"  op set_cpuid arch_capabilities,md_clear\n"
+	"  op set_msr 0x10a 0x0\n"
+	"  op run\n"
+	"  expect findings\n";
+
+/* A previous run where everything passed, and a run where one vector fails */
+static void setup(void)
+{
+	char in[4300], bad[4300];
+
+	tmp = kr_tmpdir();
+	snprintf(in, sizeof(in), "%s/in.kmv", tmp);
+	snprintf(vec, sizeof(vec), "%s/t.kmv", tmp);
+	/* the same file name, so that the runs' tests line up */
+	snprintf(bad, sizeof(bad), "%s/b/t.kmv", tmp);
+	ck_assert_int_eq(kr_sh("mkdir -p '%s/b'", tmp), 0);
+	kr_write(in, unfilled);
+	ck_assert_int_eq(kr_sh("'%s' fill '%s' > '%s'", kr_bin("kmc"), in, vec), 0);
+	/* the same vectors, one expectation broken: its first `expect bugs=` */
+	ck_assert_int_eq(kr_sh("sed '0,/expect bugs=/s/expect bugs=\\(.*\\)/expect bugs=mds/' '%s' > '%s'",
+			       vec, bad), 0);
+	snprintf(prev, sizeof(prev), "%s/runs/1_ref", tmp);
+	snprintf(cur, sizeof(cur), "%s/runs/2_ref", tmp);
+	ck_assert_int_eq(kr_sh("'%s' -q --known none --results '%s' '%s' >/dev/null", kr_bin("kmc-run"),
+			       prev, vec), 0);
+	ck_assert_int_eq(kr_sh("'%s' -q --known none --results '%s' '%s' >/dev/null", kr_bin("kmc-run"),
+			       cur, bad), 1);
+}
+
+static void teardown(void)
+{
+	kr_rmrf(tmp);
+	tmp = NULL;
+}
+
+/* An lcov tracefile and the index genhtml would write beside it */
+static void fake_coverage(const char *dir)
+{
+	char p[4400];
+
+	ck_assert_int_eq(kr_sh("mkdir -p '%s'", dir), 0);
+	snprintf(p, sizeof(p), "%s/coverage.info", dir);
+	kr_write(p, "TN:\nSF:model/host_bugs.c\nDA:1,1\nLF:200\nLH:190\nBRF:100\nBRH:91\nend_of_record\n"
+		    "TN:\nSF:model/vcpu.c\nLF:100\nLH:100\nBRF:50\nBRH:45\nend_of_record\n"
+		    "TN:\nSF:ref/kernel.c\nLF:300\nLH:285\nBRF:80\nBRH:72\nend_of_record\n");
+	snprintf(p, sizeof(p), "%s/index.html", dir);
+	kr_write(p, "<html><body>lcov</body></html>\n");
+}
+
+static char *make_report(const char *extra)
+{
+	char out[4300], cov[4300], p[4400];
+
+	snprintf(out, sizeof(out), "%s/report", tmp);
+	snprintf(cov, sizeof(cov), "%s/coverage", tmp);
+	fake_coverage(cov);
+	ck_assert_int_eq(kr_sh("'%s' report --out '%s' --coverage '%s' %s '%s' >/dev/null",
+			       kr_bin("kmc-results"), out, cov, extra, cur), 0);
+	snprintf(p, sizeof(p), "%s/report.css", out);
+	ck_assert(kr_exists(p));
+	snprintf(p, sizeof(p), "%s/index.html", out);
+	return kr_slurp(p);
+}
+
+START_TEST(the_report_has_matrix_findings_diff_and_coverage)
+{
+	/* the previous run is found beside the current one (same backend, earlier) */
+	char *html = make_report("");
+
+	ck_assert_ptr_nonnull(strstr(html, "<table class=\"matrix\">"));
+	/* rows host · kernel, columns rules */
+	ck_assert_ptr_nonnull(strstr(html, "<th class=\"row\">sapphirerapids \xc2\xb7 6.1</th>"));
+	ck_assert_ptr_nonnull(strstr(html, "<th class=\"row\">epyc-rome \xc2\xb7 7.2</th>"));
+	ck_assert_ptr_nonnull(strstr(html, "<th class=\"col\"><span>host</span></th>"));
+	ck_assert_ptr_nonnull(strstr(html, "<th class=\"col\"><span>fb</span></th>"));
+	/* the failing cell is red and names the vector; the others are green */
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"FAIL\" title=\"host on sapphirerapids \xc2\xb7 6.1"));
+	ck_assert_ptr_nonnull(strstr(html, "  host.mmio.spr-hidden.6-1\">0/1</td>"));
+	ck_assert_uint_ge(kr_count(html, "<td class=\"PASS\" title="), 3);
+	/* findings */
+	ck_assert_ptr_nonnull(strstr(html, "<td>verw_promise</td><td class=\"num\">1</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "fb.promise.spr.7-2<br>"));
+	/* failures with their diagnostics */
+	ck_assert_ptr_nonnull(strstr(html, "bugs: expected mds, got"));
+	/* the diff against the previous run: one vector newly failing */
+	ck_assert_ptr_nonnull(strstr(html, "2_ref against the previous run 1_ref"));
+	ck_assert_ptr_nonnull(strstr(html, "newly failing: <b>1</b>, fixed: <b>0</b>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>newly failing</td><td>t.kmv: host.mmio.spr-hidden.6-1</td>"
+					   "<td class=\"PASS\">PASS</td><td class=\"FAIL\">FAIL</td>"));
+	/* coverage, per directory, and the link to lcov's pages */
+	ck_assert_ptr_nonnull(strstr(html, "<th>model/</th>"));
+	ck_assert_ptr_nonnull(strstr(html, "96.7% (290/300)"));	/* model lines */
+	ck_assert_ptr_nonnull(strstr(html, "90.7% (136/150)"));	/* model branches */
+	ck_assert_ptr_nonnull(strstr(html, "<th>ref/</th>"));
+	ck_assert_ptr_nonnull(strstr(html, "href=\"../coverage/index.html\""));
+	/* links to the run's files, relative */
+	ck_assert_ptr_nonnull(strstr(html, "href=\"../runs/2_ref/junit.xml\""));
+	/* static: no script, nothing fetched */
+	ck_assert_ptr_null(strstr(html, "<script"));
+	ck_assert_ptr_null(strstr(html, "src="));
+	ck_assert_ptr_null(strstr(html, "href=\"http"));
+	ck_assert_ptr_null(strstr(html, "url("));
+	free(html);
+}
+END_TEST
+
+START_TEST(a_baseline_and_no_previous)
+{
+	char extra[4500], *html;
+
+	snprintf(extra, sizeof(extra), "--previous none --baseline '%s'", prev);
+	html = make_report(extra);
+	ck_assert_ptr_null(strstr(html, "against the previous run"));
+	ck_assert_ptr_nonnull(strstr(html, "2_ref against the baseline 1_ref"));
+	free(html);
+	/* a run that is not a results directory is an error naming it */
+	ck_assert_int_eq(kr_sh("'%s' report --out '%s/r2' /nonexistent/run 2>'%s/err'",
+			       kr_bin("kmc-results"), tmp, tmp), 1);
+	snprintf(extra, sizeof(extra), "%s/err", tmp);
+	html = kr_slurp(extra);
+	ck_assert_ptr_nonnull(strstr(html, "/nonexistent/run"));
+	free(html);
+}
+END_TEST
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Headless Chromium loads the page, builds the matrix, and paints it */
+START_TEST(the_report_renders_in_headless_chromium)
+{
+	char png[4300], dom[4300], html[4300], *d;
+	unsigned char *img;
+	FILE *fp;
+	long n;
+
+	ck_assert_msg(kr_sh("command -v chromium >/dev/null") == 0, "no chromium (make deps)");
+	free(make_report(""));
+	snprintf(html, sizeof(html), "%s/report/index.html", tmp);
+	snprintf(png, sizeof(png), "%s/report/shot.png", tmp);
+	snprintf(dom, sizeof(dom), "%s/report/dom.html", tmp);
+	ck_assert_int_eq(kr_sh("KMC_SHOT_TIMEOUT=25 sh harness/report/screenshot.sh '%s' '%s' 1200,900 '%s'",
+			       html, png, dom), 0);
+	fp = fopen(png, "rb");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	ck_assert_int_gt(n, 20000);	/* a page with tables and colour, not a blank one */
+	img = malloc((size_t)n);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_int_eq(fread(img, 1, (size_t)n, fp), n);
+	fclose(fp);
+	ck_assert_int_eq(memcmp(img, "\x89PNG\r\n\x1a\n", 8), 0);
+	ck_assert_int_eq(memcmp(img + 12, "IHDR", 4), 0);
+	ck_assert_uint_eq(be32(img + 16), 1200);
+	ck_assert_uint_eq(be32(img + 20), 900);
+	free(img);
+	d = kr_slurp(dom);
+	ck_assert_ptr_nonnull(strstr(d, "<table class=\"matrix\">"));
+	ck_assert_ptr_nonnull(strstr(d, "Conformance matrix: 2_ref"));
+	ck_assert_ptr_nonnull(strstr(d, "class=\"FAIL\""));
+	free(d);
+}
+END_TEST
+
+/* Stand-ins for LAVA's lava-test-case and lava-test-set: they log their arguments */
+static void fake_lava(char *bin, size_t len, char *log, size_t loglen)
+{
+	char p[4400];
+
+	snprintf(bin, len, "%s/fakebin", tmp);
+	snprintf(log, loglen, "%s/lava.log", tmp);
+	ck_assert_int_eq(kr_sh("mkdir -p '%s'", bin), 0);
+	snprintf(p, sizeof(p), "%s/lava-test-case", bin);
+	kr_write(p, "#!/bin/sh\necho \"lava-test-case $*\" >> \"$LAVA_LOG\"\n");
+	snprintf(p, sizeof(p), "%s/lava-test-set", bin);
+	kr_write(p, "#!/bin/sh\necho \"lava-test-set $*\" >> \"$LAVA_LOG\"\n");
+	ck_assert_int_eq(kr_sh("chmod +x '%s'/lava-test-case '%s'/lava-test-set", bin, bin), 0);
+}
+
+START_TEST(ktap_to_lava_makes_one_test_case_per_test)
+{
+	char bin[4300], log[4300], p[4400], *l;
+
+	fake_lava(bin, sizeof(bin), log, sizeof(log));
+	ck_assert_int_eq(kr_sh("PATH='%s':\"$PATH\" LAVA_LOG='%s' sh harness/lava/ktap-to-lava.sh '%s'",
+			       bin, log, cur), 0);
+	l = kr_slurp(log);
+	ck_assert_ptr_nonnull(strstr(l, "lava-test-set start t.kmv\n"
+					"lava-test-case host.mmio.spr-hidden.6-1 --result fail\n"
+					"lava-test-case host.mmio.spr-hidden.7-2 --result pass\n"));
+	ck_assert_ptr_nonnull(strstr(l, "lava-test-case fb.promise.spr.7-2 --result pass\n"
+					"lava-test-set stop\n"
+					"lava-test-case run-complete --result pass\n"));
+	free(l);
+	/* outside LAVA: the send-to-lava.sh lines */
+	snprintf(p, sizeof(p), "%s/plain.out", tmp);
+	ck_assert_int_eq(kr_sh("PATH=/usr/bin:/bin sh harness/lava/ktap-to-lava.sh '%s/kmc-run.ktap' > '%s'",
+			       cur, p), 0);
+	l = kr_slurp(p);
+	ck_assert_ptr_nonnull(strstr(l, "<TEST_CASE_ID=host.mmio.spr-hidden.6-1 RESULT=fail>\n"));
+	ck_assert_ptr_nonnull(strstr(l, "<TEST_CASE_ID=ktap-complete RESULT=pass>\n"));
+	free(l);
+}
+END_TEST
+
+/* The test definition's steps, as LAVA's test shell runs them (params as variables) */
+START_TEST(the_lava_test_definition_runs)
+{
+	char bin[4300], log[4300], script[4300], res[4300], cwd[2048], *yaml, *l, *s;
+	FILE *fp;
+	int in_steps = 0, in_params = 0, nsteps = 0;
+
+	fake_lava(bin, sizeof(bin), log, sizeof(log));
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	snprintf(res, sizeof(res), "%s/lava-run", tmp);
+	snprintf(script, sizeof(script), "%s/lava-steps.sh", tmp);
+	yaml = kr_slurp("harness/lava/kmc.yaml");
+	ck_assert_ptr_nonnull(strstr(yaml, "format: Lava-Test Test Definition 1.0\n"));
+	fp = fopen(script, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "set -e\n");
+	for (char *line = strtok_r(yaml, "\n", &s); line; line = strtok_r(NULL, "\n", &s)) {
+		if (line[0] != ' ' && line[0] != '#') {
+			in_params = !strcmp(line, "params:");
+			in_steps = 0;
+		}
+		if (!strcmp(line, "  steps:")) {
+			in_steps = 1;
+			continue;
+		}
+		if (in_params && line[0] == ' ' && line[2] != ' ' && line[2] != '#') {
+			/* every param the definition declares, the value LAVA would pass */
+			char key[64];
+
+			ck_assert_int_eq(sscanf(line, " %63[A-Z_]:", key), 1);
+			if (!strcmp(key, "KMC_DIR"))
+				fprintf(fp, "KMC_DIR='%s'\n", cwd);
+			else if (!strcmp(key, "BACKEND"))
+				fprintf(fp, "BACKEND=ref\n");
+			else if (!strcmp(key, "VECTORS"))
+				fprintf(fp, "VECTORS='%s'\n", vec);
+			else if (!strcmp(key, "RESULTS"))
+				fprintf(fp, "RESULTS='%s'\n", res);
+			else if (!strcmp(key, "DEPS") || !strcmp(key, "BUILD"))
+				fprintf(fp, "%s=no\n", key);
+			else
+				ck_abort_msg("kmc.yaml has a param this test does not know: %s", key);
+		}
+		if (in_steps && !strncmp(line, "    - ", 6)) {
+			fprintf(fp, "%s\n", line + 6);
+			nsteps++;
+		}
+	}
+	fclose(fp);
+	free(yaml);
+	ck_assert_int_ge(nsteps, 2);
+	ck_assert_int_eq(kr_sh("cd / && PATH='%s':\"$PATH\" LAVA_LOG='%s' O='%s/%s' sh '%s' >/dev/null",
+			       bin, log, cwd, getenv("O") && *getenv("O") ? getenv("O") : "build", script), 0);
+	l = kr_slurp(log);
+	ck_assert_ptr_nonnull(strstr(l, "lava-test-set start t.kmv\n"));
+	ck_assert_ptr_nonnull(strstr(l, "lava-test-case vcpu.gate.epyc.7-2 --result pass\n"));
+	ck_assert_ptr_nonnull(strstr(l, "lava-test-case kmc-run-exit --result pass --measurement 0 --units status\n"));
+	free(l);
+	{
+		char runjson[4400];
+
+		snprintf(runjson, sizeof(runjson), "%s/run.json", res);
+		l = kr_slurp(runjson);
+	}
+	ck_assert_ptr_nonnull(strstr(l, "\"status\": \"complete\""));
+	free(l);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 150);	/* Chromium, twice at worst (screenshot.sh) */
+	tcase_add_test(tc, the_report_has_matrix_findings_diff_and_coverage);
+	tcase_add_test(tc, a_baseline_and_no_previous);
+	tcase_add_test(tc, the_report_renders_in_headless_chromium);
+	tcase_add_test(tc, ktap_to_lava_makes_one_test_case_per_test);
+	tcase_add_test(tc, the_lava_test_definition_runs);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+}
