@@ -133,11 +133,13 @@ check-one: test-bins
 	@O=$(O) sh harness/kvm/run-tests.sh
 
 check:
+	@sh harness/deps.sh --if-missing
 	$(MAKE) check-one
 	$(MAKE) O=build/asan SAN=1 KMC_SWEEP_ARGS="--stride 11" check-one
 	@echo "make check: all passes green (plain and ASan+UBSan)"
 
 coverage:
+	@sh harness/deps.sh --if-missing
 	sh harness/coverage.sh
 
 vectors: $(O)/bin/kmc
@@ -146,7 +148,9 @@ vectors: $(O)/bin/kmc
 bench: $(BINS)
 	sh harness/bench.sh
 
-lab: $(BINS)
+lab:
+	@sh harness/deps.sh --if-missing
+	$(MAKE) all
 	sh harness/lab.sh
 
 # the emulated lab's CI subset: one kernel, the L1 KVM run, 3 L2 configurations

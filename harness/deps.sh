@@ -8,14 +8,29 @@
 #   results:        libjansson-dev (run.json, kcidb.json), libxml2-utils (xmllint:
 #                   JUnit XSD check), node-ajv (KCIDB schema check), chromium
 #                   (the report's screenshot test) -- docs/results.md
+#
+# With --if-missing (what `make check` and `make lab` run first) nothing is
+# done when every package is installed already, so a developer host without
+# root can still run them.
 set -eu
+pkgs="build-essential pkg-config check lcov python3 bpftool linux-libc-dev"
+pkgs="$pkgs libjansson-dev libxml2-utils node-ajv chromium"
+
+if [ "${1:-}" = --if-missing ]; then
+	missing=
+	for p in $pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing="$missing $p"
+	done
+	[ -n "$missing" ] || exit 0
+	pkgs=$missing
+	echo "deps: installing$missing" >&2
+fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: run as root (apt-get install)" >&2
+	echo "deps: these Debian packages are needed: $pkgs; run 'make deps' as root" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-pkgs="build-essential pkg-config check lcov python3 bpftool linux-libc-dev"
-pkgs="$pkgs libjansson-dev libxml2-utils node-ajv chromium"
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs

@@ -4,8 +4,9 @@
 # `make report`: the HTML report of the latest results, in results/report/
 # (index.html, report.css).  With arguments, they go to kmc-results report
 # as they are (see kmc-results --help).  Without, the report covers:
-#   the newest run under results/runs/ (results/runs/latest) and the newest
-#   emulated-lab directory under results/lab/, whichever is newer first;
+#   the newest of: the run results/runs/latest, the newest emulated-lab
+#   directory under results/lab/, the newest live-KVM directory under
+#   results/live/ (make lab on a host with /dev/kvm);
 #   the `make check` runs in results/check/ (ref, model);
 # it diffs the first of them against the run before it (same backend, same
 # parent directory) and, for a lab directory results/lab/<date>_<name>,
@@ -24,15 +25,15 @@ newest() { # newest directory among the arguments, by modification time
 	# shellcheck disable=SC2012
 	ls -1dt "$@" 2>/dev/null | head -n 1
 }
+cands=
+for d in results/lab/*/ results/live/*/; do
+	[ -f "$d/run.json" ] || ls "$d"*.ktap >/dev/null 2>&1 || continue
+	cands="$cands ${d%/}"
+done
+[ -e results/runs/latest ] && cands="$cands results/runs/$(readlink results/runs/latest)"
 primary=
-lab=$(newest results/lab/*/)
-run=
-[ -e results/runs/latest ] && run=results/runs/$(readlink results/runs/latest)
-if [ -n "$lab" ] && [ -n "$run" ]; then
-	primary=$(newest "$lab" "$run")
-else
-	primary=${run:-$lab}
-fi
+# shellcheck disable=SC2086
+[ -n "$cands" ] && primary=$(newest $cands)
 others=
 for d in results/check/ref results/check/model; do
 	[ -f "$d/run.json" ] && others="$others $d"

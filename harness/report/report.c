@@ -697,6 +697,33 @@ static void write_diff(FILE *fp, const struct kr_results *cur, const struct kr_r
 	keyed_free(b, nb);
 }
 
+/* Runs worth comparing: same backend, same kernel (labs), same machine (kvm) */
+static int same_kind(const json_t *meta, const struct kr_results *res)
+{
+	static const char *const facts[][2] = {
+		{ "host", "kernel" }, { "host", "kernel_release" },
+	};
+	const char *b = kr_meta_str(meta, "backend");
+
+	if (!b || strcmp(b, res->backend))
+		return 0;
+	for (unsigned int i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		const char *x = kr_meta_fact(meta, facts[i][0], facts[i][1]);
+		const char *y = kr_meta_fact(res->meta, facts[i][0], facts[i][1]);
+
+		if (x && y && strcmp(x, y))
+			return 0;
+	}
+	if (!strcmp(b, "kvm")) {
+		const char *x = kr_meta_fact(meta, "runner", "hostname");
+		const char *y = kr_meta_fact(res->meta, "runner", "hostname");
+
+		if (x && y && strcmp(x, y))
+			return 0;
+	}
+	return 1;
+}
+
 static int ts_before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
@@ -738,8 +765,7 @@ static char *find_previous(const struct kr_results *res)
 		meta = json_loads(text, 0, NULL);
 		free(text);
 		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
-		if (meta && realpath(path, real) && strcmp(real, self) &&
-		    kr_meta_str(meta, "backend") && !strcmp(kr_meta_str(meta, "backend"), res->backend) &&
+		if (meta && realpath(path, real) && strcmp(real, self) && same_kind(meta, res) &&
 		    !kr_iso_parse(kr_meta_str(meta, "start"), &t) && ts_before(&t, &res->start) &&
 		    ts_before(&best_t, &t)) {
 			free(best);

@@ -969,8 +969,11 @@ int kr_write_kcidb(const struct kr_results *res, FILE *fp, char *msg, size_t len
 	json_object_set_new(b, "id", jstr(cid, 0));
 	json_object_set_new(b, "checkout_id", jstr(cid, 0));
 	json_object_set_new(b, "origin", json_string(KCIDB_ORIGIN));
-	json_object_set_new(b, "architecture", json_string(machine && !strcmp(machine, "x86_64") ?
-							  "x86_64" : "x86_64"));
+	/* the machine the run describes (kmc is x86-only); the schema wants [a-z0-9_]* */
+	json_object_set_new(b, "architecture",
+			    json_string(machine && *machine && strspn(machine, "abcdefghijklmnopqrstuvwxyz"
+								 "0123456789_") == strlen(machine) ?
+					machine : "x86_64"));
 	json_object_set_new(b, "comment", jstr(res->backend, 0));
 	json_object_set_new(b, "start_time", json_string(stamp));
 	{
@@ -1115,20 +1118,27 @@ int kr_write_summary(const struct kr_results *res, FILE *fp)
 int kr_derive_dir(const char *dir, char *msg, size_t len)
 {
 	static const struct {
-		const char *name;
+		const char *key, *name;	/* run.json files.KEY, else NAME */
 		int kind;
-	} outs[] = { { KR_JUNIT, 0 }, { KR_KCIDB, 1 }, { KR_SUMMARY, 2 } };
+	} outs[] = {
+		{ "files.junit", KR_JUNIT, 0 }, { "files.kcidb", KR_KCIDB, 1 },
+		/* a directory kmc-run did not write may have a summary.txt of its own */
+		{ "files.summary", "kmc-summary.txt", 2 },
+	};
 	struct kr_results res;
 	int ret = kr_results_load(dir, &res, msg, len);
 
 	if (ret)
 		return ret;
 	for (unsigned int i = 0; i < sizeof(outs) / sizeof(outs[0]) && !ret; i++) {
+		const char *name = kr_meta_str(res.meta, outs[i].key);
 		struct kr_atomic a;
 		char path[4300];
 		int w;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, outs[i].name);
+		if (!name || !*name || strchr(name, '/'))
+			name = outs[i].name;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		ret = kr_atomic_open(&a, path, msg, len);
 		if (ret)
 			break;

@@ -12,12 +12,14 @@
 #include "derive.h"
 #include "ktap_parse.h"
 #include "report.h"
+#include "rundir.h"
 #include "version.h"
 
 #define EXIT_USAGE	2
 
 static const char usage_text[] =
 "Usage: kmc-results derive DIR...\n"
+"       kmc-results adopt [--kind NAME] [--ktap FILE] DIR...\n"
 "       kmc-results ktap FILE...\n"
 "       kmc-results lava FILE|DIR\n"
 "       kmc-results report [--out DIR] [--previous DIR] [--baseline DIR]\n"
@@ -27,6 +29,11 @@ static const char usage_text[] =
 "         KTAP of results directory DIR (kmc-run --results writes them at the\n"
 "         end of a run; after a kill, run this).  A directory without\n"
 "         run.json is read as a lab directory: its *.ktap and ktap/*.ktap.\n"
+"adopt    make a directory another tool wrote (the emulated lab's\n"
+"         results/lab/<date>_<kernel>/) a results directory: write its run.json\n"
+"         (kind, KTAP files, *.kmv hashes, suite commit, interrupted if the KTAP\n"
+"         was cut short) unless it has one, then derive; the text summary goes\n"
+"         to kmc-summary.txt.  --ktap: the one KTAP file to derive from.\n"
 "ktap     parse KTAP files and print every test as STATUS NAME, then a\n"
 "         summary line; exit 1 if a file cannot be read.\n"
 "lava     print the lines harness/lava/ktap-to-lava.sh turns into\n"
@@ -57,7 +64,42 @@ static int cmd_derive(int argc, char **argv)
 			bad = 1;
 			continue;
 		}
-		printf("%s: junit.xml kcidb.json summary.txt\n", argv[i]);
+		printf("%s: derived (junit.xml, kcidb.json, the text summary)\n", argv[i]);
+	}
+	return bad;
+}
+
+static int cmd_adopt(int argc, char **argv)
+{
+	const char *kind = "adopted", *ktap = NULL;
+	char msg[1024];
+	int bad = 0, i = 1;
+
+	for (; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "kmc-results adopt: %s needs a value\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		if (!strcmp(argv[i], "--kind"))
+			kind = argv[i + 1];
+		else if (!strcmp(argv[i], "--ktap"))
+			ktap = argv[i + 1];
+		else {
+			fprintf(stderr, "kmc-results adopt: unknown option %s\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		fprintf(stderr, "kmc-results adopt: no directory given (kmc-results --help)\n");
+		return EXIT_USAGE;
+	}
+	for (; i < argc; i++) {
+		if (kr_run_adopt(argv[i], kind, ktap, KMC_VERSION, msg, sizeof(msg))) {
+			fprintf(stderr, "kmc-results: %s\n", msg);
+			bad = 1;
+			continue;
+		}
+		printf("%s: run.json junit.xml kcidb.json\n", argv[i]);
 	}
 	return bad;
 }
@@ -210,6 +252,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "derive"))
 		return cmd_derive(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "adopt"))
+		return cmd_adopt(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ktap"))
 		return cmd_ktap(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lava"))

@@ -74,4 +74,16 @@ int kr_run_finish(struct kr_run *r, int signo, int exit_code, const struct kr_to
 /* Free without finishing (run.json keeps saying "running") */
 void kr_run_abandon(struct kr_run *r);
 
+/*
+ * Make a directory some other tool wrote (the emulated lab's per-kernel
+ * directory) a results directory: when it has no run.json, write one that
+ * says what is there — @kind, the KTAP file @ktap (NULL: every *.ktap),
+ * the *.kmv files and their set hash, the suite version and commit, the
+ * times of the KTAP files, interrupted when the KTAP was cut short — and
+ * with "summary": "kmc-summary.txt" so that nothing of the tool's is
+ * overwritten; then derive.
+ */
+int kr_run_adopt(const char *dir, const char *kind, const char *ktap, const char *suite_version,
+		 char *msg, size_t len);
+
 #endif

@@ -467,7 +467,7 @@ START_TEST(a_lab_directory_derives_too)
 	ck_assert(junit_valid(p));
 	path_in(p, sizeof(p), dir, "kcidb.json");
 	ck_assert(kcidb_valid(p));
-	path_in(p, sizeof(p), dir, "summary.txt");
+	path_in(p, sizeof(p), dir, "kmc-summary.txt");	/* not summary.txt: the lab's own */
 	sum = kr_slurp(p);
 	ck_assert_msg(strstr(sum, "FAIL    l1 ") != NULL, "%s", sum);
 	/* l2.ktap planned 3 and reported 2: the third is a MISS, the run was cut */
@@ -475,6 +475,51 @@ START_TEST(a_lab_directory_derives_too)
 	ck_assert_ptr_nonnull(strstr(sum, "Totals: pass:3 fail:1 xfail:0 xpass:0 skip:1 error:0 miss:1"));
 	ck_assert_ptr_nonnull(strstr(sum, ": interrupted ("));
 	free(sum);
+}
+END_TEST
+
+/* The emulated lab's hook (harness/lab/lab.sh results_hook) on a directory like its own */
+START_TEST(the_lab_hook_makes_a_full_results_directory)
+{
+	char dir[4300], p[4400], *t;
+	json_t *run;
+
+	snprintf(dir, sizeof(dir), "%s/2026-12-01T0210Z_7.2", tmp);
+	ck_assert_int_eq(kr_sh("mkdir -p '%s/logs' && cp '%s' '%s/l2.kmv'", dir, vec, dir), 0);
+	snprintf(p, sizeof(p), "%s/lab.ktap", dir);
+	kr_write(p, "KTAP version 1\n1..3\n# kmc emulated lab 20261201: kernel 7.2\n"
+		    "ok 1 lab.7.2.l1.kvmprobe # 0x10a=0x400000000c000069\n"
+		    "ok 2 lab.7.2.l2.clx-0x69 # XFAIL known divergence (k:1): x\n"
+		    "not ok 3 lab.7.2.l2.spr-tsx-off # bugs: expected taa, got -\n"
+		    "# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:0 error:0\n");
+	/* kmc-run's KTAP of the L2 records sits beside it; the hook derives from lab.ktap */
+	ck_assert_int_eq(kr_sh("'%s' -q --known none '%s' > '%s/l2.ktap'; true", kr_bin("kmc-run"), vec, dir), 0);
+	snprintf(p, sizeof(p), "%s/summary.txt", dir);
+	kr_write(p, "7.2: the lab's own summary\n");
+	ck_assert_int_eq(kr_sh("KMC_BIN=\"$(dirname '%s')\" sh harness/results/lab-hook.sh '%s' >/dev/null",
+			       kr_bin("kmc-results"), dir), 0);
+	run = load_json(dir, "run.json");
+	ck_assert_str_eq(jget(run, "kind", NULL), "emulated-lab");
+	ck_assert_str_eq(jget(run, "status", NULL), "complete");
+	ck_assert_str_eq(jget(run, "files", "ktap"), "lab.ktap");
+	ck_assert_ptr_nonnull(jget(run, "vectors", "set_sha256"));
+	ck_assert_ptr_nonnull(jget(run, "suite", "git_commit"));
+	json_decref(run);
+	path_in(p, sizeof(p), dir, "summary.txt");
+	t = kr_slurp(p);
+	ck_assert_str_eq(t, "7.2: the lab's own summary\n");
+	free(t);
+	path_in(p, sizeof(p), dir, "kmc-summary.txt");
+	t = kr_slurp(p);
+	ck_assert_msg(strstr(t, "Totals: pass:1 fail:1 xfail:1 xpass:0 skip:0 error:0 miss:0") != NULL, "%s", t);
+	free(t);
+	path_in(p, sizeof(p), dir, "junit.xml");
+	ck_assert(junit_valid(p));
+	path_in(p, sizeof(p), dir, "kcidb.json");
+	ck_assert(kcidb_valid(p));
+	/* again: run.json is kept, the derived files rewritten */
+	ck_assert_int_eq(kr_sh("KMC_BIN=\"$(dirname '%s')\" sh harness/results/lab-hook.sh '%s' >/dev/null",
+			       kr_bin("kmc-results"), dir), 0);
 }
 END_TEST
 
@@ -514,6 +559,7 @@ int main(void)
 	tcase_add_test(tc, sigkill_leaves_a_parsable_ktap_and_run_json_interrupted);
 	tcase_add_test(tc, sigterm_closes_the_directory_as_interrupted);
 	tcase_add_test(tc, a_lab_directory_derives_too);
+	tcase_add_test(tc, the_lab_hook_makes_a_full_results_directory);
 	tcase_add_test(tc, a_results_directory_is_one_per_run);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
