@@ -6,6 +6,8 @@
 #   kmc-run --backend kvm vectors/live.kmv
 # and writes results/live/<UTC time>_<uname -r>/:
 #   live.ktap    the KTAP (also on stdout), live.rc its exit status
+#   run/         kmc-run's results directory: run.json with the host facts and
+#                their sources, the KTAP, junit.xml, kcidb.json (docs/results.md)
 #   live.err     kmc-run's stderr (with KMC_KVM_TRACE=1: every observation)
 #   guest.log    the guest-program tests (kvm_guest), guest.rc
 #   SUMMARY      the totals
@@ -42,7 +44,8 @@ out=results/live/$(date -u +%Y%m%dT%H%M%SZ)_$(uname -r)
 mkdir -p "$out" || exit 1
 echo "lab-live: results in $out" >&2
 
-"$bin/kmc-run" --backend kvm vectors/live.kmv >"$out/live.ktap" 2>"$out/live.err"
+# the results directory (run.json, KTAP, junit.xml, kcidb.json: docs/results.md)
+"$bin/kmc-run" --backend kvm --results "$out/run" vectors/live.kmv >"$out/live.ktap" 2>"$out/live.err"
 rc=$?
 echo "$rc" >"$out/live.rc"
 cat "$out/live.ktap"
