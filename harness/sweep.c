@@ -198,14 +198,25 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A scenario that disagrees on several items is printed once */
+static void print_once(const struct sw_plane *pl, uint64_t i, uint64_t *printed,
+		       unsigned int *n)
+{
+	for (unsigned int k = 0; k < *n; k++)
+		if (printed[k] == i)
+			return;
+	printed[(*n)++] = i;
+	print_example(pl, i);
+}
+
 /* Run one plane on @o->jobs threads and merge; returns its disagreements */
 static uint64_t run_plane(const struct sw_opts *o, const struct sw_plane *pl, uint64_t *done)
 {
 	struct sw_part part[MAX_JOBS];
 	pthread_t tid[MAX_JOBS];
 	uint64_t n = sw_plane_size(pl), steps = (n + o->stride - 1) / o->stride;
-	uint64_t bad = 0, per_item[NITEMS] = { 0 };
-	unsigned int jobs = o->jobs;
+	uint64_t bad = 0, per_item[NITEMS] = { 0 }, printed[NITEMS * MAX_EXAMPLES];
+	unsigned int jobs = o->jobs, nprinted = 0;
 	double t = now();
 
 	if ((uint64_t)jobs > steps)
@@ -247,7 +258,7 @@ static uint64_t run_plane(const struct sw_opts *o, const struct sw_plane *pl, ui
 
 		for (unsigned int j = 0; j < jobs && shown < o->examples; j++)
 			for (unsigned int e = 0; e < part[j].nex[k] && shown < o->examples; e++, shown++)
-				print_example(pl, part[j].ex[k][e]);
+				print_once(pl, part[j].ex[k][e], printed, &nprinted);
 		if (shown)
 			printf("\n");
 	}
