@@ -75,6 +75,23 @@ else
 	step "vectors" 1
 fi
 
+# What Debian's kernels derived in the emulated lab (results/baselines/*/l[12].kmv,
+# written by harness/lab/vector.sh from real L1/L2 boots): model and ref
+# must both predict it
+obs=$(ls results/baselines/*/l[12].kmv 2>/dev/null)
+if [ -n "$obs" ]; then
+	for be in model ref; do
+		# shellcheck disable=SC2086
+		"$O/bin/kmc-run" -q --backend "$be" $obs >"$LOG/lab-observed-$be.ktap" 2>&1
+		rc=$?
+		printf '%-32s %s\n' "lab observations, $be" \
+			"$(grep '^# Totals:' "$LOG/lab-observed-$be.ktap" | tail -n 1)"
+		[ "$rc" -eq 0 ] || grep -E '^ *not ok|^ *# .*expected' "$LOG/lab-observed-$be.ktap" |
+			head -n 10 | sed 's/^ */    /'
+		step "lab-observed-$be" "$rc"
+	done
+fi
+
 # The sweep, model against ref; KMC_SWEEP_ARGS thins it out (e.g. under ASan)
 # shellcheck disable=SC2086
 "$O/bin/kmc-run" --sweep -q ${KMC_SWEEP_ARGS:-} >"$LOG/sweep.log" 2>&1

@@ -32,6 +32,8 @@ Options:
   --out DIR             run directory (default build/lab/runs/l1-SERIES-TIME-PID)
   --timeout SECS        kill QEMU after SECS of wall time (default 300)
   --job-timeout SECS    kill a job inside L1 after SECS (kmc.timeout=)
+  --idle-timeout SECS   kill QEMU when the serial console stays silent for SECS
+                        (a hung L1; reported as a failed boot)
   --mem MB              L1 memory (default 2048)
   --cpu MODEL           L1 CPU (default EPYC,+svm)
   --append ARGS         more kernel command line
@@ -50,6 +52,7 @@ initrd=
 out=
 tmo=300
 job_tmo=
+idle_tmo=
 mem=2048
 cpu=EPYC,+svm
 append=
@@ -66,6 +69,7 @@ while (($#)); do
 	--out) (($# >= 2)) || die "--out needs a value"; out=$2; shift ;;
 	--timeout) (($# >= 2)) || die "--timeout needs a value"; tmo=$2; shift ;;
 	--job-timeout) (($# >= 2)) || die "--job-timeout needs a value"; job_tmo=$2; shift ;;
+	--idle-timeout) (($# >= 2)) || die "--idle-timeout needs a value"; idle_tmo=$2; shift ;;
 	--mem) (($# >= 2)) || die "--mem needs a value"; mem=$2; shift ;;
 	--cpu) (($# >= 2)) || die "--cpu needs a value"; cpu=$2; shift ;;
 	--append) (($# >= 2)) || die "--append needs a value"; append+=" $2"; shift ;;
@@ -86,6 +90,7 @@ trap 'exit 3' ERR
 check_series "$series"
 [[ $tmo =~ ^[0-9]+$ ]] || die "--timeout wants seconds, got '$tmo'"
 [[ -z $job_tmo || $job_tmo =~ ^[0-9]+$ ]] || die "--job-timeout wants seconds, got '$job_tmo'"
+[[ -z $idle_tmo || $idle_tmo =~ ^[1-9][0-9]*$ ]] || die "--idle-timeout wants seconds, got '$idle_tmo'"
 for r in "${runs[@]}"; do
 	[[ $r != *[[:space:]]* ]] || die "--run '$r' contains whitespace; use --job NAME='CMD' instead"
 done
@@ -164,10 +169,35 @@ printf 'series=%s\nkver=%s\npkgver=%s\ninitrd=%s\n' "$series" "$KVER" "$PKGVER" 
 
 trap - ERR
 t0=$(now_ms)
+# In the background and waited for, so that a TERM or INT to this script
+# (lab.sh stopping its boots) reaches QEMU through timeout at once.
+timeout -k 5 "$tmo" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+qpid=$!
+trap 'kill -TERM "$qpid" 2>/dev/null; wait "$qpid"; exit 2' TERM INT HUP
+# --idle-timeout: a hung L1 (seen once in ~300 L2 boots: L1 idle, QEMU at 0% CPU,
+# its timers dead) prints nothing more; kill it when the console stays silent.
+idle_killed=0
+if [[ -n $idle_tmo ]]; then
+	last=$(stat -c %s "$log")
+	quiet_since=$(date +%s)
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 2
+		sz=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [[ $sz != "$last" ]]; then
+			last=$sz
+			quiet_since=$(date +%s)
+		elif (($(date +%s) - quiet_since >= idle_tmo)); then
+			idle_killed=1
+			kill -TERM "$qpid" 2>/dev/null
+			break
+		fi
+	done
+fi
 set +e
-timeout -k 5 "$tmo" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1
+wait "$qpid"
 qrc=$?
 set -e
+trap - TERM INT HUP
 wall=$(elapsed "$t0")
 echo "wall_s=$wall" >>"$out/info"
 echo "qemu_rc=$qrc" >>"$out/info"
@@ -186,7 +216,9 @@ done
 # Verdict.
 why=
 if [[ ! -e $blocks/DONE ]]; then
-	if ((qrc == 124 || qrc == 137)); then
+	if ((idle_killed)); then
+		why="hung: no console output for ${idle_tmo}s (killed)"
+	elif ((qrc == 124 || qrc == 137)); then
 		why="timed out after ${tmo}s"
 	elif grep -q 'Kernel panic' "$log"; then
 		why="kernel panic: $(grep -m1 'Kernel panic' "$log" | tr -d '\r')"

@@ -13,6 +13,7 @@ emulated lab uses on the host:
   qemu-system-x86  L1 emulator (TCG) and, copied into L1, the L2 VMM
   busybox-static   userland of the L1 and L2 initramfs
   cpio xz-utils    initramfs assembly, .ko.xz decompression
+  zstd             decompressing the 6.12/7.2 kernels for L2 (PVH boot)
   gcc libc6-dev    static probe, LD_PRELOAD wrapper
   binutils         objcopy: module dependencies from .modinfo
 Does nothing when everything is present.
@@ -37,6 +38,7 @@ wanted=(
 	busybox-static:/bin/busybox
 	cpio:/usr/bin/cpio
 	xz-utils:/usr/bin/xz
+	zstd:/usr/bin/zstd
 	gcc:/usr/bin/gcc
 	binutils:/usr/bin/objcopy
 	libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a

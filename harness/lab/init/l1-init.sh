@@ -9,7 +9,8 @@
 #   ...the job's stdout, streamed...
 #   @@KMC-END name rc=N@@          (may follow the last output on the same line)
 #
-# and, when the job wrote to stderr, a block "name.stderr" after it. Jobs, in
+# and, when the job wrote to stderr, a block "name.stderr" after it. Then a line
+# @@KMC-TIME name SECONDS@@ (the job's wall time, L1 uptime clock). Jobs, in
 # this order:
 #   - every kmc.run=PATH[,ARG...] on the kernel command line (block: basename)
 #   - every /job/*.sh (appended to the initrd by boot-l1.sh --job; block: the
@@ -66,6 +67,7 @@ is_function() {
 run_block() {
 	name=$1
 	shift
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	begin "$name"
 	if [ -n "$timeout_s" ] && ! is_function "$1"; then
 		timeout -s KILL "$timeout_s" "$@" 2>"/tmp/$name.stderr"
@@ -79,6 +81,7 @@ run_block() {
 		cat "/tmp/$name.stderr"
 		end "$name.stderr" 0
 	fi
+	echo "@@KMC-TIME $name $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')@@"
 	return 0
 }
 

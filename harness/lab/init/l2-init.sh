@@ -1,17 +1,16 @@
 #!/bin/sh
 # /init of the lab's L2 guest (busybox sh, PID 1). Installed by mkinitramfs.sh
-# into the L2 initramfs. Prints what the L2 kernel derived, as blocks on its
-# serial console (the L1 job forwards them to L1's serial console):
+# into the L2 initramfs. Loads the modules (msr for l2probe, virtio-mmio and
+# virtio-blk for the report disk), runs /lab/report.sh (the blocks uname,
+# cpuinfo, vulns, l2probe, dmesg and @@KMC-L2-DONE@@; see that file) and
+# powers off. kmc2.dmesg=short on the command line shortens the dmesg block.
 #
-#   @@KMC-L2-BEGIN name@@ ... @@KMC-L2-END name rc=N@@
-#
-#   cpuinfo  the first processor's stanza of /proc/cpuinfo (vendor_id,
-#            cpu family, model, stepping, flags, bugs, ...)
-#   vulns    "file: content" for /sys/devices/system/cpu/vulnerabilities/*
-#   l2probe  raw CPUID leaves and MSR 0x10a as the guest sees them
-#   dmesg    kernel messages about XSAVE, MSRs, mitigations, warnings
-#            (kmc2.dmesg=full on the L2 command line: the whole log)
-# then @@KMC-L2-DONE@@ and poweroff.
+# Where the report goes: every byte written to the emulated UART is a VM exit
+# that L1 (itself emulated by TCG) must handle, about 1 ms a byte. So when the
+# VMM gave L2 a virtio block device (l2run.sh does: a raw image in L1's /tmp),
+# the report is written to /dev/vda in one go and l2run.sh prints it after
+# QEMU has exited; the console only says "@@KMC-L2-DISK@@ N bytes". Without a
+# disk (l2run.sh --no-disk), or if none appears, the report goes to the console.
 PATH=/bin:/sbin
 export PATH
 mkdir -p /proc /sys /dev /tmp
@@ -25,35 +24,36 @@ dmesg -n 1 2>/dev/null
 GLIBC_TUNABLES=glibc.cpu.hwcaps=-RTM
 export GLIBC_TUNABLES
 
-begin() { printf '@@KMC-L2-BEGIN %s@@\n' "$1"; }
-end() { printf '@@KMC-L2-END %s rc=%s@@\n' "$1" "$2"; }
-
-for m in /lib/modules/*.ko; do
-	[ -e "$m" ] && insmod "$m" 2>/dev/null
-done
-
-begin cpuinfo
-awk '/^$/ { exit } { print }' /proc/cpuinfo
-end cpuinfo $?
-
-begin vulns
-for f in /sys/devices/system/cpu/vulnerabilities/*; do
-	[ -r "$f" ] && echo "$(basename "$f"): $(cat "$f")"
-done
-end vulns 0
-
-begin l2probe
-/bin/l2probe
-end l2probe $?
-
-begin dmesg
-if grep -qw kmc2.dmesg=full /proc/cmdline; then
-	dmesg
-else
-	dmesg | grep -iE 'xsave|xstate|msr|mitigat|vulnerab|spectre|meltdown|mds|taa|mmio|srbds|retbleed|gds|rfds|bhi|its|tsx|l1tf|warn|bug|oops|call trace|error' | grep -v 'Command line'
+# modules in dependency order (mkinitramfs.sh writes load.order)
+if [ -r /lib/modules/load.order ]; then
+	while read -r ko; do
+		[ -n "$ko" ] && insmod "/lib/modules/$ko" 2>/dev/null
+	done </lib/modules/load.order
 fi
-end dmesg 0
-echo "@@KMC-L2-DONE@@"
+
+opt=
+grep -qw kmc2.dmesg=short /proc/cmdline && opt=--short
+
+disk=
+if [ -d /sys/bus/virtio/devices ] && [ -n "$(ls /sys/bus/virtio/devices 2>/dev/null)" ]; then
+	# the virtio-mmio device may still be probing
+	i=0
+	while [ $i -lt 30 ] && [ ! -b /dev/vda ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -b /dev/vda ] && disk=/dev/vda
+fi
+if [ -n "$disk" ]; then
+	# shellcheck disable=SC2086
+	sh /lab/report.sh $opt >/tmp/report 2>&1
+	# whole 4 KiB blocks; l2run.sh strips the NUL padding
+	dd if=/tmp/report of="$disk" bs=4096 conv=sync,fsync 2>/dev/null
+	echo "@@KMC-L2-DISK@@ $(wc -c </tmp/report) bytes"
+else
+	# shellcheck disable=SC2086
+	sh /lab/report.sh $opt
+fi
 poweroff -f
 echo o >/proc/sysrq-trigger
 sleep 5

@@ -3,7 +3,10 @@
  * l2probe - what the L2 guest really sees, printed as "key=value" lines.
  *
  *   vendor, family, model, stepping   from CPUID 0 and 1 (display values)
- *   cpuid.L.S=EAX EBX ECX EDX         raw leaves 1, 7.0, 7.1, 7.2, 0xd.0, 0xd.1
+ *   cpuid.L.S=EAX EBX ECX EDX         raw leaves 1, 7.0, 7.1, 7.2, 0xd.0, 0xd.1,
+ *                                     0x1a, 0x80000001, 0x80000008, 0x80000021
+ *                                     (each only when within the maximum leaf)
+ *   cpuid.max, cpuid.max_ext          CPUID 0 EAX, CPUID 0x80000000 EAX
  *   hypervisor                        CPUID 1 ECX[31]
  *   arch_cap_cpuid                    CPUID 7.0 EDX[29]
  *   msr_0x10a                         MSR 0x10a via /dev/cpu/0/msr (needs the
@@ -45,7 +48,8 @@ static void print_leaf(uint32_t max, uint32_t leaf, uint32_t sub)
 int main(void)
 {
 	struct regs r0 = cpuid(0, 0), r1, r7;
-	uint32_t fam, model, step;
+	struct regs rx = cpuid(0x80000000, 0);
+	uint32_t fam, model, step, max_ext;
 	char vendor[13];
 	uint64_t v;
 	int fd;
@@ -72,6 +76,14 @@ int main(void)
 	print_leaf(r0.a, 7, 2);
 	print_leaf(r0.a, 0xd, 0);
 	print_leaf(r0.a, 0xd, 1);
+	print_leaf(r0.a, 0x1a, 0);
+	max_ext = (rx.a & 0xffff0000u) == 0x80000000u ? rx.a : 0;
+	printf("cpuid.max_ext=0x%x\n", max_ext);
+	if (max_ext) {
+		print_leaf(max_ext, 0x80000001, 0);
+		print_leaf(max_ext, 0x80000008, 0);
+		print_leaf(max_ext, 0x80000021, 0);
+	}
 	printf("hypervisor=%u\n", (r1.c >> 31) & 1);
 	r7 = r0.a >= 7 ? cpuid(7, 0) : (struct regs){ 0, 0, 0, 0 };
 	printf("arch_cap_cpuid=%u\n", (r7.d >> 29) & 1);
