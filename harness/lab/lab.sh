@@ -54,6 +54,8 @@ Options:
   --offline           no apt at all: use the cache as it is
   --no-deps           do not run deps.sh
   --no-kvm-backend    keep to kvmprobe in L1 even if kmc-run has --backend kvm
+  --no-kmod           do not build kmc.ko (kmod/) for the L1 kernels; the kvm
+                      backend then reads its host facts without /dev/kmc
 Environment: KMC_BIN (directory with kmc and kmc-run, default build/bin);
 KMC_LAB_HOOK (a command run as 'CMD RESULTDIR' for every results directory,
 default harness/results/lab-hook.sh when it exists and is executable);
@@ -79,6 +81,7 @@ cache=$LAB_CACHE_DEFAULT
 offline=0
 deps=1
 use_kvm_backend=1
+use_kmod=1
 while (($#)); do
 	case "$1" in
 	--smoke) smoke=1 ;;
@@ -96,6 +99,7 @@ while (($#)); do
 	--offline) offline=1 ;;
 	--no-deps) deps=0 ;;
 	--no-kvm-backend) use_kvm_backend=0 ;;
+	--no-kmod) use_kmod=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -155,9 +159,12 @@ trap 'progress "interrupted; stopping the L1 boots"; exit 130' INT TERM
 # ---- 1-3: packages, kernels, programs -------------------------------------
 ((deps == 0)) || step deps "$LAB_DIR/deps.sh"
 KMC_BIN=${KMC_BIN:-$KMC_ROOT/build/bin}
-if [[ ! -x $KMC_BIN/kmc || ! -x $KMC_BIN/kmc-run ]]; then
-	[[ $KMC_BIN == "$KMC_ROOT/build/bin" ]] || die "KMC_BIN=$KMC_BIN has no kmc and kmc-run"
+if [[ $KMC_BIN == "$KMC_ROOT/build/bin" ]]; then
+	# up to date with the tree (a no-op when it is): a stale kmc-run would
+	# check the kernels against an old model
 	step make make -C "$KMC_ROOT" all
+elif [[ ! -x $KMC_BIN/kmc || ! -x $KMC_BIN/kmc-run ]]; then
+	die "KMC_BIN=$KMC_BIN has no kmc and kmc-run"
 fi
 # a snapshot: other work in the tree may rebuild build/bin while we run
 mkdir -p "$RUN/bin"
@@ -228,11 +235,36 @@ elif [[ -d $KMC_ROOT/harness/kvm && -f $KMC_ROOT/vectors/live.kmv ]]; then
 fi
 progress "L1 step: $( ((kvm_backend)) && echo "kmc-run --backend kvm" || echo "kvmprobe only ($kvm_why)")"
 
+# kmc.ko for each L1 kernel (kmod/lab-payload.sh), loaded before the kvm
+# backend so that its host facts come from /dev/kmc (docs/kmod.md); a kernel
+# whose module cannot be built runs without it, and the vectors that need it
+# are skipped with the reason
+declare -A KMOD=()
+if ((kvm_backend && use_kmod)); then
+	t=$(now_ms)
+	for k in "${KERNELS[@]}"; do
+		mkdir -p "$RUN/payload-$k"
+		cp -r "$RUN/payload/." "$RUN/payload-$k/"
+		if "$KMC_ROOT/kmod/lab-payload.sh" "${offl[@]}" "$k" "$RUN/payload-$k" \
+			>"$RUN/kmod-$k.log" 2>&1; then
+			KMOD[$k]=1
+		else
+			progress "kmod for $k could not be built (see $RUN/kmod-$k.log); L1 runs without it"
+		fi
+	done
+	TIMES+=("kmod $(elapsed "$t")")
+	progress "step kmod: $(elapsed "$t")s"
+fi
+
 # ---- 4: initramfs (two at a time) -----------------------------------------
 initramfs() {
 	local k=$1 args
 	args=(--kernel "$k" --cache "$cache" --l2 -o "$RUN/l1-$k.cpio.gz")
-	((kvm_backend == 0)) || args+=(--payload "$RUN/payload" --bin "$RUN/bin/kmc-run-l1")
+	if ((kvm_backend)); then
+		local pl=$RUN/payload
+		[[ -z ${KMOD[$k]:-} ]] || pl=$RUN/payload-$k
+		args+=(--payload "$pl" --bin "$RUN/bin/kmc-run-l1")
+	fi
 	"$LAB_DIR/mkinitramfs.sh" "${args[@]}"
 }
 t=$(now_ms)
@@ -290,7 +322,9 @@ boot_args() {
 		args+=(--job "l1host=sh /lab/report.sh --no-dmesg" --probe)
 		njobs=$((njobs + 2))
 		if ((kvm_backend)); then
-			args+=(--job "kvm=/payload/kmc-run-l1 --backend kvm${L1_KNOWN:+ $L1_KNOWN} /payload/live.kmv")
+			local load=
+			[[ -z ${KMOD[$k]:-} ]] || load="sh /payload/kmod/load.sh >&2; "
+			args+=(--job "kvm=${load}/payload/kmc-run-l1 --backend kvm${L1_KNOWN:+ $L1_KNOWN} /payload/live.kmv")
 			njobs=$((njobs + 1))
 		fi
 	fi
