@@ -6,23 +6,37 @@
  */
 #include "internal.h"
 
-/* C.2: the bits KVM passes through from the host, per kernel */
+/*
+ * C.2: the bits KVM passes through from the host (KVM_SUPPORTED_ARCH_CAP),
+ * one row per bit with the change that added it (0xff: in every kernel
+ * kmc knows).  Bits not listed (MCU_ENUM, FB_CLEAR_CTRL, XAPIC_DISABLE,
+ * GDS_CTRL, the undefined ones) never reach a guest.
+ */
+static const struct {
+	uint64_t bit;
+	uint8_t since;		/* profile flag, or 0xff */
+} passed_through[] = {
+	{ KMC_AC_RDCL_NO, 0xff },		{ KMC_AC_IBRS_ALL, 0xff },
+	{ KMC_AC_RSBA, 0xff },			{ KMC_AC_SKIP_VMENTRY_L1DFLUSH, 0xff },
+	{ KMC_AC_SSB_NO, 0xff },		{ KMC_AC_MDS_NO, 0xff },
+	{ KMC_AC_PSCHANGE_MC_NO, 0xff },	{ KMC_AC_TSX_CTRL_MSR, 0xff },
+	{ KMC_AC_TAA_NO, 0xff },		{ KMC_AC_SBDR_SSDP_NO, 0xff },
+	{ KMC_AC_FBSDP_NO, 0xff },		{ KMC_AC_PSDP_NO, 0xff },
+	{ KMC_AC_FB_CLEAR, 0xff },		{ KMC_AC_RRSBA, 0xff },
+	{ KMC_AC_PBRSB_NO, 0xff },
+	{ KMC_AC_GDS_NO, FL_KVM_GDS_NO },
+	{ KMC_AC_RFDS_NO, FL_KVM_RFDS },	{ KMC_AC_RFDS_CLEAR, FL_KVM_RFDS },
+	{ KMC_AC_BHI_NO, FL_KVM_BHI_NO },
+	{ KMC_AC_ITS_NO, FL_KVM_ITS_NO },
+};
+
 static uint64_t supported_mask(const struct kmc_profile *p)
 {
-	uint64_t m = KMC_AC_RDCL_NO | KMC_AC_IBRS_ALL | KMC_AC_RSBA |
-		     KMC_AC_SKIP_VMENTRY_L1DFLUSH | KMC_AC_SSB_NO | KMC_AC_MDS_NO |
-		     KMC_AC_PSCHANGE_MC_NO | KMC_AC_TSX_CTRL_MSR | KMC_AC_TAA_NO |
-		     KMC_AC_SBDR_SSDP_NO | KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO |
-		     KMC_AC_FB_CLEAR | KMC_AC_RRSBA | KMC_AC_PBRSB_NO;
+	uint64_t m = 0;
 
-	if (HAS(p, FL_KVM_GDS_NO))
-		m |= KMC_AC_GDS_NO;
-	if (HAS(p, FL_KVM_RFDS))
-		m |= KMC_AC_RFDS_NO | KMC_AC_RFDS_CLEAR;
-	if (HAS(p, FL_KVM_BHI_NO))
-		m |= KMC_AC_BHI_NO;
-	if (HAS(p, FL_KVM_ITS_NO))
-		m |= KMC_AC_ITS_NO;
+	for (unsigned int i = 0; i < sizeof(passed_through) / sizeof(passed_through[0]); i++)
+		if (passed_through[i].since == 0xff || HAS(p, passed_through[i].since))
+			m |= passed_through[i].bit;
 	return m;
 }
 
