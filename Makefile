@@ -48,6 +48,7 @@ TEST_BINS   := $(patsubst %.c,$(O)/test/%,$(subst /tests/,_,$(TEST_SRC)))
 TEST_BINS   += $(patsubst harness/results/tests/%.c,$(O)/test/results_%,$(RESULTS_TEST_SRC))
 BINS        := $(O)/bin/kmc-run $(O)/bin/kmc $(O)/bin/kmc-results
 
+.PHONY: mutants
 .PHONY: all help check check-one test-bins coverage vectors lab kmod kmod-check report bench clean deps kvm-static
 all: $(BINS)
 
@@ -144,6 +145,10 @@ coverage:
 
 vectors: $(O)/bin/kmc
 	$(PYTHON) vectors/gen.py --kmc $(O)/bin/kmc --out vectors
+
+# each broken rule of harness/mutants.txt must make vectors fail (docs/vectors.md)
+mutants:
+	bash harness/mutants.sh
 
 bench: $(BINS)
 	sh harness/bench.sh
