@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make mutants: does the vector set notice a broken ref?  Each line of
-# harness/mutants.txt is FILE|FROM|TO, a sed substitution that breaks one
-# rule of ref/.  On a copy of the committed tree (git archive HEAD) built
+# harness/mutants.txt is FILE, FROM, TO, WHAT (tab-separated): replacing
+# the literal text FROM by TO breaks one rule of ref/.  On a copy of the committed tree (git archive HEAD) built
 # once, each mutant is applied alone, kmc-run rebuilt and the vectors run
 # through ref; with --sweep the sweep runs too.  A mutant no check kills is
 # a hole in the vectors (DESIGN.md, "Two implementations, on purpose").
@@ -20,11 +20,11 @@ make -s -C "$work" -j2 build/bin/kmc-run >"$work/build.log" 2>&1 ||
 n=0
 killed=0
 status=0
-while IFS='|' read -r file from to; do
+while IFS=$'\t' read -r file from to what; do
 	case "$file" in '' | '#'*) continue ;; esac
 	n=$((n + 1))
 	cp "$work/$file" "$work/orig"
-	sed -i "s|$from|$to|" "$work/$file"
+	FROM=$from TO=$to perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$work/$file"
 	if cmp -s "$work/$file" "$work/orig"; then
 		echo "mutant $n: the pattern no longer matches $file: $from"
 		status=1
@@ -36,7 +36,7 @@ while IFS='|' read -r file from to; do
 	else
 		totals=$("$work/build/bin/kmc-run" -q --backend ref "$work/vectors/" | grep '^# Totals:')
 		fails=$(echo "$totals" | sed -n 's/.* fail:\([0-9]*\) .*/\1/p')
-		line="mutant $n ($file: $from): ${fails:-?} vectors fail"
+		line="mutant $n ($what, $file): ${fails:-?} vectors fail"
 		if [ "${fails:-0}" -gt 0 ]; then
 			killed=$((killed + 1))
 		else
