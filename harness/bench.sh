@@ -25,14 +25,15 @@ echo "bench: $(uname -m), $(nproc) CPUs online, load $(cut -d' ' -f1-3 /proc/loa
 "$RUN" --sweep --bench --stride 4
 
 if command -v valgrind >/dev/null 2>&1; then
+	sample="--sweep --bench --plane host-bugs --plane vcpu-msrs --stride 997"
+	# shellcheck disable=SC2086
+	n=$("$RUN" $sample | awk 'NR == 1 { print $4 }')
 	for fn in kmc_model_eval ref_eval; do
 		out=$(mktemp)
+		# shellcheck disable=SC2086
 		valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="$fn" \
-			"$RUN" --sweep --bench --plane host-bugs --plane vcpu-msrs --stride 997 \
-			>/dev/null 2>&1
+			"$RUN" $sample >/dev/null 2>&1
 		ir=$(sed -n 's/^summary: //p' "$out")
-		n=$("$RUN" --sweep --bench --plane host-bugs --plane vcpu-msrs --stride 997 |
-			awk 'NR == 1 { print $4 }')
 		rm -f "$out"
 		# each side is evaluated once per scenario in --bench
 		awk -v f="$fn" -v ir="$ir" -v n="$n" \

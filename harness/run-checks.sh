@@ -55,20 +55,28 @@ if [ "$found" -eq 0 ]; then
 	step "test-programs" 1
 fi
 
+# vectors STEP LABEL ARGS...: one kmc-run over vector files, its KTAP and
+# stderr in $LOG/STEP.{ktap,err}; the totals, and on failure what failed
+vectors() {
+	name=$1
+	label=$2
+	shift 2
+	"$O/bin/kmc-run" "$@" >"$LOG/$name.ktap" 2>"$LOG/$name.err"
+	rc=$?
+	totals=$(grep '^# Totals:' "$LOG/$name.ktap" | tail -n 1)
+	printf '%-32s %s\n' "$label" "${totals:-no totals (exit $rc)}"
+	if [ "$rc" -ne 0 ]; then
+		grep -E '^ *not ok|^ *# .*expected' "$LOG/$name.ktap" | head -n 20 | sed 's/^ */    /'
+		sed 's/^/    /' "$LOG/$name.err" | head -n 5
+	fi
+	step "$name" "$rc"
+}
+
 # Vectors: every one through ref, and through the model (stale files)
 if ls vectors/*.kmv >/dev/null 2>&1; then
 	for be in ref model; do
 		rm -rf "$RES/$be"
-		"$O/bin/kmc-run" --backend "$be" --results "$RES/$be" vectors/ \
-			>"$LOG/vectors-$be.ktap" 2>"$LOG/vectors-$be.err"
-		rc=$?
-		totals=$(grep '^# Totals:' "$LOG/vectors-$be.ktap" | tail -n 1)
-		printf '%-32s %s\n' "kmc-run --backend $be" "${totals:-no totals (exit $rc)}"
-		if [ "$rc" -ne 0 ]; then
-			grep -E '^ *not ok' "$LOG/vectors-$be.ktap" | head -n 20 | sed 's/^ */    /'
-			sed 's/^/    /' "$LOG/vectors-$be.err" | head -n 5
-		fi
-		step "kmc-run-$be" "$rc"
+		vectors "vectors-$be" "kmc-run --backend $be" --backend "$be" --results "$RES/$be" vectors/
 	done
 else
 	printf '%-32s %s\n' "kmc-run" "no vectors/*.kmv: run make vectors"
@@ -82,13 +90,7 @@ obs=$(ls results/baselines/*/l[12].kmv 2>/dev/null)
 if [ -n "$obs" ]; then
 	for be in model ref; do
 		# shellcheck disable=SC2086
-		"$O/bin/kmc-run" -q --backend "$be" $obs >"$LOG/lab-observed-$be.ktap" 2>&1
-		rc=$?
-		printf '%-32s %s\n' "lab observations, $be" \
-			"$(grep '^# Totals:' "$LOG/lab-observed-$be.ktap" | tail -n 1)"
-		[ "$rc" -eq 0 ] || grep -E '^ *not ok|^ *# .*expected' "$LOG/lab-observed-$be.ktap" |
-			head -n 10 | sed 's/^ */    /'
-		step "lab-observed-$be" "$rc"
+		vectors "lab-observed-$be" "lab observations, $be" -q --backend "$be" $obs
 	done
 fi
 

@@ -99,19 +99,6 @@ def acflip(base, mask, value):
     return (base & ~mask) | value
 
 
-def combos(names):
-    """Every assignment of the named 0x10a bits: (label, mask, value)."""
-    mask = bit(*names)
-    for vals in itertools.product((0, 1), repeat=len(names)):
-        v = 0
-        label = []
-        for n, on in zip(names, vals):
-            if on:
-                v |= 1 << AC[n]
-            label.append(f"{n.replace('_', '')}{on}")
-        yield "-".join(label), mask, v
-
-
 # ---- host derivation (docs/rules.md 2-4; kernel-facts B) --------------------
 
 # Each rule with the 0x10a bits and CPUID bits that decide it; no two rules
