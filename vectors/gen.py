@@ -298,6 +298,31 @@ FB_HOSTS = {
 FB_GUEST_AC = {"none": None, "zero": 0, "fbclear": bit("fb_clear"), "fiveno": FIVE_NO,
                "mdsno": bit("mds_no"), "fourno": FIVE_NO & ~bit("psdp_no")}
 FB_CPUID = {"nocpuid": "-", "ac": "arch_capabilities", "ac-mdclear": "arch_capabilities,md_clear"}
+# When disable_fb_clear is computed (E.1/E.2): at creation and INIT/RESET and on
+# every host write of 0x10a, from the host and the vCPU's stored 0x10a only --
+# not on KVM_SET_CPUID2 (lkml 001).  The KVM_SET_CPUID2 of the cpuid-* vectors
+# comes after the write that decided disable_fb_clear and before any guest op
+# (a vCPU that has run refuses a different table, D.4), with ARCH_CAPABILITIES
+# in the table the write saw (>= 6.13 refuses a non-zero write without it,
+# D.1); it changes what the guest is told, and nothing recomputes before the
+# VERW and the expectations (after the last op) look.  The harness's guard
+# (harness/tests/test_reach.c) checks that every profile gets that far.
+FB_RECOMPUTE = {
+    # the guest is now told MD_CLEAR without MDS_NO: a KVM that honoured it
+    # would let VERW clear (thread 001); KVM keeps FB_CLEAR_DIS
+    "cpuid-mdclear": ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x0",
+                      "op set_cpuid arch_capabilities,md_clear", "op verw"],
+    # the guest no longer sees 0x10a (nor its FB_CLEAR): a KVM that recomputed
+    # from what the guest can read would set FB_CLEAR_DIS; KVM keeps it clear
+    "cpuid-hideac": ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x20000",
+                     "op set_cpuid -", "op verw"],
+    # a host write does recompute: the second write decides
+    "write": ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x20000",
+              "op set_msr 0x10a 0x0", "op verw"],
+    # ... also after KVM_RUN where the write is taken (6.1; >= 6.4 keeps 0x10a, D.3)
+    "write-after-run": ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x20000", "op verw",
+                        "op set_msr 0x10a 0x0", "op verw"],
+}
 
 
 def gen_fb(cpus, profs):
@@ -316,10 +341,10 @@ def gen_fb(cpus, profs):
                         vid = (f"fb.{hkey}.{pid(p)}.{cname}.{gname}"
                                f"{'.off' if hopt else ''}")
                         w.add(vid, p, f"cpu={cpu} ac=0x{ac:x}{hopt}", keys + ops)
-            # recomputation: KVM_SET_CPUID2 does not recompute; a host write does
-            w.add(f"fb.{hkey}.{pid(p)}.recompute", p, f"cpu={cpu} ac=0x{ac:x}",
-                  keys + ["op set_msr 0x10a 0x20000", "op verw", "op set_cpuid arch_capabilities",
-                          "op verw", "op set_msr 0x10a 0x0", "op verw"])
+            # recomputation (docs/vectors.md "The recompute vectors")
+            for rname, ops in FB_RECOMPUTE.items():
+                w.add(f"fb.{hkey}.{pid(p)}.recompute.{rname}", p, f"cpu={cpu} ac=0x{ac:x}",
+                      keys + ops)
             # MMIO mapped into the guest (the >= 6.19 ordering observation)
             for mm in ("mmio=1", "mmio=0"):
                 w.add(f"fb.{hkey}.{pid(p)}.{mm.replace('=', '')}", p, f"cpu={cpu} ac=0x{ac:x}",
