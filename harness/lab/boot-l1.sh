@@ -132,18 +132,7 @@ log=$out/serial.log
 # unpacks concatenated archives in order.
 boot_initrd=$initrd
 if ((${#jobs[@]})); then
-	jd=$out/job-root
-	rm -rf "$jd"
-	mkdir -p "$jd/job"
-	i=0
-	for j in "${jobs[@]}"; do
-		i=$((i + 1))
-		name=${j%%=*}
-		[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || die "--job name '$name' may only use A-Z a-z 0-9 . _ -"
-		printf '%s\n' "${j#*=}" >"$jd/job/$(printf %02d "$i")-$name.sh"
-	done
-	(cd "$jd" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 -n >"$out/jobs.cpio.gz"
-	rm -rf "$jd"
+	jobs_cpio "$out" "${jobs[@]}"
 	cat "$initrd" "$out/jobs.cpio.gz" >"$out/initrd.cpio.gz"
 	boot_initrd=$out/initrd.cpio.gz
 fi
@@ -177,21 +166,8 @@ trap 'kill -TERM "$qpid" 2>/dev/null; wait "$qpid"; exit 2' TERM INT HUP
 # --idle-timeout: a hung L1 (seen once in ~300 L2 boots: L1 idle, QEMU at 0% CPU,
 # its timers dead) prints nothing more; kill it when the console stays silent.
 idle_killed=0
-if [[ -n $idle_tmo ]]; then
-	last=$(stat -c %s "$log")
-	quiet_since=$(date +%s)
-	while kill -0 "$qpid" 2>/dev/null; do
-		sleep 2
-		sz=$(stat -c %s "$log" 2>/dev/null || echo 0)
-		if [[ $sz != "$last" ]]; then
-			last=$sz
-			quiet_since=$(date +%s)
-		elif (($(date +%s) - quiet_since >= idle_tmo)); then
-			idle_killed=1
-			kill -TERM "$qpid" 2>/dev/null
-			break
-		fi
-	done
+if [[ -n $idle_tmo ]] && idle_watch "$qpid" "$log" "$idle_tmo"; then
+	idle_killed=1
 fi
 set +e
 wait "$qpid"
@@ -205,13 +181,7 @@ echo "qemu_rc=$qrc" >>"$out/info"
 [[ $boot_initrd == "$initrd" ]] || rm -f "$boot_initrd"
 
 blocks=$out/blocks
-"$LAB_DIR/extract-blocks.sh" "$log" "$blocks" >"$out/blocks.txt"
-for f in "$blocks"/*.out; do
-	[[ -e $f ]] || continue
-	if grep -q '^@@KMC-L2-BEGIN ' "$f"; then
-		"$LAB_DIR/extract-blocks.sh" --prefix KMC-L2 "$f" "${f%.out}.l2" >"${f%.out}.l2.txt"
-	fi
-done
+split_blocks "$log" "$out"
 
 # Verdict.
 why=
@@ -231,26 +201,8 @@ if [[ ! -e $blocks/DONE ]]; then
 	fi
 fi
 
-failed=()
-while read -r name rc; do
-	case "$name" in dmesg | *.stderr) continue ;; esac
-	[[ $rc == 0 ]] || failed+=("$name(rc=$rc)")
-done <"$out/blocks.txt"
-
-if ((quiet == 0)); then
-	while read -r name rc; do
-		case "$name" in dmesg | *.stderr) continue ;; esac
-		printf '== %s rc=%s\n' "$name" "$rc"
-		cat "$blocks/$name.out"
-		if [[ -s $blocks/$name.stderr.out ]]; then
-			printf -- '-- %s stderr\n' "$name"
-			cat "$blocks/$name.stderr.out"
-		fi
-		if [[ -e $blocks/$name.l2.txt ]]; then
-			printf -- '-- %s L2 blocks: %s\n' "$name" "$(tr '\n' ' ' <"$blocks/$name.l2.txt")"
-		fi
-	done <"$out/blocks.txt"
-fi
+failed=$(failed_jobs "$out")
+((quiet)) || print_blocks "$out"
 
 info "kernel $series ($KVER): wall ${wall}s, run directory $out"
 if [[ -n $why ]]; then
@@ -259,8 +211,8 @@ if [[ -n $why ]]; then
 	tail -n 15 "$log" | tr -d '\r' | sed 's/^/    /' >&2
 	exit 2
 fi
-if ((${#failed[@]})); then
-	printf '%s: error: jobs failed: %s; see %s\n' "$PROG" "${failed[*]}" "$blocks" >&2
+if [[ -n $failed ]]; then
+	printf '%s: error: jobs failed: %s; see %s\n' "$PROG" "${failed% }" "$blocks" >&2
 	exit 1
 fi
 exit 0

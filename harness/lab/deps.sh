@@ -16,6 +16,11 @@ emulated lab uses on the host:
   zstd             decompressing the 6.12/7.2 kernels for L2 (PVH boot)
   gcc libc6-dev    static probe, LD_PRELOAD wrapper
   binutils         objcopy: module dependencies from .modinfo
+  bochs bochs-term bochsbios vgabios
+                   the VMX lab's emulator (bochs-bin; bochs-term is the
+                   smallest of the display front ends bochs depends on one of)
+  grub-pc-bin grub-common xorriso mtools
+                   the VMX lab's boot ISO (grub-mkrescue)
 Does nothing when everything is present.
 
   --check   only report what is missing; exit 1 if anything is
@@ -42,6 +47,14 @@ wanted=(
 	gcc:/usr/bin/gcc
 	binutils:/usr/bin/objcopy
 	libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
+	bochs:/usr/bin/bochs-bin
+	bochs-term:/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0.0.0
+	bochsbios:/usr/share/bochs/BIOS-bochs-latest
+	vgabios:/usr/share/vgabios/vgabios.bin
+	grub-pc-bin:/usr/lib/grub/i386-pc/cdboot.img
+	grub-common:/usr/bin/grub-mkrescue
+	xorriso:/usr/bin/xorriso
+	mtools:/usr/bin/mcopy
 )
 missing=()
 for w in "${wanted[@]}"; do

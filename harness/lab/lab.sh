@@ -3,6 +3,8 @@
 set -euo pipefail
 # shellcheck source=harness/lab/matrix.sh
 . "$(dirname "$0")/matrix.sh"
+# shellcheck source=harness/lab/ktap.sh
+. "$(dirname "$0")/ktap.sh"
 # The whole script is one brace group: bash parses it completely before it
 # runs, so editing this file while a lab runs (in a shared tree)
 # cannot change the running one.
@@ -418,61 +420,6 @@ results_hook() {
 	fi
 }
 
-# flat: add one test to the kernel's flat KTAP. flat VERDICT NAME [DIRECTIVE|DIAG]
-#   VERDICT ok | not_ok | skip | xfail | xpass | error
-declare -a KFLAT=()
-declare -A KCOUNT=()
-flat() {
-	local v=$1 name=$2 why=${3:-}
-	case "$v" in
-	ok) KFLAT+=("ok NUM $name${why:+ # $why}") ;;
-	not_ok) KFLAT+=("not ok NUM $name${why:+ # $why}") ;;
-	skip) KFLAT+=("ok NUM $name # SKIP $why") ;;
-	xfail) KFLAT+=("ok NUM $name # XFAIL $why") ;;
-	xpass) KFLAT+=("not ok NUM $name # XPASS $why") ;;
-	error) KFLAT+=("not ok NUM $name # ERROR $why") ;;
-	esac
-	KCOUNT[$v]=$((${KCOUNT[$v]:-0} + 1))
-}
-diag() { KFLAT+=("# $*"); }
-
-# ktap_leaves FILE: "VERDICT ID DIRECTIVE" for each vector of a kmc-run KTAP
-# file, then its "# ..." lines as "DIAG text" right after the vector.
-ktap_leaves() {
-	awk '
-	/^    (not )?ok [0-9]+ / || /^  (not )?ok [0-9]+ / {
-		line = $0; sub(/^ +/, "", line)
-		nok = (line ~ /^not ok /); sub(/^(not )?ok [0-9]+ /, "", line)
-		id = line; dir = ""
-		i = index(line, " # "); if (i) { id = substr(line, 1, i - 1); dir = substr(line, i + 3) }
-		v = nok ? "not_ok" : "ok"
-		if (dir ~ /^SKIP/) { v = "skip"; sub(/^SKIP ?/, "", dir) }
-		else if (dir ~ /^XFAIL/) { v = "xfail"; sub(/^XFAIL ?/, "", dir) }
-		else if (dir ~ /^XPASS/) { v = "xpass"; sub(/^XPASS ?/, "", dir) }
-		else if (dir ~ /^ERROR/) { v = "error"; sub(/^ERROR ?/, "", dir) }
-		# a file-level line (its id ends in .kmv) is not a vector
-		if (id ~ /\.kmv(:[0-9]+)?$/ && v != "error") { last = ""; next }
-		print v "\t" id "\t" dir; last = id; next
-	}
-	/^ +# / && last != "" { t = $0; sub(/^ +# /, "", t); if (t !~ /^Subtest:/) print "DIAG\t" t; next }
-	' "$1"
-}
-
-# add_ktap PREFIX FILE [STRIP_HEAD [STRIP_TAIL]]: every vector of FILE as a
-# flat test PREFIX.ID, ID without STRIP_HEAD and STRIP_TAIL (l2. and .6-1)
-add_ktap() {
-	local v id dir name
-	while IFS=$'\t' read -r v id dir; do
-		if [[ $v == DIAG ]]; then
-			diag "$id"
-			continue
-		fi
-		name=${id#"${3:-}"}
-		name=${name%"${4:-}"}
-		flat "$v" "$1.$name" "$dir"
-	done < <(ktap_leaves "$2")
-}
-
 # kmcrun OUT FILE...: kmc-run --backend model with the lab's known divergences
 kmcrun_model() {
 	local ofile=$1 known=()
@@ -638,16 +585,8 @@ process_kernel() {
 		echo "KTAP version 1"
 		echo "1..$ntests"
 		echo "# kmc emulated lab $stamp: kernel $k ($KVER, $PKGVER)"
-		local i=0 l
-		for l in "${KFLAT[@]}"; do
-			if [[ $l == *" NUM "* ]]; then
-				i=$((i + 1))
-				l=${l/ NUM / $i }
-			fi
-			printf '%s\n' "$l"
-		done
-		printf '# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d\n' "${KCOUNT[ok]:-0}" \
-			"${KCOUNT[not_ok]:-0}" "${KCOUNT[xfail]:-0}" "${KCOUNT[xpass]:-0}" "${KCOUNT[skip]:-0}" "${KCOUNT[error]:-0}"
+		ktap_numbered "${KFLAT[@]}"
+		ktap_totals
 	} >"$d/lab.ktap"
 	FLAT+=("${KFLAT[@]}")
 	T_PASS=$((T_PASS + ${KCOUNT[ok]:-0}))
@@ -879,14 +818,7 @@ n=$(printf '%s\n' "${FLAT[@]}" | grep -c -E '^(not )?ok NUM ' || true)
 echo "KTAP version 1"
 echo "1..$n"
 echo "# kmc emulated lab $stamp: kernels ${KERNELS[*]}; $kind"
-i=0
-for l in "${FLAT[@]}"; do
-	if [[ $l == *" NUM "* ]]; then
-		i=$((i + 1))
-		l=${l/ NUM / $i }
-	fi
-	printf '%s\n' "$l"
-done
+ktap_numbered "${FLAT[@]}"
 for s in "${SUMMARY[@]}"; do echo "# $s"; done
 for s in "${RETRIES[@]}"; do echo "# second L1 boot: $s"; done
 for t in "${TIMES[@]}"; do echo "# time: $t s"; done

@@ -66,3 +66,82 @@ load_kernel() {
 	[[ -r ${VMLINUZ:-} ]] || die "$f names VMLINUZ=${VMLINUZ:-} which does not exist; re-run fetch-kernels.sh $2"
 	[[ -d ${MODDIR:-} ]] || die "$f names MODDIR=${MODDIR:-} which does not exist; re-run fetch-kernels.sh $2"
 }
+
+# jobs_cpio OUT NAME=CMD...: OUT/jobs.cpio.gz holding /job/NN-NAME.sh, one per
+# job, for l1-init.sh (appended to an initrd: the kernel unpacks concatenated
+# archives in order).
+jobs_cpio() {
+	local out=$1 jd i=0 j name
+	shift
+	jd=$out/job-root
+	rm -rf "$jd"
+	mkdir -p "$jd/job"
+	for j in "$@"; do
+		i=$((i + 1))
+		name=${j%%=*}
+		[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || die "--job name '$name' may only use A-Z a-z 0-9 . _ -"
+		printf '%s\n' "${j#*=}" >"$jd/job/$(printf %02d "$i")-$name.sh"
+	done
+	(cd "$jd" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 -n >"$out/jobs.cpio.gz"
+	rm -rf "$jd"
+}
+
+# idle_watch PID LOG SECS: wait while PID runs; kill it (TERM) when LOG has
+# not grown for SECS. Returns 0 when it killed PID for silence, 1 otherwise.
+idle_watch() {
+	local pid=$1 log=$2 secs=$3 last sz quiet_since
+	last=$(stat -c %s "$log" 2>/dev/null || echo 0)
+	quiet_since=$(date +%s)
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		sz=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [[ $sz != "$last" ]]; then
+			last=$sz
+			quiet_since=$(date +%s)
+		elif (($(date +%s) - quiet_since >= secs)); then
+			kill -TERM "$pid" 2>/dev/null
+			return 0
+		fi
+	done
+	return 1
+}
+
+# split_blocks LOG OUT: LOG's @@KMC blocks into OUT/blocks (OUT/blocks.txt
+# lists "name rc"), and the report.sh blocks inside a job's output into
+# OUT/blocks/JOB.l2/.
+split_blocks() {
+	local f
+	"$LAB_DIR/extract-blocks.sh" "$1" "$2/blocks" >"$2/blocks.txt"
+	for f in "$2/blocks"/*.out; do
+		[[ -e $f ]] || continue
+		if grep -q '^@@KMC-L2-BEGIN ' "$f"; then
+			"$LAB_DIR/extract-blocks.sh" --prefix KMC-L2 "$f" "${f%.out}.l2" >"${f%.out}.l2.txt"
+		fi
+	done
+}
+
+# print_blocks OUT: each job's block of OUT/blocks (split_blocks) on stdout.
+print_blocks() {
+	local name rc b=$1/blocks
+	while read -r name rc; do
+		case "$name" in dmesg | *.stderr) continue ;; esac
+		printf '== %s rc=%s\n' "$name" "$rc"
+		cat "$b/$name.out"
+		if [[ -s $b/$name.stderr.out ]]; then
+			printf -- '-- %s stderr\n' "$name"
+			cat "$b/$name.stderr.out"
+		fi
+		if [[ -e $b/$name.l2.txt ]]; then
+			printf -- '-- %s L2 blocks: %s\n' "$name" "$(tr '\n' ' ' <"$b/$name.l2.txt")"
+		fi
+	done <"$1/blocks.txt"
+}
+
+# failed_jobs OUT: the jobs of OUT/blocks.txt whose rc is not 0, as "name(rc=N)".
+failed_jobs() {
+	local name rc
+	while read -r name rc; do
+		case "$name" in dmesg | *.stderr) continue ;; esac
+		[[ $rc == 0 ]] || printf '%s(rc=%s) ' "$name" "$rc"
+	done <"$1/blocks.txt"
+}

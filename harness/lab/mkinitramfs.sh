@@ -35,6 +35,8 @@ Options:
                       its shared libraries (ldd) to their paths (repeatable)
   --module NAME       load NAME (and its dependencies) too (repeatable),
                       e.g. --module 9pnet_virtio --module 9p --module virtio_pci
+  --kvm-module NAME   the KVM vendor module loaded first (default kvm_amd;
+                      the VMX lab's Bochs host uses kvm_intel)
   --l2                include the L2 pieces
   --l2-kernel SERIES  kernel for L2 (default: the same as --kernel)
   --l2-bzimage        ship the compressed bzImage as /l2/vmlinuz instead of
@@ -47,7 +49,8 @@ cache=$LAB_CACHE_DEFAULT
 output=
 payloads=()
 bins=()
-modules=(kvm_amd)
+kvm_module=kvm_amd
+modules=()
 l2=0
 l2series=
 l2_bzimage=0
@@ -59,6 +62,7 @@ while (($#)); do
 	--payload) (($# >= 2)) || die "--payload needs a value"; [[ -d $2 ]] || die "--payload $2: not a directory"; payloads+=("$2"); shift ;;
 	--bin) (($# >= 2)) || die "--bin needs a file"; [[ -x $2 ]] || die "--bin $2: not an executable file"; bins+=("$2"); shift ;;
 	--module) (($# >= 2)) || die "--module needs a value"; modules+=("$2"); shift ;;
+	--kvm-module) (($# >= 2)) || die "--kvm-module needs a value"; kvm_module=$2; shift ;;
 	--l2) l2=1 ;;
 	--l2-kernel) (($# >= 2)) || die "--l2-kernel needs a value"; l2series=$2; l2=1; shift ;;
 	--l2-bzimage) l2_bzimage=1; l2=1 ;;
@@ -219,7 +223,7 @@ L1_MODDIR=$MODDIR
 root=$stage/root
 busybox_root "$root"
 install -m 755 "$LAB_DIR/init/l1-init.sh" "$root/init"
-add_modules "$L1_MODDIR" "$root/lib/modules" "${modules[@]}"
+add_modules "$L1_MODDIR" "$root/lib/modules" "$kvm_module" "${modules[@]}"
 mkdir -p "$root/lab" "$root/payload" "$root/job"
 install -m 755 "$BIN/kvmprobe" "$root/lab/kvmprobe"
 install -m 755 "$BIN/l2probe" "$root/lab/l2probe"

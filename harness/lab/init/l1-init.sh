@@ -161,6 +161,9 @@ if [ $want_dmesg = 1 ]; then
 fi
 echo "@@KMC-DONE@@"
 sync
+# The serial driver sends what is buffered (at most a page) in the
+# emulator's time; under Bochs poweroff -f would cut it off.
+sleep 1
 poweroff -f
 # not reached unless poweroff failed
 echo o >/proc/sysrq-trigger

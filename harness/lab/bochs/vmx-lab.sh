@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# The VMX lab: Debian's kernels as the host of an emulated Intel CPU with VMX
+# (Bochs), kvm_intel and kmc.ko loaded, checked against the model.
+set -euo pipefail
+# shellcheck source=harness/lab/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=harness/lab/ktap.sh
+. "$LAB_DIR/ktap.sh"
+BOCHS_DIR=$LAB_DIR/bochs
+# One brace group: bash reads it all before running, so an edit of this file
+# during a run cannot change the running one.
+{
+
+usage() {
+	cat <<EOF
+usage: $PROG [options]
+
+For each kernel and each host configuration of bochs/configs.txt, one boot
+under Bochs (bochs/boot-bochs.sh): the kernel is the host, kvm_intel and
+kmc.ko are loaded, and the jobs are
+  host     the kernel's own derivation (cpuinfo bugs, vulnerabilities files,
+           raw CPUID and MSR 0x10a): a vector record checked against the
+           model (kmc-run --backend model)
+  kvm      kmc-run --backend kvm vectors/live.kmv (the model evaluated for
+           this live host; disable_fb_clear through kmc.ko's watch)
+  fbmsr    per vector that expects disable_fb_clear, kmc.ko's vCPU table
+           against the IA32_MCU_OPT_CTRL writes the emulated CPU received
+A boot that fails (triple fault, kernel panic, silent console, time limit)
+is named and booted once more. Results: RESULTS/DATE_vmx-KERNEL/ (lab.ktap,
+host.kmv, live-ID.ktap, observed.txt, fbmsr.txt, summary.txt, logs/),
+diffed against BASELINES/vmx-KERNEL/. KTAP for everything on stdout; progress
+on stderr. Exit 0 all passed (XFAIL allowed), 1 a failure, 4 nothing ran,
+2 usage or setup error.
+
+Options:
+  --smoke             one kernel (7.2 unless --kernels), configurations
+                      tagged smoke
+  --kernels 'LIST'    default '6.1 6.12 7.2'
+  --only 'ID...'      only these configurations
+  --parallel N        Bochs boots at once (default 2; each uses one CPU)
+  --timeout SECS      one boot's time limit (default 420)
+  --results DIR       default results/lab
+  --baselines DIR     default results/baselines
+  --update-baseline   (re)write BASELINES/vmx-KERNEL/
+  --no-baseline       no diff
+  --cache DIR         kernel cache (default build/lab/cache)
+  --offline           no apt: use the cache as it is
+  --no-deps           do not run deps.sh
+EOF
+}
+
+DIE_RC=2
+kernels="6.1 6.12 7.2"
+kernels_given=0
+smoke=0
+only=
+parallel=2
+tmo=420
+results=$KMC_ROOT/results/lab
+baselines=$KMC_ROOT/results/baselines
+update_baseline=0
+do_baseline=1
+cache=$LAB_CACHE_DEFAULT
+offline=0
+deps=1
+while (($#)); do
+	case "$1" in
+	--smoke) smoke=1 ;;
+	--kernels) (($# >= 2)) || die "--kernels needs a list"; kernels=$2; kernels_given=1; shift ;;
+	--only) (($# >= 2)) || die "--only needs ids"; only=$2; shift ;;
+	--parallel) (($# >= 2)) || die "--parallel needs a number"; parallel=$2; shift ;;
+	--timeout) (($# >= 2)) || die "--timeout needs seconds"; tmo=$2; shift ;;
+	--results) (($# >= 2)) || die "--results needs a directory"; results=$2; shift ;;
+	--baselines) (($# >= 2)) || die "--baselines needs a directory"; baselines=$2; shift ;;
+	--update-baseline) update_baseline=1 ;;
+	--no-baseline) do_baseline=0 ;;
+	--cache) (($# >= 2)) || die "--cache needs a directory"; cache=$2; shift ;;
+	--offline) offline=1 ;;
+	--no-deps) deps=0 ;;
+	-h | --help) usage; exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+	shift
+done
+((smoke && !kernels_given)) && kernels=7.2
+[[ $parallel =~ ^[1-9][0-9]*$ ]] || die "--parallel wants a positive number, got '$parallel'"
+[[ $tmo =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, got '$tmo'"
+read -ra KERNELS <<<"$kernels"
+((${#KERNELS[@]})) || die "--kernels: empty list"
+for k in "${KERNELS[@]}"; do check_series "$k"; done
+
+# ---- the configurations -------------------------------------------------------
+declare -a CFG_IDS=()
+declare -A CFG_CPU=() CFG_AC=() CFG_TAGS=() CFG_WHAT=()
+while read -r id cpu ac tags what; do
+	[[ -z $id || $id == \#* ]] && continue
+	[[ -n $what ]] || die "bochs/configs.txt: configuration '$id' has fewer than 5 columns"
+	CFG_IDS+=("$id")
+	CFG_CPU[$id]=$cpu CFG_AC[$id]=$ac CFG_TAGS[$id]=$tags CFG_WHAT[$id]=$what
+done <"$BOCHS_DIR/configs.txt"
+for id in $only; do
+	[[ -n ${CFG_CPU[$id]+x} ]] || die "--only: no configuration '$id' in bochs/configs.txt"
+done
+has_tag() { [[ ",${CFG_TAGS[$1]}," == *",$2,"* ]]; }
+declare -a CFGS=()
+for id in "${CFG_IDS[@]}"; do
+	if ((smoke)); then has_tag "$id" smoke || continue; fi
+	if [[ -n $only ]]; then [[ " $only " == *" $id "* ]] || continue; fi
+	CFGS+=("$id")
+done
+((${#CFGS[@]})) || die "no configuration selected"
+subset=0
+{ ((smoke)) || [[ -n $only ]]; } && subset=1
+
+# append K ID: the kernel command line a configuration needs. Bochs 2.7's
+# CPUID leaf 0xD is inconsistent on its AVX-512 models (the kernel would turn
+# XSAVE off; 7.2 then panics, docs/findings.md) unless AVX-512 and, where
+# the model has it, PKU are hidden; 6.1 hangs on tigerlake/icelake_u in fast
+# "rep movsb" (FSRM) unless it is hidden too.
+append() {
+	local c=avx512f
+	[[ ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,pku
+	[[ $1 != 6.1 || ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,fsrm
+	printf 'clearcpuid=%s kmc.dmesg=0' "$c"
+}
+
+stamp=$(date +%Y%m%d-%H%M%S)
+RUN=$LAB_BUILD/runs/vmx-$stamp
+mkdir -p "$RUN" "$results"
+results=$(cd "$results" && pwd)
+steplog=$RUN/lab.log
+: >"$steplog"
+t_all=$(now_ms)
+declare -a TIMES=()
+progress() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+step() {
+	local name=$1 t
+	shift
+	t=$(now_ms)
+	printf '### %s: %s\n' "$name" "$*" >>"$steplog"
+	progress "step $name ..."
+	if ! "$@" >>"$steplog" 2>&1; then
+		printf '%s: error: step %s failed after %ss; see %s\n' "$PROG" "$name" "$(elapsed "$t")" "$steplog" >&2
+		tail -n 20 "$steplog" | sed 's/^/    /' >&2
+		exit 2
+	fi
+	TIMES+=("$name $(elapsed "$t")")
+	progress "step $name: $(elapsed "$t")s"
+}
+declare -A BOOT_PID=()
+# shellcheck disable=SC2317 # called by the EXIT trap
+stop_boots() {
+	local p
+	for p in "${BOOT_PID[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+	return 0
+}
+trap stop_boots EXIT
+trap 'progress "interrupted; stopping the Bochs boots"; exit 130' INT TERM
+
+# ---- packages, kernels, programs, initramfs ---------------------------------------
+((deps == 0)) || step deps "$LAB_DIR/deps.sh"
+KMC_BIN=${KMC_BIN:-$KMC_ROOT/build/bin}
+if [[ $KMC_BIN == "$KMC_ROOT/build/bin" ]]; then
+	step make make -C "$KMC_ROOT" all
+fi
+[[ -x $KMC_BIN/kmc && -x $KMC_BIN/kmc-run ]] || die "KMC_BIN=$KMC_BIN has no kmc and kmc-run"
+mkdir -p "$RUN/bin"
+cp "$KMC_BIN/kmc" "$KMC_BIN/kmc-run" "$RUN/bin/"
+KMC=$RUN/bin/kmc
+KMCRUN=$RUN/bin/kmc-run
+export KMC
+offl=()
+((offline == 0)) || offl=(--offline)
+step fetch "$LAB_DIR/fetch-kernels.sh" --cache "$cache" "${offl[@]}" "${KERNELS[@]}"
+
+# payload: kmc-run, the live vectors, the known divergences, fbmsr.sh, and
+# kmc.ko built for each kernel (kmod/lab-payload.sh)
+payload() {
+	local k=$1 p=$RUN/payload-$1
+	mkdir -p "$p"
+	cp "$KMC_ROOT/vectors/live.kmv" "$BOCHS_DIR/fbmsr.sh" "$p/"
+	cp "$KMC_ROOT/harness/results/known-divergences.txt" "$p/known-divergences.txt"
+	"$KMC_ROOT/kmod/lab-payload.sh" "${offl[@]}" "$k" "$p" >"$RUN/kmod-$k.log" 2>&1 ||
+		{ echo "kmc.ko for $k: build failed, see $RUN/kmod-$k.log"; return 1; }
+	"$LAB_DIR/mkinitramfs.sh" --kernel "$k" --cache "$cache" --kvm-module kvm_intel --module msr \
+		--payload "$p" --bin "$KMCRUN" -o "$RUN/init-$k.cpio.gz"
+}
+t=$(now_ms)
+progress "step payload (kmc.ko, initramfs) ..."
+for k in "${KERNELS[@]}"; do
+	payload "$k" >>"$steplog" 2>&1 || die "payload for $k failed; see $steplog"
+done
+TIMES+=("payload $(elapsed "$t")")
+progress "step payload: $(elapsed "$t")s"
+
+# ---- the boots ------------------------------------------------------------------
+# Boot K:ID, and K:ID:2 for the second attempt after a failed first.
+declare -a QUEUE=()
+for k in 7.2 6.12 6.1; do # the slowest kernel first
+	[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
+	for id in "${CFGS[@]}"; do QUEUE+=("$k:$id"); done
+done
+bdir() { printf '%s/%s' "$RUN" "${1//:/_}"; }
+
+launch() {
+	local b=$1 k id o args
+	IFS=: read -r k id _ <<<"$b"
+	o=$(bdir "$b")
+	args=(--kernel "$k" --cache "$cache" --initrd "$RUN/init-$k.cpio.gz" --out "$o" --quiet
+		--cpu "${CFG_CPU[$id]}" --append "$(append "$k" "$id")" --timeout "$tmo" --job-timeout 240
+		--probe --job "host=sh /lab/report.sh --no-dmesg"
+		--job "kvm=sh /payload/kmod/load.sh >&2; /payload/kmc-run --backend kvm --known /payload/known-divergences.txt /payload/live.kmv"
+		--job "fbmsr=sh /payload/fbmsr.sh /payload/kmc-run /payload/live.kmv /payload/known-divergences.txt")
+	[[ ${CFG_AC[$id]} == stock ]] || args+=(--arch-cap "${CFG_AC[$id]}")
+	progress "boot $k $id$([[ $b == *:2 ]] && echo ' (second attempt)') on ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}"
+	# shellcheck disable=SC2016
+	KMC_B=$o setsid bash -c 't0=$(date +%s%3N); "$0" "$@" >"$KMC_B.stdout" 2>"$KMC_B.stderr"
+		rc=$?; echo $(($(date +%s%3N) - t0)) >"$KMC_B.ms"; echo $rc >"$KMC_B.rc"' \
+		"$BOCHS_DIR/boot-bochs.sh" "${args[@]}" </dev/null &
+	BOOT_PID[$b]=$!
+}
+
+declare -A FINAL=()   # FINAL[K:ID]: the boot whose results count
+declare -a RETRIES=()
+t=$(now_ms)
+next=0
+running=0
+while ((next < ${#QUEUE[@]} || running > 0)); do
+	while ((running < parallel && next < ${#QUEUE[@]})); do
+		launch "${QUEUE[$next]}"
+		next=$((next + 1))
+		running=$((running + 1))
+	done
+	wait -n || true
+	for b in "${!BOOT_PID[@]}"; do
+		o=$(bdir "$b")
+		[[ -e $o.rc ]] || continue
+		kill -0 "${BOOT_PID[$b]}" 2>/dev/null && continue
+		unset "BOOT_PID[$b]"
+		running=$((running - 1))
+		rc=$(cat "$o.rc")
+		fail=$(cat "$o/failure" 2>/dev/null || true)
+		progress "boot ${b//:/ } finished: rc $rc, $(($(cat "$o.ms") / 1000))s${fail:+; $(grep -m1 ': error: ' "$o.stderr" | sed 's/^[^:]*: error: //')}"
+		key=${b%:2}
+		FINAL[$key]=$b
+		# a boot that failed (not a refused Bochs) gets one more attempt
+		if [[ $b != *:2 && -n $fail && $fail != refused ]]; then
+			RETRIES+=("$key: first boot: $fail ($o/serial.log)")
+			QUEUE+=("$key:2")
+		elif [[ $fail == refused ]]; then
+			die "bochs-patch.so refused this Bochs: $(grep -m1 'refusing' "$o.stderr" "$o/bochs.out" 2>/dev/null)"
+		fi
+	done
+done
+TIMES+=("boots $(elapsed "$t")")
+
+# ---- results, per kernel ---------------------------------------------------------
+declare -a FLAT=()
+T_PASS=0 T_FAIL=0 T_XFAIL=0 T_XPASS=0 T_SKIP=0 T_ERROR=0
+declare -a SUMMARY=()
+
+# fbmsr_check K ID O D: kmc.ko's vCPU table per vector (the fbmsr job)
+# against the FB_CLEAR_DIS writes between that vector's markers in msr.log.
+fbmsr_check() {
+	local k=$1 id=$2 o=$3 d=$4 name=vmx.$1.$2.fbmsr out
+	if [[ ! -r $o/blocks/fbmsr.out ]] || ! grep -q '^fbmsr done' "$o/blocks/fbmsr.out"; then
+		flat error "$name" "the fbmsr job did not finish: $(head -c 200 "$o/blocks/fbmsr.stderr.out" 2>/dev/null)"
+		return
+	fi
+	out=$(awk -v fbdis="$(has_tag "$id" fbdis && echo 1 || echo 0)" '
+		function hex(s,   i, v) {
+			s = tolower(s); sub(/^(value=)?0x/, "", s); v = 0
+			for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v
+		}
+		# msr.log: "wrmsr n=K cpu=C msr=0xM value=0xV"
+		FNR == 1 { f++ }
+		f == 1 && $4 == "msr=0x5ff" { mark = hex($5); next }
+		f == 1 && $4 == "msr=0x123" && mark > 0 && mark < 255 {
+			if (int(hex($5) / 8) % 2) set[mark]++; else clr[mark]++
+			next
+		}
+		f == 2 && $1 == "fbmsr" && $4 ~ /^rc=/ { id[$2] = $3 " " $4; if ($2 + 0 > nv) nv = $2 + 0; next }
+		f == 2 && $1 == "fbmsr" && $3 ~ /^vmx\.vm[0-9]+\.vcpu[0-9]+\./ {
+			split($3, p, "."); key = $2 SUBSEP p[2] "." p[3]; vc[key] = 1
+			val[key, p[4]] = $4; next
+		}
+		END {
+			bad = 0; sets = 0
+			for (n = 1; n <= nv; n++) {
+				want = 0; runs = 0; exact = 1; any1 = 0
+				for (key in vc) {
+					split(key, q, SUBSEP); if (q[1] != n) continue
+					runs += val[key, "runs"]
+					if (val[key, "at_run"] == 1) { want += val[key, "runs"]; any1 = 1 }
+					if (val[key, "changes"] > 0) exact = 0
+				}
+				s = set[n] + 0; c = clr[n] + 0; sets += s
+				# each VM-entry with FB_CLEAR_DIS sets bit 3 before and clears it after
+				if (exact) ok = (s == want && c >= s)
+				else ok = (s <= runs && c >= s && (!any1 || s >= 1))
+				printf "%s %s %s: kmc.ko: %d of %d VM-entries with disable_fb_clear=1; CPU: %d FB_CLEAR_DIS set, %d clear writes%s\n", ok ? "agree" : "DISAGREE", n, id[n], want, runs, s, c, exact ? "" : " (the flag changed during a vCPU life: counted as at most)"
+				if (!ok) bad++
+			}
+			if (fbdis && sets == 0) { print "DISAGREE the configuration arms FB_CLEAR_DIS but no vector made KVM write it"; bad++ }
+			if (!fbdis && sets > 0) { print "DISAGREE FB_CLEAR_DIS written on a configuration that must not arm it"; bad++ }
+			printf "RESULT %d %d %d\n", bad, nv, sets
+		}' "$o/msr.log" "$o/blocks/fbmsr.out")
+	printf '%s\n' "$out" | grep -v '^RESULT' | sed "s/^/$id /" >>"$d/fbmsr.txt"
+	read -r _ bad nv sets < <(grep '^RESULT' <<<"$out")
+	if ((bad == 0 && nv > 0)); then
+		flat ok "$name" "$nv vectors: kmc.ko's disable_fb_clear and the emulated CPU's MCU_OPT_CTRL writes agree ($sets FB_CLEAR_DIS sets)"
+	elif ((nv == 0)); then
+		flat error "$name" "no vector of live.kmv expects disable_fb_clear"
+	else
+		flat not_ok "$name" "$bad disagreements; see $d/fbmsr.txt"
+	fi
+}
+
+# expected_ac ID: the 0x10a the host kernel must read ("none": no CPUID bit)
+expected_ac() {
+	case "${CFG_AC[$1]}:${CFG_CPU[$1]}" in
+	stock:corei7_skylake_x) echo none ;;
+	stock:*) echo 0x1f ;;
+	*) echo "${CFG_AC[$1]}" ;;
+	esac
+}
+
+process_kernel() {
+	local k=$1 d id b o kd=${1//./-} got want rc
+	d=$results/${stamp}_vmx-$k
+	mkdir -p "$d/logs"
+	KFLAT=()
+	KCOUNT=()
+	# shellcheck disable=SC1090
+	. "$(kernel_env "$cache" "$k")"
+	printf 'kernel %s %s %s\n' "$k" "$KVER" "$PKGVER" >"$d/observed.txt"
+	: >"$d/fbmsr.txt"
+	{ echo "kmv 1"; echo "# The Bochs hosts' own view of their CPU, lab run $stamp (vmx-lab.sh)"; } >"$d/host.kmv"
+	for id in "${CFGS[@]}"; do
+		b=${FINAL[$k:$id]}
+		o=$(bdir "$b")
+		cp "$o/serial.log" "$d/logs/$id.serial.log" 2>/dev/null || true
+		cp "$o/msr.log" "$d/logs/$id.msr.log" 2>/dev/null || true
+		cp "$o/info" "$d/logs/$id.info" 2>/dev/null || true
+		rc=$(cat "$o.rc")
+		local note=
+		[[ $b == *:2 ]] && note="second boot; first: $(cat "$(bdir "$k:$id")/failure") ($d/logs/$id.first.serial.log)" &&
+			cp "$(bdir "$k:$id")/serial.log" "$d/logs/$id.first.serial.log"
+		if ((rc >= 2)); then
+			flat not_ok "vmx.$k.$id.boot" "$(grep -m1 ': error: ' "$o.stderr" | sed 's/^[^:]*: error: //')${note:+; $note}"
+			continue
+		fi
+		flat ok "vmx.$k.$id.boot" "${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}, $(sed -n 's/^wall_s=//p' "$o/info") s${note:+; $note}"
+		# the 0x10a the host kernel read
+		want=$(expected_ac "$id")
+		got=$(sed -n 's/^msr_0x10a=//p' "$o/blocks/host.l2/l2probe.out" 2>/dev/null)
+		[[ $(sed -n 's/^arch_cap_cpuid=//p' "$o/blocks/host.l2/l2probe.out" 2>/dev/null) == 0 ]] && got=none
+		if [[ -n $got && ( $got == "$want" || $((got)) == $((want)) ) ]] 2>/dev/null; then
+			flat ok "vmx.$k.$id.arch_cap" "the host kernel reads 0x10a = $got"
+		else
+			flat not_ok "vmx.$k.$id.arch_cap" "the host kernel reads 0x10a = ${got:-nothing}, the configuration says $want"
+		fi
+		# the host's own derivation against the model
+		if [[ -e $o/blocks/host.l2/DONE ]]; then
+			"$LAB_DIR/vector.sh" --id "vmx.host.$id.$kd" --kvmprobe "$o/blocks/kvmprobe.out" \
+				--comment "$id: $KVER on Bochs ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}: ${CFG_WHAT[$id]}" \
+				"$o/blocks/host.l2" >>"$d/host.kmv" 2>"$d/logs/$id.vector.stderr" ||
+				flat error "vmx.$k.$id.host" "vector.sh failed: $(head -c 300 "$d/logs/$id.vector.stderr")"
+			{
+				sed -n "s/^bugs[[:space:]]*: /$id bugs: /p; s/^flags[[:space:]]*: /$id flags: /p" "$o/blocks/host.l2/cpuinfo.out"
+				sed -e "s/^/$id vuln./" "$o/blocks/host.l2/vulns.out"
+				echo "$id msr_0x10a: $got"
+				echo "$id kvm_feature_0x10a: $(sed -n 's/^feature_msr_0x10a=//p' "$o/blocks/kvmprobe.out")"
+			} >>"$d/observed.txt"
+		else
+			flat error "vmx.$k.$id.host" "no report of the host kernel; $d/logs/$id.serial.log"
+		fi
+		# kmc-run --backend kvm in the host
+		if [[ -r $o/blocks/kvm.out ]] && grep -q '^# Totals:' "$o/blocks/kvm.out"; then
+			cp "$o/blocks/kvm.out" "$d/live-$id.ktap"
+			add_ktap "vmx.$k.$id" "$d/live-$id.ktap"
+		else
+			flat error "vmx.$k.$id.kvm" "kmc-run --backend kvm did not finish (rc=$(cat "$o/blocks/kvm.rc" 2>/dev/null)); $d/logs/$id.serial.log"
+		fi
+		fbmsr_check "$k" "$id" "$o" "$d"
+	done
+	if grep -q '^vector ' "$d/host.kmv"; then
+		set +e
+		"$KMCRUN" --backend model --known "$LAB_DIR/known-divergences.txt" "$d/host.kmv" >"$d/host.ktap" 2>"$d/logs/host-model.stderr"
+		set -e
+		add_ktap "vmx.$k" "$d/host.ktap" "vmx." ".$kd"
+	fi
+	ntests=$(printf '%s\n' "${KFLAT[@]}" | grep -c -E '^(not )?ok NUM ' || true)
+	{
+		echo "KTAP version 1"
+		echo "1..$ntests"
+		echo "# kmc VMX lab $stamp: kernel $k ($KVER, $PKGVER) under $(dpkg-query -W -f '${Package} ${Version}' bochs)"
+		ktap_numbered "${KFLAT[@]}"
+		ktap_totals
+	} >"$d/lab.ktap"
+	FLAT+=("${KFLAT[@]}")
+	T_PASS=$((T_PASS + ${KCOUNT[ok]:-0})) T_FAIL=$((T_FAIL + ${KCOUNT[not_ok]:-0}))
+	T_XFAIL=$((T_XFAIL + ${KCOUNT[xfail]:-0})) T_XPASS=$((T_XPASS + ${KCOUNT[xpass]:-0}))
+	T_SKIP=$((T_SKIP + ${KCOUNT[skip]:-0})) T_ERROR=$((T_ERROR + ${KCOUNT[error]:-0}))
+	{
+		printf 'result: pass %d, fail %d, xfail %d, xpass %d, skip %d, error %d\n' "${KCOUNT[ok]:-0}" \
+			"${KCOUNT[not_ok]:-0}" "${KCOUNT[xfail]:-0}" "${KCOUNT[xpass]:-0}" "${KCOUNT[skip]:-0}" "${KCOUNT[error]:-0}"
+		kind=full
+		((subset == 0)) || kind=subset
+		((smoke == 0)) || kind=smoke
+		echo "run: $stamp ($kind)$( ((subset)) && echo ' subset=1')"
+		echo "kernel: $k = $KVER ($PKGS)"
+		echo "host: $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) CPUs, $(dpkg-query -W -f '${Package} ${Version}' bochs)"
+		for id in "${CFGS[@]}"; do
+			o=$(bdir "${FINAL[$k:$id]}")
+			echo "boot $id: ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}, wall $(sed -n 's/^wall_s=//p' "$o/info" 2>/dev/null)s, rc $(cat "$o.rc")$([[ ${FINAL[$k:$id]} == *:2 ]] && echo ' (second boot)')"
+		done
+		echo
+		echo "not passing:"
+		printf '%s\n' "${KFLAT[@]}" | awk '
+			/^not ok NUM / { show = 1; sub(/^not ok NUM /, "FAIL  "); print; next }
+			/^ok NUM .* # XFAIL/ { show = 1; sub(/^ok NUM /, "XFAIL "); print; next }
+			/^(not )?ok NUM / { show = 0; next }
+			show { print "      " $0 }'
+		echo
+		echo "files: lab.ktap, host.kmv, host.ktap, live-ID.ktap, observed.txt, fbmsr.txt, logs/"
+	} >"$d/summary.txt"
+	if ((do_baseline)); then
+		local bopt=()
+		((subset == 0)) || bopt=(--subset)
+		"$LAB_DIR/baseline.sh" diff "${bopt[@]}" "$baselines/vmx-$k" "$d" >"$d/baseline-diff.txt" 2>&1 || true
+	fi
+	if ((update_baseline)); then
+		"$LAB_DIR/baseline.sh" update "$d" "$baselines/vmx-$k" >>"$steplog" 2>&1 ||
+			warn "could not update the baseline $baselines/vmx-$k"
+	fi
+	SUMMARY+=("$k: $(sed -n 's/^result: //p' "$d/summary.txt") -> $d")
+	progress "$k done: $(sed -n 's/^result: //p' "$d/summary.txt"); $(head -n1 "$d/baseline-diff.txt" 2>/dev/null || echo 'no baseline diff'); $d"
+}
+
+for k in "${KERNELS[@]}"; do process_kernel "$k"; done
+rm -f "$RUN"/init-*.cpio.gz "$RUN"/*/boot.iso
+TIMES+=("total $(elapsed "$t_all")")
+
+n=$(printf '%s\n' "${FLAT[@]}" | grep -c -E '^(not )?ok NUM ' || true)
+echo "KTAP version 1"
+echo "1..$n"
+echo "# kmc VMX lab $stamp: kernels ${KERNELS[*]}; configurations ${CFGS[*]}"
+ktap_numbered "${FLAT[@]}"
+for s in "${SUMMARY[@]}"; do echo "# $s"; done
+for s in "${RETRIES[@]}"; do echo "# second boot: $s"; done
+for t in "${TIMES[@]}"; do echo "# time: $t s"; done
+printf '# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d\n' \
+	"$T_PASS" "$T_FAIL" "$T_XFAIL" "$T_XPASS" "$T_SKIP" "$T_ERROR"
+progress "total $(elapsed "$t_all")s"
+if ((T_FAIL + T_XPASS + T_ERROR)); then exit 1; fi
+if ((T_PASS + T_XFAIL == 0)); then exit 4; fi
+exit 0
+}
