@@ -21,6 +21,7 @@
 #include "kvmlib.h"
 #include "live_host.h"
 #include "names.h"
+#include "vmxwatch.h"
 
 #define MSGLEN 600
 #define PARAM_IGNORE_MSRS "/sys/module/kvm/parameters/ignore_msrs"
@@ -48,9 +49,18 @@ struct kctx {
 	int trace;			/* KMC_KVM_TRACE=1: every observation on stderr */
 	char this_host[300];
 	char vm_note[160];		/* the last VM's setup note */
+	/* VMX: kmc.ko's vmx watch (docs/kvm-backend.md "VMX: the vmx watch") */
+	int vmx;			/* KVM is kvm_intel */
+	int watch_ok;			/* the watch could be armed: observe through it */
+	int watch_armed;		/* a watch of ours is armed now (unwatch at close) */
+	char watch_why[2 * MSGLEN];	/* why not (the SKIP reason) */
+	const char *kmc_dev;		/* KMC_KMC_DEV, else /dev/kmc */
+	uint32_t vmx_offset;		/* OFFSET of "watch 0 OFFSET" */
+	char vmx_offset_src[400];	/* where it came from */
+	char watch_cmd[64];
 	/* costs, for KMC_KVM_TRACE=1 */
-	unsigned int nvectors, nvms;
-	double vm_create_s, vm_total_s;
+	unsigned int nvectors, nvms, nwatch;
+	double vm_create_s, vm_total_s, watch_s;
 };
 
 static double seconds(void)
@@ -76,6 +86,89 @@ static int unusable(struct kctx *c, const char *fmt, ...)
 	return 0;
 }
 
+/* ---- VMX: the vmx watch ---------------------------------------------------- */
+
+/* (Re-)arm "watch 0 OFFSET": kmc.ko clears its vCPU table, so the next VM is vm0 */
+static int watch_arm(struct kctx *c, char *msg, size_t len)
+{
+	double t0 = seconds();
+	int ret = kmc_dev_cmd(c->kmc_dev, c->watch_cmd, msg, len);
+
+	c->watch_s += seconds() - t0;
+	c->nwatch++;
+	if (!ret)
+		c->watch_armed = 1;
+	return ret;
+}
+
+/* The OFFSET, kmc.ko's agreement with this kernel, and a first watch; else watch_why */
+static void watch_setup(struct kctx *c)
+{
+	const char *env = getenv("KMC_VMX_OFFSET");
+	struct kmc_dev_facts *f = malloc(sizeof(*f));
+	char msg[MSGLEN], src[300];
+	struct kmc_btf_vmx l;
+	int ret;
+
+	if (!f) {
+		snprintf(c->watch_why, sizeof(c->watch_why), "out of memory");
+		return;
+	}
+	ret = kmc_dev_read(c->kmc_dev, f, msg, sizeof(msg));
+	if (ret) {
+		snprintf(c->watch_why, sizeof(c->watch_why), "%s (kmc.ko not loaded? docs/kmod.md)", msg);
+		goto out;
+	}
+	if (env && *env) {
+		uint64_t x;
+
+		if (kmc_parse_u64(env, &x) || !x || x >= 65536) {
+			snprintf(c->watch_why, sizeof(c->watch_why),
+				 "KMC_VMX_OFFSET='%s': not a byte offset below 64 KiB", env);
+			goto out;
+		}
+		c->vmx_offset = (uint32_t)x;
+		snprintf(c->vmx_offset_src, sizeof(c->vmx_offset_src),
+			 "KMC_VMX_OFFSET (the BTF was not read)");
+	} else {
+		ret = kmc_vmx_layout_files(getenv("KMC_BTF_VMLINUX"), getenv("KMC_BTF_KVM_INTEL"), &l,
+					   src, sizeof(src), msg, sizeof(msg));
+		if (ret) {
+			snprintf(c->watch_why, sizeof(c->watch_why),
+				 "the offset of vcpu_vmx.disable_fb_clear: %s (KMC_VMX_OFFSET overrides)", msg);
+			goto out;
+		}
+		if (f->min_offset >= 0 && f->min_offset != (int64_t)l.kvm_vcpu_size) {
+			snprintf(c->watch_why, sizeof(c->watch_why),
+				 "kmc.ko's vmx.min_offset 0x%llx (the sizeof(struct kvm_vcpu) it was built with) is not this kernel's 0x%x (%s): kmc.ko was built for another kernel",
+				 (unsigned long long)f->min_offset, l.kvm_vcpu_size, src);
+			goto out;
+		}
+		c->vmx_offset = l.offset;
+		snprintf(c->vmx_offset_src, sizeof(c->vmx_offset_src),
+			 "%s: vcpu_vmx.disable_fb_clear at byte 0x%x, vcpu at 0x%x, sizeof(struct kvm_vcpu) 0x%x",
+			 src, l.field_off, l.vcpu_off, l.kvm_vcpu_size);
+	}
+	snprintf(c->watch_cmd, sizeof(c->watch_cmd), "watch 0 0x%x", c->vmx_offset);
+	ret = watch_arm(c, msg, sizeof(msg));
+	if (ret) {
+		snprintf(c->watch_why, sizeof(c->watch_why), "%s", msg);
+		goto out;
+	}
+	c->watch_ok = 1;
+out:
+	free(f);
+}
+
+static void watch_close(struct kctx *c)
+{
+	char msg[MSGLEN];
+
+	if (c->watch_armed && kmc_dev_cmd(c->kmc_dev, "unwatch", msg, sizeof(msg)))
+		fprintf(stderr, "kmc-run: kvm: %s\n", msg);
+	c->watch_armed = 0;
+}
+
 static int kvm_open(void **ctx, char *msg, size_t len)
 {
 	struct kctx *c = calloc(1, sizeof(*c));
@@ -91,7 +184,12 @@ static int kvm_open(void **ctx, char *msg, size_t len)
 	c->k.fd = -1;
 	c->write_params = getenv("KMC_KVM_WRITE_PARAMS") && !strcmp(getenv("KMC_KVM_WRITE_PARAMS"), "1");
 	c->trace = getenv("KMC_KVM_TRACE") && !strcmp(getenv("KMC_KVM_TRACE"), "1");
-	ret = kmc_live_host_read(&c->lh, NULL, err, sizeof(err));
+	c->kmc_dev = getenv("KMC_KMC_DEV") && *getenv("KMC_KMC_DEV") ? getenv("KMC_KMC_DEV") : KMC_DEV_PATH;
+	{
+		struct kmc_live_paths paths = { .kmc_dev = c->kmc_dev };
+
+		ret = kmc_live_host_read(&c->lh, &paths, err, sizeof(err));
+	}
 	if (ret) {
 		snprintf(msg, len, "reading the live host: %s", err);
 		return ret;
@@ -117,6 +215,9 @@ static int kvm_open(void **ctx, char *msg, size_t len)
 					     c->feature_msg, sizeof(c->feature_msg));
 	c->kvm_cpuid = kmc_cpuid_features(c->k.supported) & KMC_KVM_CPUID_MASK;
 	c->kvm_emul_cpuid = kmc_cpuid_features(c->k.emulated) & KMC_KVM_CPUID_MASK;
+	c->vmx = c->k.vendor == KMC_KVM_INTEL;
+	if (c->vmx)
+		watch_setup(c);
 	return 0;
 }
 
@@ -129,6 +230,10 @@ static void kvm_close(void *ctx)
 	if (c->trace && c->nvectors)
 		fprintf(stderr, "kvm: %u vectors observed, %u VMs: %.3f s creating them (VM, irqchip, caps, memory, vCPUs), %.3f s in them in all\n",
 			c->nvectors, c->nvms, c->vm_create_s, c->vm_total_s);
+	if (c->trace && c->nwatch)
+		fprintf(stderr, "kvm: vmx watch: %u times '%s', %.3f s\n", c->nwatch, c->watch_cmd,
+			c->watch_s);
+	watch_close(c);
 	kmc_kvm_close(&c->k);
 	free(c);
 }
@@ -156,6 +261,12 @@ static void kvm_facts(void *ctx, void (*fact)(void *arg, const char *key, const 
 	else
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)c->feature);
 	fact(arg, "kvm.arch_cap", buf, "ioctl", "system KVM_GET_MSRS(0x10a)");
+	if (c->vmx && c->watch_ok) {
+		snprintf(buf, sizeof(buf), "armed, %s (re-armed for each vector that needs it)", c->watch_cmd);
+		fact(arg, "vmx.watch", buf, "/dev/kmc", c->vmx_offset_src);
+	} else if (c->vmx) {
+		fact(arg, "vmx.watch", "not usable", "/dev/kmc", c->watch_why);
+	}
 	/* what the model makes of this host, before any vector */
 	{
 		struct kmc_scenario sc = { .host = c->lh.host };
@@ -260,9 +371,12 @@ static int cannot_observe(struct kctx *c, const struct kmv_record *r, char *why,
 	if (need & KEYBIT(KMV_K_FINDINGS))
 		return snprintf(why, len, "expect findings: derived from VMX observations (disable_fb_clear, VERW) the kvm backend does not make"),
 		       KMC_BE_SKIP;
-	if (vmx && (need & (KEYBIT(KMV_K_FB_CLEAR_CTRL) | KEYBIT(KMV_K_DISABLE_FB_CLEAR))))
-		return snprintf(why, len, "expect fb_clear_ctrl/disable_fb_clear on VMX needs the kmod's vmx watch, not wired into the kvm backend"),
+	if (vmx && (need & KEYBIT(KMV_K_FB_CLEAR_CTRL)))
+		return snprintf(why, len, "expect fb_clear_ctrl on VMX: kvm_intel keeps it where kmc.ko cannot read it (6.1: the static vmx_fb_clear_ctrl_available, not exported; from 6.6 it is computed inside vmx_update_fb_clear_dis(), 550ba57faa04), and kmc-run does not compute it from host facts with the model's rule"),
 		       KMC_BE_SKIP;
+	if (vmx && (need & KEYBIT(KMV_K_DISABLE_FB_CLEAR)) && !c->watch_ok)
+		return snprintf(why, len, "expect disable_fb_clear on VMX needs kmc.ko's vmx watch: %s",
+				c->watch_why), KMC_BE_SKIP;
 	if (r->sc.vm.mmio_mapped)
 		return snprintf(why, len, "vm mmio=1 needs a device assigned to the guest"), KMC_BE_SKIP;
 	for (unsigned int i = 0; i < r->sc.nops; i++) {
@@ -274,9 +388,9 @@ static int cannot_observe(struct kctx *c, const struct kmv_record *r, char *why,
 		if (o->kind == KMC_OP_HOST_UCODE)
 			return snprintf(why, len, "%s:%u: op host_ucode: kmc-run cannot load microcode",
 					r->file, r->op_line[i]), KMC_BE_SKIP;
-		if (o->kind == KMC_OP_VERW && vmx)
-			return snprintf(why, len, "%s:%u: op verw on VMX: whether VERW clears needs the kmod",
-					r->file, r->op_line[i]), KMC_BE_SKIP;
+		if (o->kind == KMC_OP_VERW && vmx && !c->watch_ok)
+			return snprintf(why, len, "%s:%u: op verw on VMX needs kmc.ko's vmx watch: %s",
+					r->file, r->op_line[i], c->watch_why), KMC_BE_SKIP;
 	}
 	return 0;
 }
@@ -341,6 +455,8 @@ struct evalctx {
 	struct kmc_kvm_vm vm;
 	int have_vm;
 	struct kmc_kvm_vcpu *v;
+	int watch;			/* VMX: this vector is observed through the vmx watch */
+	struct kmc_dev_facts facts;	/* scratch for /dev/kmc reads */
 	char *why;
 	size_t len;
 };
@@ -373,6 +489,68 @@ static int guest(struct evalctx *e, unsigned int i, const struct kmc_gcmd *cmd, 
 		return op_error(e, i, -EIO, "guest: %s", g->what);
 	if (g->vector == KMC_G_BAD_COMMAND)
 		return op_error(e, i, -EPROTO, "guest: command %u not understood", cmd->cmd);
+	return 0;
+}
+
+/* ---- VMX: what the vmx watch saw ------------------------------------------- */
+
+static void trace_slot(const struct evalctx *e, const char *when, const struct kmc_dev_slot *s)
+{
+	if (!e->c->trace)
+		return;
+	fprintf(stderr, "kvm: %s: vmx vm0.vcpu0 %s: disable_fb_clear %d (after_reset %d, after_set_arch_cap %d, at_run %d; resets %llu, 0x10a writes %llu, runs %llu, changes %llu)\n",
+		e->r->id, when, s->last, s->after_reset, s->after_set_arch_cap, s->at_run,
+		(unsigned long long)s->resets, (unsigned long long)s->arch_cap_writes,
+		(unsigned long long)s->runs, (unsigned long long)s->changes);
+}
+
+/*
+ * Read /dev/kmc and check that the watch is still kmc-run's and lost
+ * nothing; *@out is vCPU 0 of vm0, the vector's VM (the watch was re-armed
+ * just before it was created).  0, or -errno with "@what: ..." in e->why.
+ */
+static int watch_read(struct evalctx *e, const char *what, const struct kmc_dev_slot **out)
+{
+	const struct kctx *c = e->c;
+	char msg[MSGLEN];
+	int ret = kmc_dev_read(c->kmc_dev, &e->facts, msg, sizeof(msg));
+
+	if (ret)
+		return snprintf(e->why, e->len, "%s: %s", what, msg), ret;
+	*out = kmc_dev_watch_slot(&e->facts, (long)getpid(), c->vmx_offset, 0, msg, sizeof(msg));
+	if (!*out)
+		return snprintf(e->why, e->len, "%s: %s (%s, %s)", what, msg, c->kmc_dev,
+				c->vmx_offset_src), -EIO;
+	return 0;
+}
+
+/*
+ * op verw on VMX, derived (docs/kvm-backend.md): disable_fb_clear at the
+ * VM-entry that ran the guest's VERW, and what the host CPU's VERW does.
+ * @before is vCPU 0's slot before the guest command.
+ */
+static int verw_vmx(struct evalctx *e, unsigned int i, const struct kmc_dev_slot *before,
+		    struct kmc_result *res)
+{
+	const struct kmc_dev_slot *s;
+	char what[300], text[200], why[300];
+	int ret, flag, clears;
+
+	kmv_format_op(e->r, i, text, sizeof(text));
+	snprintf(what, sizeof(what), "%s:%u: %s", e->r->file, e->r->op_line[i], text);
+	ret = watch_read(e, what, &s);
+	if (ret)
+		return ret;
+	trace_slot(e, "after op verw", s);
+	flag = kmc_dev_entry_flag(before, s, why, sizeof(why));
+	if (flag < 0)
+		return snprintf(e->why, e->len, "%s: %s", what, why), -EIO;
+	clears = kmc_dev_verw_clears(&e->facts, flag, why, sizeof(why));
+	if (clears < 0)
+		return snprintf(e->why, e->len, "%s: what VERW did cannot be derived here: %s", what, why),
+		       KMC_BE_SKIP;
+	res->kind = KMC_RES_VALUE;
+	res->value = (uint64_t)clears;		/* 1 clears, 0 keeps */
 	return 0;
 }
 
@@ -506,17 +684,30 @@ static int do_op(struct evalctx *e, unsigned int i, struct kmc_result *res)
 		return 0;
 	case KMC_OP_GUEST_CPUID:
 		return guest_cpuid(e, i, op->value, res);
-	case KMC_OP_VERW:
-		/* SVM (VMX vectors were skipped): no FB_CLEAR_DIS, VERW must just not fault */
+	case KMC_OP_VERW: {
+		struct kmc_dev_slot before = { .vm = 0 };
+		const struct kmc_dev_slot *s;
+
 		cmd.cmd = KMC_GC_VERW;
+		if (e->watch) {
+			kmv_format_op(e->r, i, msg, sizeof(msg));
+			ret = watch_read(e, msg, &s);
+			if (ret)
+				return ret;
+			before = *s;
+		}
 		ret = guest(e, i, &cmd, &g);
 		if (ret)
 			return ret;
 		if (g.vector != KMC_G_NO_VECTOR)
 			return op_error(e, i, -EIO, "VERW took vector %u", g.vector);
+		if (e->watch)
+			return verw_vmx(e, i, &before, res);
+		/* SVM: no FB_CLEAR_DIS, VERW must just not fault */
 		res->kind = KMC_RES_VALUE;
 		res->value = 2;		/* n/a: no VMX */
 		return 0;
+	}
 	case KMC_OP_GET_FEATURE:
 		ret = kmc_kvm_feature_msr(&e->c->k, KMC_MSR_ARCH_CAPABILITIES, &res->value, msg,
 					  sizeof(msg));
@@ -572,9 +763,17 @@ static int run_vm(struct evalctx *e, struct kmc_obs *o)
 	};
 	struct kmc_kvm_vcpu *probe = NULL;
 	char msg[MSGLEN];
-	double t0 = seconds();
+	double t0;
 	int ret;
 
+	if (e->watch) {
+		/* a fresh vCPU table in kmc.ko: this vector's VM is vm0 */
+		ret = watch_arm(e->c, msg, sizeof(msg));
+		if (ret)
+			return snprintf(e->why, e->len, "%s:%u: VMX: %s", r->file, r->line, msg),
+			       KMC_BE_SKIP;
+	}
+	t0 = seconds();
 	ret = kmc_vm_create(&e->c->k, &cfg, &e->vm, msg, sizeof(msg));
 	e->have_vm = 1;
 	e->c->nvms++;
@@ -600,6 +799,18 @@ static int run_vm(struct evalctx *e, struct kmc_obs *o)
 			return ret;
 	}
 	o->nres = r->sc.nops;
+	if (e->watch && (need & KEYBIT(KMV_K_DISABLE_FB_CLEAR))) {
+		/* the flag after the last op: the last value kmc.ko read (docs/kvm-backend.md) */
+		const struct kmc_dev_slot *s;
+
+		snprintf(msg, sizeof(msg), "%s:%u: disable_fb_clear", r->file,
+			 r->exp_line[KMV_K_DISABLE_FB_CLEAR]);
+		ret = watch_read(e, msg, &s);
+		if (ret)
+			return ret;
+		trace_slot(e, "after the ops", s);
+		o->disable_fb_clear = (int8_t)s->last;
+	}
 	return 0;
 }
 
@@ -669,9 +880,16 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 	o->kvm_arch_cap = c->feature;
 	o->kvm_cpuid = c->kvm_cpuid;
 	o->kvm_emul_cpuid = c->kvm_emul_cpuid;
-	o->fb_clear_ctrl = o->disable_fb_clear = -1;	/* SVM; VMX asks were skipped */
+	/* SVM: n/a; VMX: fb_clear_ctrl is skipped, disable_fb_clear observed in run_vm() */
+	o->fb_clear_ctrl = o->disable_fb_clear = -1;
+	if (c->vmx && c->watch_ok) {
+		e.watch = !!(need & KEYBIT(KMV_K_DISABLE_FB_CLEAR));
+		for (unsigned int i = 0; i < r->sc.nops; i++)
+			if (r->sc.ops[i].kind == KMC_OP_VERW)
+				e.watch = 1;
+	}
 
-	if (r->sc.nops || (need & KEYBIT(KMV_K_VCPU_ARCH_CAP))) {
+	if (r->sc.nops || (need & KEYBIT(KMV_K_VCPU_ARCH_CAP)) || e.watch) {
 		ret = apply_settings(c, r, &restore, why, len);
 		if (ret)
 			return ret;
