@@ -242,6 +242,32 @@ static int enum_value(const struct kmc_names *t, const char *v, size_t n)
 	return -1;
 }
 
+/*
+ * clearcpuid=a,b,...: the kernel clears these from its own feature bits
+ * (boot_cpu_data), and KVM builds what it supports from those, so for
+ * every rule kmc models the CPU behaves as if it lacked them. Names kmc
+ * models come off the host's CPUID; bit numbers and other names stay.
+ */
+static void clear_cpuid(struct kmc_host *h, const char *v, size_t n)
+{
+	while (n) {
+		const char *c = memchr(v, ',', n);
+		size_t l = c ? (size_t)(c - v) : n;
+		char name[32];
+		int i;
+
+		if (l < sizeof(name)) {
+			memcpy(name, v, l);
+			name[l] = '\0';
+			i = kmc_name_index(&kmc_feat_names, name);
+			if (i >= 0)
+				h->cpuid &= ~KMC_BIT(i);
+		}
+		v += l + (c != NULL);
+		n -= l + (c != NULL);
+	}
+}
+
 /* kmc_parse_param_bool() of the @n characters at @v */
 static int param_bool_n(const char *v, size_t n)
 {
@@ -282,6 +308,8 @@ static void add_opt(const char *w, size_t n, void *arg)
 		h->gds = (uint8_t)i;
 	} else if (KEY("l1tf") && (i = enum_value(&kmc_l1tf_names, v, vn)) >= 0) {
 		h->l1tf = (uint8_t)i;
+	} else if (KEY("clearcpuid") && eq) {
+		clear_cpuid(h, v, vn);
 	} else if (KEY("nofsgsbase") && !eq) {
 		h->nofsgsbase = 1;
 	} else if (KEY("kvm_intel.vmentry_l1d_flush") && (i = enum_value(&kmc_l1d_names, v, vn)) >= 0) {

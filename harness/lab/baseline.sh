@@ -23,9 +23,9 @@ diff: compares the run in RESULTDIR (results/lab/DATE_KERNEL) with BASELINE
 Tests come from lab.ktap (every L1 check and L2 configuration). Exit 0 no
 difference, 1 differences, 2 no baseline or unreadable files.
 
-update: copies the small files of RESULTDIR (lab.ktap, l1*.ktap, l2.ktap,
-l1.kmv, l2.kmv, observed.txt, summary.txt; no logs) to BASELINE, with the
-repository's path taken out.
+update: copies the small files of RESULTDIR (every *.ktap and *.kmv,
+observed.txt, summary.txt, the VMX lab's fbmsr.txt; no logs) to BASELINE,
+with the repository's path taken out.
 EOF
 }
 
@@ -92,10 +92,10 @@ update)
 	run=$1 base=$2
 	[[ -r $run/lab.ktap ]] || die "$run/lab.ktap missing: not a results directory"
 	mkdir -p "$base"
-	rm -f "$base"/*.ktap "$base"/*.kmv "$base"/observed.txt "$base"/summary.txt
-	for f in lab.ktap l1.ktap l1-host.ktap l2.ktap l1.kmv l2.kmv observed.txt summary.txt; do
-		[[ -r $run/$f ]] || continue
-		sed -e "s|$KMC_ROOT/||g" "$run/$f" >"$base/$f"
+	rm -f "$base"/*.ktap "$base"/*.kmv "$base"/observed.txt "$base"/summary.txt "$base"/fbmsr.txt
+	for f in "$run"/*.ktap "$run"/*.kmv "$run"/observed.txt "$run"/summary.txt "$run"/fbmsr.txt; do
+		[[ -r $f ]] || continue
+		sed -e "s|$KMC_ROOT/||g" "$f" >"$base/${f##*/}"
 	done
 	printf 'baseline of %s (%s)\n' "$(basename "$run")" "$(sed -n 's/^kernel: //p' "$run/summary.txt")" >"$base/README"
 	info "wrote $base"

@@ -407,18 +407,6 @@ declare -a RETRIES=() # L1 boots that needed a second boot
 declare -a SUMMARY=()
 T_PASS=0 T_FAIL=0 T_XFAIL=0 T_XPASS=0 T_SKIP=0 T_ERROR=0
 
-# results_hook DIR: for the results writers (JUnit, KCIDB, run.json; see
-# docs/lab.md "Hooks"). Never fails the lab.
-results_hook() {
-	local d=$1 hook=${KMC_LAB_HOOK:-}
-	if [[ -z $hook && -x $KMC_ROOT/harness/results/lab-hook.sh ]]; then
-		hook=$KMC_ROOT/harness/results/lab-hook.sh
-	fi
-	[[ -n $hook ]] || return 0
-	if ! $hook "$d" >>"$d/logs/hook.log" 2>&1; then
-		warn "results hook '$hook $d' failed; see $d/logs/hook.log"
-	fi
-}
 
 # kmcrun OUT FILE...: kmc-run --backend model with the lab's known divergences
 kmcrun_model() {

@@ -145,3 +145,16 @@ failed_jobs() {
 		[[ $rc == 0 ]] || printf '%s(rc=%s) ' "$name" "$rc"
 	done <"$1/blocks.txt"
 }
+
+# results_hook DIR: for the results writers (JUnit, KCIDB, run.json; see
+# docs/lab.md "Hooks"). Never fails the lab.
+results_hook() {
+	local d=$1 hook=${KMC_LAB_HOOK:-}
+	if [[ -z $hook && -x $KMC_ROOT/harness/results/lab-hook.sh ]]; then
+		hook=$KMC_ROOT/harness/results/lab-hook.sh
+	fi
+	[[ -n $hook ]] || return 0
+	if ! $hook "$d" >>"$d/logs/hook.log" 2>&1; then
+		warn "results hook '$hook $d' failed; see $d/logs/hook.log"
+	fi
+}

@@ -160,6 +160,12 @@ START_TEST(cmdline_nothing_modelled)
 	char note[64];
 
 	memset(&h, 0, sizeof(h));
+	/* clearcpuid= takes the named features kmc models off the host's CPUID */
+	h.cpuid = KMC_BIT(KMC_F_PKU) | KMC_BIT(KMC_F_AVX) | KMC_BIT(KMC_F_FSGSBASE);
+	kmc_parse_cmdline("clearcpuid=avx512f,pku,fsrm,123", &h, note, sizeof(note));
+	ck_assert_uint_eq(h.cpuid, KMC_BIT(KMC_F_AVX) | KMC_BIT(KMC_F_FSGSBASE));
+	ck_assert_str_eq(note, "clearcpuid=avx512f,pku,fsrm,123");
+	h.cpuid = 0;
 	kmc_parse_cmdline("console=ttyS0 panic=-1 quiet tsx=bogus mds=full", &h, note, sizeof(note));
 	ck_assert_uint_eq(h.tsx, KMC_TSX_DEFAULT);
 	ck_assert_uint_eq(h.vuln_off, 0);

@@ -163,7 +163,7 @@ rm -rf "$iso"
 cp "$BOCHS_DIR/msrs.txt" "$out/msrs.txt"
 cat >"$out/bochsrc" <<EOF
 megs: $mem
-cpu: model=$cpu, count=1, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=0, msrs="$out/msrs.txt"
+cpu: model=$cpu, count=1, ips=${KMC_BOCHS_IPS:-200000000}, reset_on_triple_fault=0, ignore_bad_msrs=0, msrs="$out/msrs.txt"
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path=$out/boot.iso, status=inserted

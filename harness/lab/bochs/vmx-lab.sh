@@ -280,21 +280,16 @@ fbmsr_check() {
 			if (int(hex($5) / 8) % 2) set[mark]++; else clr[mark]++
 			next
 		}
-		f == 2 && $1 == "fbmsr" && $4 ~ /^rc=/ { id[$2] = $3 " " $4; if ($2 + 0 > nv) nv = $2 + 0; next }
-		f == 2 && $1 == "fbmsr" && $3 ~ /^vmx\.vm[0-9]+\.vcpu[0-9]+\./ {
-			split($3, p, "."); key = $2 SUBSEP p[2] "." p[3]; vc[key] = 1
-			val[key, p[4]] = $4; next
+		# fbmsr.sh: "fbmsr N ID rc=RC vcpus=V runs=R dis_runs=D changed=C"
+		f == 2 && $1 == "fbmsr" && $4 ~ /^rc=/ {
+			n = $2 + 0; id[n] = $3 " " $4; if (n > nv) nv = n
+			for (i = 5; i <= NF; i++) { split($i, kv, "="); fb[n, kv[1]] = kv[2] + 0 }
+			next
 		}
 		END {
 			bad = 0; sets = 0
 			for (n = 1; n <= nv; n++) {
-				want = 0; runs = 0; exact = 1; any1 = 0
-				for (key in vc) {
-					split(key, q, SUBSEP); if (q[1] != n) continue
-					runs += val[key, "runs"]
-					if (val[key, "at_run"] == 1) { want += val[key, "runs"]; any1 = 1 }
-					if (val[key, "changes"] > 0) exact = 0
-				}
+				want = fb[n, "dis_runs"]; runs = fb[n, "runs"]; exact = !fb[n, "changed"]; any1 = want > 0
 				s = set[n] + 0; c = clr[n] + 0; sets += s
 				# each VM-entry with FB_CLEAR_DIS sets bit 3 before and clears it after
 				if (exact) ok = (s == want && c >= s)
@@ -435,6 +430,7 @@ process_kernel() {
 		"$LAB_DIR/baseline.sh" update "$d" "$baselines/vmx-$k" >>"$steplog" 2>&1 ||
 			warn "could not update the baseline $baselines/vmx-$k"
 	fi
+	results_hook "$d"
 	SUMMARY+=("$k: $(sed -n 's/^result: //p' "$d/summary.txt") -> $d")
 	progress "$k done: $(sed -n 's/^result: //p' "$d/summary.txt"); $(head -n1 "$d/baseline-diff.txt" 2>/dev/null || echo 'no baseline diff'); $d"
 }
