@@ -39,6 +39,7 @@ struct kmc_vmx_slot {
 	u8 last;
 	u8 at[KMC_SRC_NR];
 	u64 count[KMC_SRC_NR];
+	u64 runs_disabled;	/* VM-entries at which the byte read 1 */
 	u64 changes;
 };
 

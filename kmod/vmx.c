@@ -12,6 +12,7 @@
  *   vmx_vcpu_reset() return          KVM recomputes the flag (create, INIT)
  *   vmx_set_msr(0x10a) return        KVM recomputes it after a 0x10a write
  *   vmx_vcpu_run() entry             the value used for this VM-entry
+ *                                    (runs_disabled counts those at 1)
  *
  * (vmx_update_fb_clear_dis() itself is inlined into vmx_vcpu_reset().)
  */
@@ -137,6 +138,8 @@ static void kmc_vmx_record(struct kmc_vmx *v, const struct kvm_vcpu *vcpu,
 	s->last = val;
 	s->at[src] = val;
 	s->count[src]++;
+	if (src == KMC_SRC_RUN && val == 1)
+		s->runs_disabled++;
 out:
 	raw_spin_unlock_irqrestore(&v->lock, flags);
 }
@@ -384,6 +387,7 @@ static void kmc_vmx_show_slot(struct seq_file *m, const struct kmc_vmx_slot *s)
 	}
 	for (i = 0; i < KMC_SRC_NR; i++)
 		seq_printf(m, "%s.%s %llu\n", pfx, kmc_src_count_key[i], s->count[i]);
+	seq_printf(m, "%s.runs_disabled %llu\n", pfx, s->runs_disabled);
 	seq_printf(m, "%s.changes %llu\n", pfx, s->changes);
 }
 

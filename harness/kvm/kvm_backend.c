@@ -496,12 +496,16 @@ static int guest(struct evalctx *e, unsigned int i, const struct kmc_gcmd *cmd, 
 
 static void trace_slot(const struct evalctx *e, const char *when, const struct kmc_dev_slot *s)
 {
+	char dis[32] = "-";
+
 	if (!e->c->trace)
 		return;
-	fprintf(stderr, "kvm: %s: vmx vm0.vcpu0 %s: disable_fb_clear %d (after_reset %d, after_set_arch_cap %d, at_run %d; resets %llu, 0x10a writes %llu, runs %llu, changes %llu)\n",
+	if (s->have_runs_disabled)
+		snprintf(dis, sizeof(dis), "%llu", (unsigned long long)s->runs_disabled);
+	fprintf(stderr, "kvm: %s: vmx vm0.vcpu0 %s: disable_fb_clear %d (after_reset %d, after_set_arch_cap %d, at_run %d; resets %llu, 0x10a writes %llu, runs %llu, runs_disabled %s, changes %llu)\n",
 		e->r->id, when, s->last, s->after_reset, s->after_set_arch_cap, s->at_run,
 		(unsigned long long)s->resets, (unsigned long long)s->arch_cap_writes,
-		(unsigned long long)s->runs, (unsigned long long)s->changes);
+		(unsigned long long)s->runs, dis, (unsigned long long)s->changes);
 }
 
 /*

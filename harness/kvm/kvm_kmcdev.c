@@ -130,6 +130,11 @@ static void slot_fact(struct kmc_dev_facts *f, const char *key, const char *val)
 		s->runs = x;
 	else if (!strcmp(what, "changes"))
 		s->changes = x;
+	else if (!strcmp(what, "runs_disabled")) {
+		s->runs_disabled = x;
+		s->have_runs_disabled = 1;
+	}
+	/* keys of a newer kmc.ko: ignored */
 }
 
 static void one_fact(struct kmc_dev_facts *f, const char *key, const char *val, const char *detail)
@@ -376,6 +381,19 @@ int kmc_dev_entry_flag(const struct kmc_dev_slot *before, const struct kmc_dev_s
 			 (unsigned long long)before->arch_cap_writes,
 			 (unsigned long long)after->arch_cap_writes);
 		return -1;
+	}
+	if (before->have_runs_disabled && after->have_runs_disabled) {
+		uint64_t n = after->runs - before->runs;
+		uint64_t d = after->runs_disabled - before->runs_disabled;
+
+		if (after->runs_disabled < before->runs_disabled || d > n ||
+		    (d && d != n) || (after->at_run == 1) != (d == n)) {
+			snprintf(why, len, "kmc.ko counted %llu of the command's %llu VM-entries at disable_fb_clear = 1 (runs_disabled %llu -> %llu), the last at %d: not one value for all",
+				 (unsigned long long)d, (unsigned long long)n,
+				 (unsigned long long)before->runs_disabled,
+				 (unsigned long long)after->runs_disabled, after->at_run);
+			return -1;
+		}
 	}
 	return after->at_run;
 }

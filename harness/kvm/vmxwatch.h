@@ -91,6 +91,9 @@ struct kmc_dev_slot {
 	int last;			/* vmx.vmV.vcpuI.disable_fb_clear */
 	int after_reset, after_set_arch_cap, at_run;
 	uint64_t resets, arch_cap_writes, runs, changes;
+	/* VM-entries with disable_fb_clear = 1 (kmc.ko from 2026-12-07 on; older ones lack it) */
+	int have_runs_disabled;
+	uint64_t runs_disabled;
 };
 
 /* A tri-state fact: 1, 0, or -1 (absent, unavailable, not in the text) */
@@ -140,7 +143,9 @@ const struct kmc_dev_slot *kmc_dev_watch_slot(const struct kmc_dev_facts *f, lon
  * disable_fb_clear at the VM-entry that ran one guest command, from the
  * slot before and after it: at least one VM-entry (vmx_vcpu_run()), and
  * no reset, 0x10a write or change of the flag in between (so every entry
- * of the command had the value of the last).  0/1, or -1 with @why.
+ * of the command had the value of the last).  Where both slots have
+ * runs_disabled, the entries counted with 1 must be none or all of them,
+ * as at_run says.  0/1, or -1 with @why.
  */
 int kmc_dev_entry_flag(const struct kmc_dev_slot *before, const struct kmc_dev_slot *after,
 		       char *why, size_t len);

@@ -9,7 +9,9 @@
 # Checks: every line is "KEY VALUE [DETAIL]"; no key twice; kmc.format is
 # the first line and 1; every documented key is present; each value has its
 # documented type; "unavailable" carries a known reason; the per-CPU MSR keys
-# exist for each online CPU and only for 0x10a, 0x122, 0x123.
+# exist for each online CPU and only for 0x10a, 0x122, 0x123; each vCPU slot
+# (vmx.vmV.vcpuI.*) has all its keys, runs_disabled <= runs, and at_run
+# agrees with them (at_run 1: runs_disabled >= 1; at_run 0: runs_disabled < runs).
 # Prints one "check-facts: FILE:LINE: ..." per problem; exit 0 valid, 1 not,
 # 2 usage.
 [ $# -eq 1 ] || { echo "usage: check-facts.sh FILE" >&2; exit 2; }
@@ -97,9 +99,10 @@ BEGIN {
 		a = k; sub(/^vmx\.vm[0-9]+\.vcpu[0-9]+\./, "", a)
 		if (a ~ /^(after_reset|after_set_arch_cap|at_run)$/) {
 			if (!isnum(v) && v != "none") bad(k ": " v " is not a number or none")
-		} else if (a ~ /^(disable_fb_clear|resets|arch_cap_writes|runs|changes)$/) {
+		} else if (a ~ /^(disable_fb_clear|resets|arch_cap_writes|runs|runs_disabled|changes)$/) {
 			if (!isnum(v)) bad(k ": " v " is not a number")
 		} else bad("unknown vCPU key " a)
+		p = k; sub(/\.[a-z_]+$/, "", p); vcpus[p] = 1
 	} else if (k ~ /^(kmc\.format|kmc\.built_for|kernel\.release|kernel\.version|cpu\.vendor|vmx\.watch\.pid)$/) {
 		# strings (kmc.format checked on line 1)
 	} else {
@@ -132,6 +135,30 @@ END {
 	}
 	for (c in cpus) {
 		need("msr.cpu" c ".0x10a"); need("msr.cpu" c ".0x122"); need("msr.cpu" c ".0x123")
+	}
+	# each vCPU slot: all its keys; runs_disabled counts some of its runs
+	split("disable_fb_clear after_reset after_set_arch_cap at_run resets " \
+	      "arch_cap_writes runs runs_disabled changes", sk, " ")
+	for (p in vcpus) {
+		for (i in sk) need(p "." sk[i])
+		if (isnum(val[p ".runs"]) && isnum(val[p ".runs_disabled"]) &&
+		    val[p ".runs_disabled"] + 0 > val[p ".runs"] + 0) {
+			printf "check-facts: %s: %s.runs_disabled %s is more than its runs %s\n", file, p,
+			       val[p ".runs_disabled"], val[p ".runs"]
+			nbad++
+		}
+		if (val[p ".at_run"] == "none" && val[p ".runs"] != "0") {
+			printf "check-facts: %s: %s.at_run is none after %s runs\n", file, p, val[p ".runs"]
+			nbad++
+		}
+		# the last VM-entry is one of the counted ones, or one of the others
+		if ((val[p ".at_run"] == "1" && val[p ".runs_disabled"] == "0") ||
+		    (val[p ".at_run"] == "0" && isnum(val[p ".runs"]) &&
+		     val[p ".runs_disabled"] + 0 >= val[p ".runs"] + 0)) {
+			printf "check-facts: %s: %s.at_run %s does not go with runs_disabled %s of %s runs\n",
+			       file, p, val[p ".at_run"], val[p ".runs_disabled"], val[p ".runs"]
+			nbad++
+		}
 	}
 	exit nbad ? 1 : 0
 }' "$1"

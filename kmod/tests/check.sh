@@ -7,7 +7,8 @@
 #      kvm-intel.ko (tests/data/vcpu_vmx-*.raw): the recorded offset; and on
 #      broken dumps: an error, never a number
 #   2. check-facts.sh accepts the facts kmc.ko reported in the lab's L1 for
-#      each kernel (tests/data/facts-*.txt) and rejects broken ones; the
+#      each kernel (tests/data/facts-*.txt) and a vmx watch's vCPU slots, and
+#      rejects broken ones (slots: runs_disabled against runs and at_run); the
 #      feature/bug names in flags.h are exactly the ones it knows
 #   3. the userspace tests build (tests/unpriv-read.c, tests/vcpu-run.c)
 #   4. kmc.ko builds against Debian headers already unpacked by `make kmod`
@@ -90,6 +91,51 @@ for b in "${!broken[@]}"; do
 		fail "kmod.facts_rejects.$b # accepted"
 	else
 		pass "kmod.facts_rejects.$b # $(head -n 1 "$TMP/out" | sed 's/^check-facts: [^ ]* //')"
+	fi
+done
+# a vCPU slot of the vmx watch (the recorded facts have none): one whose
+# flag changed, with 3 of its 5 VM-entries at disable_fb_clear = 1, and one
+# never run
+cat "$f" - >"$TMP/slot.txt" <<'EOF'
+vmx.vm0.vcpu0.disable_fb_clear 1
+vmx.vm0.vcpu0.after_reset 0
+vmx.vm0.vcpu0.after_set_arch_cap 1
+vmx.vm0.vcpu0.at_run 1
+vmx.vm0.vcpu0.resets 1
+vmx.vm0.vcpu0.arch_cap_writes 1
+vmx.vm0.vcpu0.runs 5
+vmx.vm0.vcpu0.runs_disabled 3
+vmx.vm0.vcpu0.changes 1
+vmx.vm0.vcpu1.disable_fb_clear 0
+vmx.vm0.vcpu1.after_reset 0
+vmx.vm0.vcpu1.after_set_arch_cap none
+vmx.vm0.vcpu1.at_run none
+vmx.vm0.vcpu1.resets 1
+vmx.vm0.vcpu1.arch_cap_writes 0
+vmx.vm0.vcpu1.runs 0
+vmx.vm0.vcpu1.runs_disabled 0
+vmx.vm0.vcpu1.changes 0
+EOF
+if sh "$KMOD_DIR/tests/check-facts.sh" "$TMP/slot.txt" >"$TMP/out" 2>&1; then
+	pass "kmod.facts_valid.vcpu_slots"
+else
+	fail "kmod.facts_valid.vcpu_slots"
+	diag <"$TMP/out"
+fi
+declare -A broken_slot=(
+	[runs_disabled_over_runs]="s/^vmx.vm0.vcpu0.runs_disabled 3/vmx.vm0.vcpu0.runs_disabled 6/"
+	[runs_disabled_missing]="/^vmx.vm0.vcpu0.runs_disabled /d"
+	[at_run_1_none_disabled]="s/^vmx.vm0.vcpu0.runs_disabled 3/vmx.vm0.vcpu0.runs_disabled 0/"
+	[at_run_0_all_disabled]="s/^vmx.vm0.vcpu0.at_run 1/vmx.vm0.vcpu0.at_run 0/;s/^vmx.vm0.vcpu0.runs_disabled 3/vmx.vm0.vcpu0.runs_disabled 5/"
+	[at_run_none_after_runs]="s/^vmx.vm0.vcpu1.runs 0/vmx.vm0.vcpu1.runs 2/"
+	[unknown_vcpu_key]="s/^vmx.vm0.vcpu0.changes /vmx.vm0.vcpu0.flips /"
+)
+for b in "${!broken_slot[@]}"; do
+	sed "${broken_slot[$b]}" "$TMP/slot.txt" >"$TMP/slot-$b.txt"
+	if sh "$KMOD_DIR/tests/check-facts.sh" "$TMP/slot-$b.txt" >"$TMP/out" 2>&1; then
+		fail "kmod.facts_rejects.slot_$b # accepted"
+	else
+		pass "kmod.facts_rejects.slot_$b # $(head -n 1 "$TMP/out" | sed 's/^check-facts: [^ ]* //')"
 	fi
 done
 names() {

@@ -303,6 +303,9 @@ if grep -qw svm /proc/cpuinfo && [ -x "$D/vcpu-run" ]; then
 	check "svm: it entered the guest at least 3 times" \
 		sh -c "[ $(fact vmx.vm0.vcpu0.runs) -ge 3 ]"
 	runs=$(fact vmx.vm0.vcpu0.runs)
+	# the byte at OFFSET of a vcpu_svm means nothing; only the count's bounds do
+	check "svm: runs_disabled counts some of those VM-entries" \
+		sh -c "[ $(fact vmx.vm0.vcpu0.runs_disabled) -le $runs ]"
 	check "svm: the byte read never faulted" fact_eq vmx.faults 0
 	check "svm: no probe hit was missed" fact_eq vmx.watch.missed 0
 	check "svm: another process runs a vCPU" sh -c "$D/vcpu-run 2 >/dev/null"

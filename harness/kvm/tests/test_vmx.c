@@ -747,7 +747,9 @@ static const char armed[] =
 	"vmx.vm0.vcpu1.resets 1\n"
 	"vmx.vm0.vcpu1.arch_cap_writes 0\n"
 	"vmx.vm0.vcpu1.runs 3\n"
+	"vmx.vm0.vcpu1.runs_disabled 3\n"
 	"vmx.vm0.vcpu1.changes 0\n"
+	"vmx.vm0.vcpu1.some_later_key 12\n"
 	"verw.status not_run\n";
 
 START_TEST(kmcdev_armed_facts)
@@ -771,10 +773,14 @@ START_TEST(kmcdev_armed_facts)
 	ck_assert_int_eq(s->at_run, -1);
 	ck_assert_uint_eq(s->arch_cap_writes, 2);
 	ck_assert_uint_eq(s->changes, 1);
+	ck_assert_int_eq(s->have_runs_disabled, 0);	/* as from a kmc.ko before runs_disabled */
 	s = kmc_dev_slot_find(&f, 0, 1);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(s->at_run, 1);
 	ck_assert_uint_eq(s->runs, 3);
+	ck_assert_int_eq(s->have_runs_disabled, 1);
+	ck_assert_uint_eq(s->runs_disabled, 3);
+	ck_assert_uint_eq(s->changes, 0);	/* a key kmc-run does not know changed nothing */
 	ck_assert_ptr_null(kmc_dev_slot_find(&f, 1, 0));
 	/* tigerlake's 0x6013f has FB_CLEAR: VERW clears unless FB_CLEAR_DIS is set */
 	ck_assert_int_eq(kmc_dev_verw_clears(&f, 0, why, sizeof(why)), 1);
@@ -856,6 +862,41 @@ START_TEST(kmcdev_entry_flag)
 	after.changes = 1;
 	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), -1);
 	ck_assert_msg(strstr(why, "changes 0 -> 1"), "%s", why);
+}
+END_TEST
+
+/* runs_disabled, where kmc.ko reports it: none or all of the command's entries */
+START_TEST(kmcdev_entry_flag_counted)
+{
+	struct kmc_dev_slot before = { .last = 1, .after_reset = 1, .after_set_arch_cap = 1,
+				       .at_run = 1, .resets = 1, .arch_cap_writes = 1, .runs = 2,
+				       .have_runs_disabled = 1, .runs_disabled = 2 };
+	struct kmc_dev_slot after = before;
+	char why[300];
+
+	after.runs = 5;
+	after.runs_disabled = 5;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), 1);
+	after.at_run = 0;
+	after.runs_disabled = 2;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), 0);
+	/* 2 of 3 entries at 1: at_run alone would say 0 */
+	after.runs_disabled = 4;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), -1);
+	ck_assert_msg(strstr(why, "counted 2 of the command's 3 VM-entries") &&
+		      strstr(why, "runs_disabled 2 -> 4"), "%s", why);
+	/* all at 1 but the last read 0: the counts and at_run disagree */
+	after.runs_disabled = 5;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), -1);
+	after.at_run = 1;
+	after.runs_disabled = 2;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), -1);
+	/* a count that went backwards (another watch in between) */
+	after.runs_disabled = 1;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), -1);
+	/* one side from a kmc.ko without the key: at_run as before */
+	after.have_runs_disabled = 0;
+	ck_assert_int_eq(kmc_dev_entry_flag(&before, &after, why, sizeof(why)), 1);
 }
 END_TEST
 
@@ -984,6 +1025,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, kmcdev_armed_facts);
 	tcase_add_test(tc, kmcdev_watch_checks);
 	tcase_add_test(tc, kmcdev_entry_flag);
+	tcase_add_test(tc, kmcdev_entry_flag_counted);
 	tcase_add_test(tc, kmcdev_bad_values);
 	tcase_add_test(tc, kmcdev_verw_derivation);
 	tcase_add_test(tc, kmcdev_commands_and_errors);
