@@ -7,7 +7,10 @@
  *
  * Without a usable /dev/kvm every vector is a SKIP naming the reason
  * (kmc-run then exits 4).  Vectors pinned to a catalog CPU are SKIPs too:
- * only the machine itself can be observed here.
+ * only the machine itself can be observed here.  A KVM whose vendor module
+ * is neither kvm_intel nor kvm_amd (kvm_pvm) answers what it can: the
+ * system ioctls always, VMs and the guest program as far as a probe at
+ * open showed they work (kvm_other.c); the rest is a SKIP with the reason.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "backend.h"
+#include "kvm_other.h"
 #include "kvmlib.h"
 #include "live_host.h"
 #include "names.h"
@@ -49,6 +53,11 @@ struct kctx {
 	int trace;			/* KMC_KVM_TRACE=1: every observation on stderr */
 	char this_host[300];
 	char vm_note[160];		/* the last VM's setup note */
+	/* another KVM: neither kvm_intel nor kvm_amd (docs/kvm-backend.md "Another KVM") */
+	int other;
+	struct kmc_kvm_probe probe;	/* what it can do, probed once at open */
+	struct kmc_other oth;		/* for kmc_other_skip() */
+	int model_l1tf_never;		/* the model's l1tf_vmx here is never (kvm_intel assumed) */
 	/* VMX: kmc.ko's vmx watch (docs/kvm-backend.md "VMX: the vmx watch") */
 	int vmx;			/* KVM is kvm_intel */
 	int watch_ok;			/* the watch could be armed: observe through it */
@@ -169,6 +178,30 @@ static void watch_close(struct kctx *c)
 	c->watch_armed = 0;
 }
 
+/* Another KVM: probe it once; what the model assumes of this CPU's KVM */
+static void other_setup(struct kctx *c)
+{
+	struct kmc_scenario sc = { .host = c->lh.host };
+	struct kmc_obs *o = malloc(sizeof(*o));
+
+	kmc_kvm_probe(&c->k, &c->probe);
+	c->oth.module = c->k.vendor_mod;
+	c->oth.k = &c->k;
+	c->oth.probe = &c->probe;
+	c->oth.feature_err = c->feature_err ? c->feature_msg : NULL;
+	c->oth.vmx_cpu = c->lh.host.vendor != KMC_VENDOR_AMD && c->lh.host.vendor != KMC_VENDOR_HYGON;
+	/* kvm_intel's l1tf_vmx_mitigation = never clears SKIP_VMENTRY_L1DFLUSH; kvm_intel is not here */
+	if (o && c->oth.vmx_cpu && !kmc_model_eval(c->lh.profile, &sc, o))
+		c->model_l1tf_never = o->l1tf_vmx == KMC_L1TF_VMX_NEVER;
+	free(o);
+	if (c->trace) {
+		char buf[2000];
+
+		kmc_kvm_probe_format(&c->probe, buf, sizeof(buf));
+		fprintf(stderr, "kvm: %s: probe: %s\n", c->k.vendor_mod, buf);
+	}
+}
+
 static int kvm_open(void **ctx, char *msg, size_t len)
 {
 	struct kctx *c = calloc(1, sizeof(*c));
@@ -202,11 +235,9 @@ static int kvm_open(void **ctx, char *msg, size_t len)
 	ret = kmc_kvm_open(&c->k, getenv("KMC_KVM_DEV"), err, sizeof(err));
 	if (ret)
 		return unusable(c, "%s", err);
-	if (c->k.vendor != KMC_KVM_INTEL && c->k.vendor != KMC_KVM_AMD)
-		return unusable(c, "KVM's vendor module is %s: kmc models kvm_intel (VMX) and kvm_amd (SVM) only",
-				*c->k.vendor_mod ? c->k.vendor_mod : "not known");
 	amd_like = h->vendor == KMC_VENDOR_AMD || h->vendor == KMC_VENDOR_HYGON;
-	if (amd_like != (c->k.vendor == KMC_KVM_AMD))
+	c->other = c->k.vendor != KMC_KVM_INTEL && c->k.vendor != KMC_KVM_AMD;
+	if (!c->other && amd_like != (c->k.vendor == KMC_KVM_AMD))
 		return unusable(c, "KVM's vendor module %s does not go with this %s CPU", c->k.vendor_mod,
 				kmc_name(&kmc_vendor_names, h->vendor));
 	if (!c->lh.profile)
@@ -218,6 +249,8 @@ static int kvm_open(void **ctx, char *msg, size_t len)
 	c->vmx = c->k.vendor == KMC_KVM_INTEL;
 	if (c->vmx)
 		watch_setup(c);
+	if (c->other)
+		other_setup(c);
 	return 0;
 }
 
@@ -240,21 +273,55 @@ static void kvm_close(void *ctx)
 
 /* ---- facts --------------------------------------------------------------- */
 
+/* What the model predicts for this host, before any vector (also when KVM is not usable) */
+static void model_facts(struct kctx *c, void (*fact)(void *arg, const char *key, const char *value,
+						     const char *source, const char *note),
+			void *arg)
+{
+	struct kmc_scenario sc = { .host = c->lh.host };
+	struct kmc_obs *o = malloc(sizeof(*o));
+	char buf[1024], names[600], note[900];
+
+	if (!o || !c->lh.profile || kmc_model_eval(c->lh.profile, &sc, o)) {
+		free(o);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)o->kvm_arch_cap);
+	kmc_list_format(&kmc_ac_names, o->kvm_arch_cap, names, sizeof(names));
+	snprintf(note, sizeof(note), "profile %s on the host above: %s", c->lh.profile->name, names);
+	fact(arg, "model.kvm.arch_cap", buf, "model", note);
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)o->vcpu_arch_cap);
+	kmc_list_format(&kmc_ac_names, o->vcpu_arch_cap, names, sizeof(names));
+	snprintf(note, sizeof(note), "profile %s, a new vCPU with default quirks, read after KVM_SET_CPUID2 with the bit (live.vcpu.default): %s",
+		 c->lh.profile->name, names);
+	fact(arg, "model.vcpu.arch_cap", buf, "model", note);
+	kmc_list_format(&kmc_feat_names, o->kvm_cpuid, buf, sizeof(buf));
+	snprintf(note, sizeof(note), "profile %s: KVM_GET_SUPPORTED_CPUID, the features kmc models",
+		 c->lh.profile->name);
+	fact(arg, "model.kvm.cpuid", buf, "model", note);
+	kmc_list_format(&kmc_bug_names, o->bugs, buf, sizeof(buf));
+	snprintf(note, sizeof(note), "profile %s on the host above", c->lh.profile->name);
+	fact(arg, "model.bugs", buf, "model", note);
+	free(o);
+}
+
 static void kvm_facts(void *ctx, void (*fact)(void *arg, const char *key, const char *value,
 					      const char *source, const char *note),
 		      void *arg)
 {
 	struct kctx *c = ctx;
-	char buf[1024];
+	char buf[2000];
 
 	kmc_live_host_facts(&c->lh, fact, arg);
 	if (c->k.fd < 0 || !c->usable) {
 		fact(arg, "kvm", "not usable", "/dev/kvm", c->why);
+		model_facts(c, fact, arg);
 		return;
 	}
 	snprintf(buf, sizeof(buf), "api %d, %s, %u feature MSRs, user_space_msr 0x%x, msr_filter %d, disable_quirks2 0x%x",
-		 c->k.api, c->k.vendor_mod, c->k.nfeature_msrs, c->k.cap_user_space_msr,
-		 c->k.cap_msr_filter, c->k.cap_disable_quirks2);
+		 c->k.api, *c->k.vendor_mod ? c->k.vendor_mod : "(vendor module not known)",
+		 c->k.nfeature_msrs, c->k.cap_user_space_msr, c->k.cap_msr_filter,
+		 c->k.cap_disable_quirks2);
 	fact(arg, "kvm", buf, "ioctl", "KVM_GET_API_VERSION, KVM_CHECK_EXTENSION, KVM_GET_MSR_FEATURE_INDEX_LIST");
 	if (c->feature_err)
 		snprintf(buf, sizeof(buf), "(%s)", c->feature_msg);
@@ -267,21 +334,20 @@ static void kvm_facts(void *ctx, void (*fact)(void *arg, const char *key, const 
 	} else if (c->vmx) {
 		fact(arg, "vmx.watch", "not usable", "/dev/kmc", c->watch_why);
 	}
-	/* what the model makes of this host, before any vector */
-	{
-		struct kmc_scenario sc = { .host = c->lh.host };
-		struct kmc_obs *o = malloc(sizeof(*o));
-		char note[96];
+	if (c->other) {
+		char note[300];
 
-		if (o && !kmc_model_eval(c->lh.profile, &sc, o)) {
-			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)o->kvm_arch_cap);
-			snprintf(note, sizeof(note), "profile %s on the host above", c->lh.profile->name);
-			fact(arg, "model.kvm.arch_cap", buf, "model", note);
-			kmc_list_format(&kmc_bug_names, o->bugs, buf, sizeof(buf));
-			fact(arg, "model.bugs", buf, "model", note);
-		}
-		free(o);
+		snprintf(buf, sizeof(buf), "%s, neither kvm_intel nor kvm_amd",
+			 *c->k.vendor_mod ? c->k.vendor_mod : "a vendor module not known");
+		snprintf(note, sizeof(note), "what it answers is checked against the model, whose KVM on this %s CPU is %s; the rest is a SKIP naming why (docs/kvm-backend.md \"Another KVM\")",
+			 kmc_name(&kmc_vendor_names, c->lh.host.vendor),
+			 c->oth.vmx_cpu ? "kvm_intel" : "kvm_amd");
+		fact(arg, "kvm.other", buf, "sysfs", note);
+		kmc_kvm_probe_format(&c->probe, buf, sizeof(buf));
+		fact(arg, "kvm.probe", buf, "probe",
+		     "once, a throwaway VM: KVM_CREATE_VM, KVM_CREATE_IRQCHIP, memory; KVM_CREATE_VCPU; KVM_SET_CPUID2; KVM_RUN of the guest program's NOP, NOP, UD2");
 	}
+	model_facts(c, fact, arg);
 }
 
 /* ---- live ---------------------------------------------------------------- */
@@ -314,6 +380,11 @@ static uint64_t kvm_unobserved(void *ctx, const struct kmv_record *r, int key, i
 		ac_item = o->index == KMC_MSR_ARCH_CAPABILITIES &&
 			  (o->kind == KMC_OP_GET_MSR || o->kind == KMC_OP_RDMSR ||
 			   o->kind == KMC_OP_GET_FEATURE);
+	}
+	if (c->other && c->model_l1tf_never && ac_item) {
+		snprintf(why, len, "KVM sets it unless kvm_intel's l1tf_vmx_mitigation is never, as the model has it for kvm_intel on this CPU; %s is loaded instead",
+			 c->k.vendor_mod);
+		return KMC_AC_SKIP_VMENTRY_L1DFLUSH | (c->lh.arch_cap_known ? 0 : PASSTHROUGH_AC);
 	}
 	if (!c->lh.arch_cap_known) {
 		snprintf(why, len, "the host's MSR 0x10a is unknown: %s", c->lh.src[KMC_FACT_ARCH_CAP].note);
@@ -845,7 +916,7 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 	const struct kmc_live_host *lh = &c->lh;
 	struct evalctx e = { .c = c, .r = r, .why = why, .len = len };
 	uint32_t need = r->exp_have | r->exp_req;
-	int ret, restore = 0;
+	int ret, restore = 0, first_guest;
 
 	(void)variants;
 	memset(o, 0, sizeof(*o));
@@ -865,6 +936,8 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 		return KMC_BE_SKIP;
 	}
 	ret = cannot_observe(c, r, why, len);
+	if (!ret && c->other)
+		ret = kmc_other_skip(&c->oth, r, why, len);
 	if (ret)
 		return ret;
 	if ((need & KEYBIT(KMV_K_KVM_ARCH_CAP)) && c->feature_err) {
@@ -893,7 +966,7 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 				e.watch = 1;
 	}
 
-	if (r->sc.nops || (need & KEYBIT(KMV_K_VCPU_ARCH_CAP)) || e.watch) {
+	if ((kmc_record_needs(r, &first_guest) & KMC_NEED_VM) || e.watch) {
 		ret = apply_settings(c, r, &restore, why, len);
 		if (ret)
 			return ret;
@@ -907,6 +980,14 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 			restore_settings(c);
 		if (ret)
 			return ret;
+	} else if (r->sc.nops) {
+		/* system ioctls only (op get_feature): no VM */
+		for (unsigned int i = 0; i < r->sc.nops; i++) {
+			ret = do_op(&e, i, &o->res[i]);
+			if (ret)
+				return ret;
+		}
+		o->nres = r->sc.nops;
 	}
 	c->nvectors++;
 	if (c->trace)

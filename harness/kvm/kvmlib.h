@@ -57,7 +57,12 @@ struct kmc_kvm {
  */
 int kmc_kvm_open(struct kmc_kvm *k, const char *path, char *msg, size_t len);
 void kmc_kvm_close(struct kmc_kvm *k);
-/* The loaded vendor module, from /sys/module (@sysroot NULL: "/") */
+/*
+ * The loaded vendor module, from /sys/module (@sysroot NULL: "/"):
+ * kvm_intel, kvm_amd, kvm_pvm, kvm_hygon, else the first other loaded
+ * kvm_* module (KMC_KVM_OTHER).  KMC_KVM_MODULE=NAME (tests, and to try
+ * the backend's other-KVM mode on a KVM that runs guests) names it instead.
+ */
 int kmc_kvm_vendor_module(const char *sysroot, char *name, size_t len);
 /* System KVM_GET_MSRS(@index): 0 and *@val, or -errno (not listed, ioctl failed) */
 int kmc_kvm_feature_msr(const struct kmc_kvm *k, uint32_t index, uint64_t *val,

@@ -338,10 +338,12 @@ static void read_params(struct rd *rd, const char *cmdline_note)
 	if (t && (b = kmc_parse_l1tf_vmx(t)) >= 0) {
 		lh->l1tf_vmx = b;
 		set_src(lh, KMC_FACT_L1TF_VMX, KMC_SRC_SYSFS, "%s", path);
-	} else if (!strcmp(lh->vendor_module, "kvm_amd")) {
+	} else if (*lh->vendor_module && strcmp(lh->vendor_module, "kvm_intel")) {
+		/* kvm_amd, or another KVM such as kvm_pvm: only kvm_intel assigns it */
 		lh->l1tf_vmx = KMC_L1TF_VMX_AUTO;
 		set_src(lh, KMC_FACT_L1TF_VMX, KMC_SRC_DEFAULT,
-			"kvm_amd loaded, kvm_intel not: l1tf_vmx_mitigation keeps its initial value, auto (docs/kmod.md)");
+			"%s loaded, kvm_intel not: l1tf_vmx_mitigation keeps its initial value, auto (docs/kmod.md)",
+			lh->vendor_module);
 	} else {
 		lh->l1tf_vmx = -1;
 		set_src(lh, KMC_FACT_L1TF_VMX, KMC_SRC_UNKNOWN, "%s: %s", path,

@@ -6,6 +6,8 @@
 # Exit status 4 of the program means "all skipped" (no /dev/kvm, no
 # permission, or a vendor module kmc does not model): reported as skipped,
 # never as passed, and not a failure of make check.  Log: $O/check/kvm_guest.log
+# Then the tests of harness/kvm/lab-other.sh and lab-live.sh, which need no
+# /dev/kvm (harness/kvm/tests/lab-scripts.sh; log $O/check/lab-scripts.log).
 set -u
 O=${O:-build}
 t=$O/kvm-test/kvm_guest
@@ -30,4 +32,13 @@ case $rc in
 	grep -E ':[FE]:' "$log" | head -n 20 | sed 's/^/    /'
 	;;
 esac
+
+slog=$O/check/lab-scripts.log
+O=$O sh harness/kvm/tests/lab-scripts.sh >"$slog" 2>&1
+src=$?
+printf '%-32s %s\n' lab-scripts "$(tail -n 1 "$slog")"
+if [ "$src" -ne 0 ]; then
+	grep -A5 '^not ok' "$slog" | head -n 20 | sed 's/^/    /'
+	rc=1
+fi
 exit "$rc"
