@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "backend.h"
+#include "kvm_mark.h"
 #include "kvm_other.h"
 #include "kvmlib.h"
 #include "live_host.h"
@@ -67,6 +68,7 @@ struct kctx {
 	uint32_t vmx_offset;		/* OFFSET of "watch 0 OFFSET" */
 	char vmx_offset_src[400];	/* where it came from */
 	char watch_cmd[64];
+	struct kmc_mark mark;		/* KMC_KVM_MARK_MSR/_LOG (kvm_mark.c) */
 	/* costs, for KMC_KVM_TRACE=1 */
 	unsigned int nvectors, nvms, nwatch;
 	double vm_create_s, vm_total_s, watch_s;
@@ -251,6 +253,9 @@ static int kvm_open(void **ctx, char *msg, size_t len)
 		watch_setup(c);
 	if (c->other)
 		other_setup(c);
+	ret = kmc_mark_open(&c->mark, err, sizeof(err));
+	if (ret)
+		return unusable(c, "%s", err);
 	return 0;
 }
 
@@ -266,6 +271,7 @@ static void kvm_close(void *ctx)
 	if (c->trace && c->nwatch)
 		fprintf(stderr, "kvm: vmx watch: %u times '%s', %.3f s\n", c->nwatch, c->watch_cmd,
 			c->watch_s);
+	kmc_mark_close(&c->mark);
 	watch_close(c);
 	kmc_kvm_close(&c->k);
 	free(c);
@@ -527,6 +533,7 @@ struct evalctx {
 	int have_vm;
 	struct kmc_kvm_vcpu *v;
 	int watch;			/* VMX: this vector is observed through the vmx watch */
+	int marked;			/* its marker's log line is written */
 	struct kmc_dev_facts facts;	/* scratch for /dev/kmc reads */
 	char *why;
 	size_t len;
@@ -886,6 +893,17 @@ static int run_vm(struct evalctx *e, struct kmc_obs *o)
 		trace_slot(e, "after the ops", s);
 		o->disable_fb_clear = (int8_t)s->last;
 	}
+	if (e->watch && e->c->mark.on) {
+		/* the table as read above, or read now (a vector with op verw only) */
+		if (!(need & KEYBIT(KMV_K_DISABLE_FB_CLEAR))) {
+			ret = kmc_dev_read(e->c->kmc_dev, &e->facts, msg, sizeof(msg));
+			if (ret)
+				return snprintf(e->why, e->len, "%s:%u: KMC_KVM_MARK_LOG: %s", r->file,
+						r->line, msg), ret;
+		}
+		kmc_mark_log(&e->c->mark, r->id, &e->facts);
+		e->marked = 1;
+	}
 	return 0;
 }
 
@@ -909,16 +927,14 @@ static void trace(const struct kctx *c, const struct kmv_record *r, const struct
 		fprintf(stderr, "kvm: %s: note: %s\n", r->id, c->vm_note);
 }
 
-static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
-		    struct kmc_obs *o, char *why, size_t len)
+static int eval_vector(struct kctx *c, const struct kmv_record *r, struct kmc_obs *o,
+		       char *why, size_t len, int *marked)
 {
-	struct kctx *c = ctx;
 	const struct kmc_live_host *lh = &c->lh;
 	struct evalctx e = { .c = c, .r = r, .why = why, .len = len };
 	uint32_t need = r->exp_have | r->exp_req;
 	int ret, restore = 0, first_guest;
 
-	(void)variants;
 	memset(o, 0, sizeof(*o));
 	c->vm_note[0] = '\0';
 	if (!c->usable) {
@@ -973,6 +989,7 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 		double t0 = seconds();
 
 		ret = run_vm(&e, o);
+		*marked = e.marked;
 		if (e.have_vm)
 			kmc_vm_destroy(&e.vm);
 		c->vm_total_s += seconds() - t0;
@@ -993,6 +1010,23 @@ static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
 	if (c->trace)
 		trace(c, r, o);
 	return 0;
+}
+
+static int kvm_eval(void *ctx, const struct kmv_record *r, uint32_t variants,
+		    struct kmc_obs *o, char *why, size_t len)
+{
+	struct kctx *c = ctx;
+	int ret, marked = 0;
+
+	(void)variants;
+	if (kmc_mark_next(&c->mark, why, len)) {
+		memset(o, 0, sizeof(*o));
+		return -EIO;
+	}
+	ret = eval_vector(c, r, o, why, len, &marked);
+	if (!marked)
+		kmc_mark_log(&c->mark, r->id, NULL);
+	return ret;
 }
 
 const struct kmc_backend kmc_kvm_backend = {

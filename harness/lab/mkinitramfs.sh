@@ -37,6 +37,9 @@ Options:
                       e.g. --module 9pnet_virtio --module 9p --module virtio_pci
   --kvm-module NAME   the KVM vendor module loaded first (default kvm_amd;
                       the VMX lab's Bochs host uses kvm_intel)
+  --strip-sigs        remove the appended signature of each module (the code
+                      is unchanged; the kernel loads it unsigned, tainted E):
+                      under Bochs checking them costs seconds per boot
   --l2                include the L2 pieces
   --l2-kernel SERIES  kernel for L2 (default: the same as --kernel)
   --l2-bzimage        ship the compressed bzImage as /l2/vmlinuz instead of
@@ -51,6 +54,7 @@ payloads=()
 bins=()
 kvm_module=kvm_amd
 modules=()
+strip_sigs=0
 l2=0
 l2series=
 l2_bzimage=0
@@ -63,6 +67,7 @@ while (($#)); do
 	--bin) (($# >= 2)) || die "--bin needs a file"; [[ -x $2 ]] || die "--bin $2: not an executable file"; bins+=("$2"); shift ;;
 	--module) (($# >= 2)) || die "--module needs a value"; modules+=("$2"); shift ;;
 	--kvm-module) (($# >= 2)) || die "--kvm-module needs a value"; kvm_module=$2; shift ;;
+	--strip-sigs) strip_sigs=1 ;;
 	--l2) l2=1 ;;
 	--l2-kernel) (($# >= 2)) || die "--l2-kernel needs a value"; l2series=$2; l2=1; shift ;;
 	--l2-bzimage) l2_bzimage=1; l2=1 ;;
@@ -119,6 +124,17 @@ decompress_ko() {
 	esac || die "cannot decompress $1"
 }
 
+# strip_sig KO: cut a module's appended signature (module_signature's 12
+# bytes, the signature, and the "~Module signature appended~" marker; the
+# signature's length is the big-endian word before the marker).
+strip_sig() {
+	local ko=$1 magic='~Module signature appended~' size siglen
+	[[ $(tail -c 28 "$ko" | head -c 27) == "$magic" ]] || return 0
+	size=$(stat -c %s "$ko")
+	siglen=$(tail -c 32 "$ko" | head -c 4 | od -An -tu1 | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+	truncate -s $((size - 28 - 12 - siglen)) "$ko" || die "cannot strip the signature of $ko"
+}
+
 # add_modules MODDIR DESTDIR NAME...: the modules and their dependencies,
 # decompressed into DESTDIR, with DESTDIR/load.order in dependency order.
 add_modules() {
@@ -151,6 +167,7 @@ add_modules() {
 		fi
 		seen[$m]=visiting
 		decompress_ko "$file" "$dest/$m.ko"
+		((strip_sigs == 0)) || strip_sig "$dest/$m.ko"
 		deps=$(objcopy -O binary --only-section=.modinfo "$dest/$m.ko" /dev/stdout | tr '\0' '\n' | sed -n 's/^depends=//p')
 		for d in ${deps//,/ }; do
 			[[ ${seen[${d//-/_}]:-} != visiting ]] || die "module dependency loop at $m -> $d"

@@ -17,7 +17,8 @@
  *      instrumentation stub ("ret") that BX_CPU_C::wrmsr calls first for
  *      every MSR write -- jumps to kmc_wrmsr() instead, which appends a
  *      line for each write to the MSRs of KMC_BOCHS_MSR_WATCH (default
- *      0x123, and 0x5ff: the lab's own marker MSR, fbmsr.sh) to FILE.
+ *      0x123, and 0x5ff: the marker kmc-run writes before each vector,
+ *      KMC_KVM_MARK_MSR) to FILE.
  * Nothing is changed unless the running binary is exactly the one the
  * table below describes (GNU build-id) and every patched byte is what the
  * table expects; otherwise the process exits with status 97 and a message

@@ -163,7 +163,7 @@ rm -rf "$iso"
 cp "$BOCHS_DIR/msrs.txt" "$out/msrs.txt"
 cat >"$out/bochsrc" <<EOF
 megs: $mem
-cpu: model=$cpu, count=1, ips=${KMC_BOCHS_IPS:-200000000}, reset_on_triple_fault=0, ignore_bad_msrs=0, msrs="$out/msrs.txt"
+cpu: model=$cpu, count=1, ips=${KMC_BOCHS_IPS:-60000000}, reset_on_triple_fault=0, ignore_bad_msrs=0, msrs="$out/msrs.txt"
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path=$out/boot.iso, status=inserted
@@ -198,7 +198,22 @@ timeout -k 5 "$tmo" env "${env_patch[@]}" "$bochs_bin" -q -f "$out/bochsrc" <"$f
 bpid=$!
 exec 9>"$fifo"
 printf 'c\n' >&9
-trap 'kill -TERM "$bpid" 2>/dev/null; wait "$bpid"; exit 2' TERM INT HUP
+# OUT/times: the wall second at which each marker of the console appeared
+# (the guest's own clock is not wall time under Bochs)
+(
+	seen=0
+	while kill -0 "$bpid" 2>/dev/null; do
+		sleep 1
+		n=$({ grep -ao '@@KMC-\(BEGIN\|END\|DONE\)[^@]*' "$log" 2>/dev/null || true; } | wc -l)
+		if ((n > seen)); then
+			grep -ao '@@KMC-\(BEGIN\|END\|DONE\)[^@]*' "$log" | tail -n $((n - seen)) |
+				sed "s/^/$(elapsed "$t0") /"
+			seen=$n
+		fi
+	done
+) >"$out/times" 2>/dev/null &
+tpid=$!
+trap 'kill -TERM "$bpid" "$tpid" 2>/dev/null; wait "$bpid"; exit 2' TERM INT HUP
 idle_killed=0
 if idle_watch "$bpid" "$log" "$idle_tmo"; then
 	idle_killed=1
@@ -206,6 +221,8 @@ fi
 set +e
 wait "$bpid"
 brc=$?
+kill "$tpid" 2>/dev/null
+wait "$tpid"
 set -e
 exec 9>&-
 rm -f "$fifo"
