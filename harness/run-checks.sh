@@ -94,6 +94,14 @@ if [ -n "$obs" ]; then
 	done
 fi
 
+# The VMX lab's checks that need no boot: bochs-patch.so's refusals, the
+# Bochs build check, the FB_CLEAR_DIS comparison (skips counted, not passed)
+bash harness/lab/bochs/test-bochs.sh >"$LOG/test-bochs.log" 2>&1
+rc=$?
+printf '%-32s %s\n' "vmx-lab checks" "$(tail -n 1 "$LOG/test-bochs.log")"
+[ "$rc" -eq 0 ] || grep '^not ok' "$LOG/test-bochs.log" | head -n 10 | sed 's/^/    /'
+step "vmx-lab-checks" "$rc"
+
 # The sweep, model against ref; KMC_SWEEP_ARGS thins it out (e.g. under ASan)
 # shellcheck disable=SC2086
 "$O/bin/kmc-run" --sweep -q ${KMC_SWEEP_ARGS:-} >"$LOG/sweep.log" 2>&1

@@ -74,3 +74,13 @@ ktap_totals() {
 	printf '# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d\n' "${KCOUNT[ok]:-0}" \
 		"${KCOUNT[not_ok]:-0}" "${KCOUNT[xfail]:-0}" "${KCOUNT[xpass]:-0}" "${KCOUNT[skip]:-0}" "${KCOUNT[error]:-0}"
 }
+
+# ktap_not_passing LINE...: the failures and XFAILs of flat lines, each with
+# the diagnostics that follow it (for summary.txt)
+ktap_not_passing() {
+	printf '%s\n' "$@" | awk '
+		/^not ok NUM / { show = 1; sub(/^not ok NUM /, "FAIL  "); print; next }
+		/^ok NUM .* # XFAIL/ { show = 1; sub(/^ok NUM /, "XFAIL "); print; next }
+		/^(not )?ok NUM / { show = 0; next }
+		show { print "      " $0 }'
+}

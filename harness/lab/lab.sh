@@ -125,23 +125,6 @@ steplog=$RUN/lab.log
 t_all=$(now_ms)
 declare -a TIMES=()
 
-progress() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-
-# step NAME CMD...: a preparation step, output into lab.log, timed.
-step() {
-	local name=$1 t
-	shift
-	t=$(now_ms)
-	printf '### %s: %s\n' "$name" "$*" >>"$steplog"
-	progress "step $name ..."
-	if ! "$@" >>"$steplog" 2>&1; then
-		printf '%s: error: step %s failed after %ss; see %s\n' "$PROG" "$name" "$(elapsed "$t")" "$steplog" >&2
-		tail -n 20 "$steplog" | sed 's/^/    /' >&2
-		exit 2
-	fi
-	TIMES+=("$name $(elapsed "$t")")
-	progress "step $name: $(elapsed "$t")s"
-}
 
 # Boots started by this script (their own process groups, see launch), so
 # that a kill or ^C of lab.sh stops them, and only them.
@@ -706,11 +689,7 @@ write_summary() {
 		echo
 		echo "not passing:"
 		# failures and XFAILs, each with the diagnostics that follow it
-		printf '%s\n' "${KFLAT[@]}" | awk '
-			/^not ok NUM / { show = 1; sub(/^not ok NUM /, "FAIL  "); print; next }
-			/^ok NUM .* # XFAIL/ { show = 1; sub(/^ok NUM /, "XFAIL "); print; next }
-			/^(not )?ok NUM / { show = 0; next }
-			show { print "      " $0 }'
+		ktap_not_passing "${KFLAT[@]}"
 		echo
 		echo "files: lab.ktap (all of it), l1.ktap, l2.ktap, l1.kmv, l2.kmv, observed.txt, baseline-diff.txt, logs/"
 		for t in "${TIMES[@]}"; do echo "time $t s"; done

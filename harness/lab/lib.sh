@@ -158,3 +158,25 @@ results_hook() {
 		warn "results hook '$hook $d' failed; see $d/logs/hook.log"
 	fi
 }
+
+# progress TEXT: a progress line on stderr
+progress() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+
+# shellcheck disable=SC2154 # steplog: each lab sets it
+# step NAME CMD...: a preparation step of a lab, its output into $steplog,
+# timed into the TIMES array; a failure ends the lab (exit 2) with the log's
+# tail.
+step() {
+	local name=$1 t
+	shift
+	t=$(now_ms)
+	printf '### %s: %s\n' "$name" "$*" >>"$steplog"
+	progress "step $name ..."
+	if ! "$@" >>"$steplog" 2>&1; then
+		printf '%s: error: step %s failed after %ss; see %s\n' "$PROG" "$name" "$(elapsed "$t")" "$steplog" >&2
+		tail -n 20 "$steplog" | sed 's/^/    /' >&2
+		exit 2
+	fi
+	TIMES+=("$name $(elapsed "$t")")
+	progress "step $name: $(elapsed "$t")s"
+}

@@ -145,21 +145,6 @@ steplog=$RUN/lab.log
 : >"$steplog"
 t_all=$(now_ms)
 declare -a TIMES=()
-progress() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-step() {
-	local name=$1 t
-	shift
-	t=$(now_ms)
-	printf '### %s: %s\n' "$name" "$*" >>"$steplog"
-	progress "step $name ..."
-	if ! "$@" >>"$steplog" 2>&1; then
-		printf '%s: error: step %s failed after %ss; see %s\n' "$PROG" "$name" "$(elapsed "$t")" "$steplog" >&2
-		tail -n 20 "$steplog" | sed 's/^/    /' >&2
-		exit 2
-	fi
-	TIMES+=("$name $(elapsed "$t")")
-	progress "step $name: $(elapsed "$t")s"
-}
 declare -A BOOT_PID=()
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_boots() {
@@ -286,45 +271,8 @@ fbmsr_check() {
 		flat error "$name" "no marker log from kmc-run (the marks job: rc $(cat "$o/blocks/marks.rc" 2>/dev/null || echo 'not run'))"
 		return
 	fi
-	out=$(awk -v fbdis="$(has_tag "$id" fbdis && echo 1 || echo 0)" '
-		function hex(s,   i, v) {
-			s = tolower(s); sub(/^(value=)?0x/, "", s); v = 0
-			for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-			return v
-		}
-		FNR == 1 { f++ }
-		# msr.log: "wrmsr n=K cpu=C msr=0xM value=0xV"; the k-th marker write
-		# starts segment k (its value is k, 1..254 and round again; 255 ends)
-		f == 1 && $4 == "msr=0x5ff" { v = hex($5); seg = v == 255 ? 0 : ++nseg; if (v != 255 && v != (nseg - 1) % 254 + 1) badmark++; next }
-		f == 1 && $4 == "msr=0x123" && seg > 0 {
-			if (int(hex($5) / 8) % 2) set[seg]++; else clr[seg]++
-			next
-		}
-		# kmc-run: "N ID vcpus=V runs=R runs_disabled=D" or "N ID -"
-		f == 2 {
-			n = $1 + 0; id[n] = $2; if (n > nv) nv = n
-			watched[n] = NF > 3
-			for (i = 3; i <= NF; i++) { split($i, kv, "="); m[n, kv[1]] = kv[2] + 0 }
-		}
-		END {
-			bad = 0; sets = 0; nw = 0
-			if (badmark || nseg != nv) { printf "DISAGREE %d markers in the CPU log, %d vectors in kmc-run'"'"'s log (%d out of order)\n", nseg, nv, badmark; bad++ }
-			for (n = 1; n <= nv; n++) {
-				s = set[n] + 0; c = clr[n] + 0; sets += s
-				if (watched[n]) {
-					nw++
-					want = m[n, "runs_disabled"]
-					ok = (s == want && c == s)
-					printf "%s %d %s: kmc.ko: %d of %d VM-entries with disable_fb_clear=1; CPU: %d FB_CLEAR_DIS set, %d clear writes\n", ok ? "agree" : "DISAGREE", n, id[n], want, m[n, "runs"], s, c
-				} else {
-					ok = 1	# kmc-run watched only the vectors about disable_fb_clear or VERW
-				}
-				if (!ok) bad++
-			}
-			if (fbdis && sets == 0) { print "DISAGREE the configuration arms FB_CLEAR_DIS but no vector made KVM write it"; bad++ }
-			if (!fbdis && sets > 0) { print "DISAGREE FB_CLEAR_DIS written on a configuration that must not arm it"; bad++ }
-			printf "RESULT %d %d %d %d\n", bad, nw, sets, nv
-		}' "$o/msr.log" "$o/blocks/marks.out")
+	out=$(awk -v fbdis="$(has_tag "$id" fbdis && echo 1 || echo 0)" -f "$BOCHS_DIR/fbmsr-check.awk" \
+		"$o/msr.log" "$o/blocks/marks.out")
 	printf '%s\n' "$out" | grep -v '^RESULT' | sed "s/^/$id /" >>"$d/fbmsr.txt"
 	read -r _ bad nw sets nv < <(grep '^RESULT' <<<"$out")
 	if ((nw == 0)); then
@@ -439,11 +387,7 @@ process_kernel() {
 		done
 		echo
 		echo "not passing:"
-		printf '%s\n' "${KFLAT[@]}" | awk '
-			/^not ok NUM / { show = 1; sub(/^not ok NUM /, "FAIL  "); print; next }
-			/^ok NUM .* # XFAIL/ { show = 1; sub(/^ok NUM /, "XFAIL "); print; next }
-			/^(not )?ok NUM / { show = 0; next }
-			show { print "      " $0 }'
+		ktap_not_passing "${KFLAT[@]}"
 		echo
 		echo "files: lab.ktap, host.kmv, host.ktap, live-ID.ktap, observed.txt, fbmsr.txt, logs/"
 	} >"$d/summary.txt"
