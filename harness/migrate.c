@@ -117,6 +117,7 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	struct kmc_obs hs;
 	const struct kmc_obs *hd = &dst.obs;	/* KVM's values do not depend on the ops */
 	uint64_t gac, gcpuid, missing, missing_fixed, qemu_value, cpuid_missing;
+	uint32_t fresh;
 	int fires, changes = 0, ret;
 
 	ret = read_side(&src, a->from, a->from_profile, err, len);
@@ -182,11 +183,17 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	fprintf(out, "  %-34s %s\n", "on the destination", verw_word(&dst.obs.res[2]));
 	put_list(out, "findings on the source", &kmc_finding_names, src.obs.findings);
 	put_list(out, "findings on the destination", &kmc_finding_names, dst.obs.findings);
-	if ((dst.obs.findings & KMC_FINDING_VERW_PROMISE) &&
-	    !(src.obs.findings & KMC_FINDING_VERW_PROMISE)) {
+	fresh = dst.obs.findings & ~src.obs.findings;
+	if (fresh & (KMC_FINDING_VERW_PROMISE_KVM | KMC_FINDING_VERW_PROMISE_HW)) {
 		changes = 1;
-		fprintf(out, "  the guest is still told VERW clears the fill buffers (MD_CLEAR without"
-			" MDS_NO, or FB_CLEAR), but there it does not (lkml 001)\n");
+		fprintf(out, "  the guest is still told VERW clears the fill buffers (FB_CLEAR, or"
+			" MD_CLEAR and L1D_FLUSH without MDS_NO), but there it does not (lkml 001):\n");
+		if (fresh & KMC_FINDING_VERW_PROMISE_KVM)
+			fprintf(out, "  KVM sets FB_CLEAR_DIS for this vCPU although the destination's"
+				" VERW would clear them (verw_promise_kvm)\n");
+		if (fresh & KMC_FINDING_VERW_PROMISE_HW)
+			fprintf(out, "  the destination's VERW does not clear them, whatever KVM does"
+				" (verw_promise_hw; MDS_NO without FB_CLEAR: an assumption)\n");
 		if ((hd->kvm_arch_cap & QEMU_FIVE_NO) == QEMU_FIVE_NO)
 			fprintf(out, "  the destination enumerates all five NO bits: nothing is left in"
 				" the buffers for the guest to clear (lkml 000)\n");

@@ -199,7 +199,9 @@ static const char *const hs[] = {
 };
 NAMES(kmc_hs_names, "host state", hs);
 
-static const char *const finding[] = { "verw_promise", "mmio_verw_order" };
+static const char *const finding[] = {
+	"verw_promise_kvm", "mmio_verw_order", "verw_promise_hw",
+};
 NAMES(kmc_finding_names, "finding", finding);
 
 static const char *const quirk[32] = {

@@ -397,10 +397,13 @@ static const char *const fb_cpus[] = {
 	"cascadelake", "icelake-server", "sapphirerapids", "tremont", "skylake-sp",
 };
 static const struct sw_dim d_fb_cpu = DIM_CPUS("cpu", fb_cpus);
+/* what the guest is told about VERW: nothing, MD_CLEAR alone (no fill-buffer
+ * promise), MD_CLEAR and L1D_FLUSH with and without a readable 0x10a */
 static const struct kmc_op fb_cpuid[] = {
 	OP(SET_CPUID, 0, 0),
-	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES)),
 	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(MD_CLEAR)),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(MD_CLEAR) | F(FLUSH_L1D)),
+	OP(SET_CPUID, 0, F(MD_CLEAR) | F(FLUSH_L1D)),
 };
 static const struct kmc_op fb_set[] = {
 	NOOP,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * FB_CLEAR_DIS (kernel-facts E), what VERW does in a guest, and the
- * architectural findings (docs/observations.md, lkml threads 001 and the
- * E.2 ordering observation).
+ * architectural findings (docs/observations.md: lkml 001's broken VERW
+ * promise by cause, the E.2 ordering observation).
  */
 #include "internal.h"
 
@@ -52,6 +52,11 @@ void model_update_fb_clear_dis(struct vcpu *v)
  * Hardware: the host CPU's VERW clears fill buffers (observations.md):
  * an MDS-affected part with the MD_CLEAR microcode, or one whose current
  * 0x10a (after any late microcode load) enumerates FB_CLEAR.
+ *
+ * **Assumption** (docs/rules.md 8): a part with MDS_NO and without FB_CLEAR
+ * keeps its fill buffers on VERW.  Intel only says such a VERW is "not
+ * guaranteed" to clear them (Pawan Gupta, lkml 001); kmc takes the
+ * pessimistic reading, and verw_promise_hw stands on it.
  */
 static bool host_verw_clears(const struct vcpu *v)
 {
@@ -74,9 +79,9 @@ uint8_t model_verw(const struct vcpu *v)
  * The 0x10a value a guest kernel reads: none unless its CPUID enumerates
  * the MSR; behind an MSR filter, what userspace answers (or nothing, #GP).
  */
-static uint64_t guest_sees_ac(const struct vcpu *v)
+uint64_t model_guest_sees_ac(const struct vcpu *v)
 {
-	if (!vcpu_guest_has(v, KMC_F_ARCH_CAPABILITIES))
+	if (!vcpu_guest_sees(v, KMC_F_ARCH_CAPABILITIES))
 		return 0;
 	if (v->vm->filter_arch_cap)
 		return (v->vm->user_msr_exits & KMC_MSR_EXIT_FILTER) ? v->vm->uemu_arch_cap : 0;
@@ -84,17 +89,35 @@ static uint64_t guest_sees_ac(const struct vcpu *v)
 }
 
 /*
- * What the guest can read about VERW: MD_CLEAR without MDS_NO (an
- * MDS-affected part with the microcode) or FB_CLEAR both promise that
- * VERW clears the fill buffers (thread 001).
+ * What the guest can read about VERW and fill buffers, Intel's two
+ * enumerations as quoted in lkml 001: FB_CLEAR; or, for a part "affected
+ * by MDS" (as the guest is told: no MDS_NO), MD_CLEAR together with
+ * L1D_FLUSH.  MD_CLEAR alone is not a fill-buffer promise (the MSBDS-only
+ * Atoms have it without L1D_FLUSH); the guest kernel's own MMIO Stale
+ * Data rule trusts VERW with exactly this expression (docs/rules.md 8).
  */
 static bool guest_told_verw_clears(const struct vcpu *v)
 {
-	uint64_t ac = guest_sees_ac(v);
+	uint64_t ac = model_guest_sees_ac(v);
+	bool md_clear_l1d = vcpu_guest_sees(v, KMC_F_MD_CLEAR) &&
+			    vcpu_guest_sees(v, KMC_F_FLUSH_L1D);
 
-	return (vcpu_guest_has(v, KMC_F_MD_CLEAR) && !(ac & KMC_AC_MDS_NO)) ||
-	       (ac & KMC_AC_FB_CLEAR);
+	return (ac & KMC_AC_FB_CLEAR) || (md_clear_l1d && !(ac & KMC_AC_MDS_NO));
 }
+
+/*
+ * A broken VERW promise, by cause: KVM set FB_CLEAR_DIS although the CPU's
+ * VERW would have cleared (Xiaoyao Li's Ice Lake case), or the CPU's VERW
+ * does not clear fill buffers at all, whatever KVM does (a guest
+ * configured on Cascade Lake, on Sapphire Rapids).
+ */
+static const struct {
+	bool host_clears;	/* host_verw_clears() */
+	uint32_t finding;
+} verw_cause[] = {
+	{ true, KMC_FINDING_VERW_PROMISE_KVM },
+	{ false, KMC_FINDING_VERW_PROMISE_HW },
+};
 
 uint32_t model_findings(const struct vcpu *v)
 {
@@ -103,7 +126,9 @@ uint32_t model_findings(const struct vcpu *v)
 	if (!vcpu_is_vmx(v))
 		return 0;
 	if (guest_told_verw_clears(v) && model_verw(v) == VERW_KEEPS)
-		f |= KMC_FINDING_VERW_PROMISE;
+		for (unsigned int i = 0; i < sizeof(verw_cause) / sizeof(verw_cause[0]); i++)
+			if (verw_cause[i].host_clears == host_verw_clears(v))
+				f |= verw_cause[i].finding;
 	/* E.2: since 6.19 the MMIO-only VERW runs after FB_CLEAR_DIS is set */
 	if (HAS(v->p, FL_VMX_VM_CLEAR_CPU_BUF) && v->vm->mmio_mapped &&
 	    (v->b->state & KMC_HS_CLEAR_CPU_BUF_VM_MMIO) && v->disable_fb_clear)

@@ -75,6 +75,8 @@ int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s
 		       const struct boot *b, struct kmc_obs *o);
 bool vcpu_is_vmx(const struct vcpu *v);
 bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f);
+/* the guest's CPUID instruction sees @f (TSX_CTRL.CPUID_CLEAR hides RTM/HLE) */
+bool vcpu_guest_sees(const struct vcpu *v, enum kmc_feat f);
 /* guest_msrs.c: guest RDMSR/WRMSR inside KVM */
 enum msr_rc model_guest_rdmsr(struct vcpu *v, uint32_t index, uint64_t *val);
 enum msr_rc model_guest_wrmsr(struct vcpu *v, uint32_t index, uint64_t val);
@@ -87,6 +89,7 @@ void model_after_set_cpuid(struct vcpu *v);
 int8_t model_fb_clear_ctrl(const struct vcpu *v);
 void model_update_fb_clear_dis(struct vcpu *v);
 uint8_t model_verw(const struct vcpu *v);
+uint64_t model_guest_sees_ac(const struct vcpu *v);
 uint32_t model_findings(const struct vcpu *v);
 
 #endif

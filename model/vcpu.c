@@ -19,6 +19,22 @@ bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f)
 	return v->has_table && (v->table & KMC_BIT(f));
 }
 
+/* What the guest's CPUID instruction returns: the table, minus RTM and HLE
+ * while its TSX_CTRL has CPUID_CLEAR */
+static uint64_t guest_cpuid_now(const struct vcpu *v)
+{
+	uint64_t val = v->has_table ? v->table : 0;
+
+	if (v->tsx_ctrl & KMC_TSX_CTRL_CPUID_CLEAR)
+		val &= ~(KMC_F(RTM) | KMC_F(HLE));
+	return val;
+}
+
+bool vcpu_guest_sees(const struct vcpu *v, enum kmc_feat f)
+{
+	return (guest_cpuid_now(v) & KMC_BIT(f)) != 0;
+}
+
 static bool quirk_enabled(const struct vcpu *v, uint32_t quirk)
 {
 	return !(v->vm->disabled_quirks & quirk);
@@ -220,11 +236,7 @@ static int do_op(struct vcpu *v, const struct kmc_op *op, struct kmc_result *r)
 		return 0;
 	case KMC_OP_GUEST_CPUID:
 		v->ran = true;
-		val = v->has_table ? v->table : 0;
-		/* a guest TSX_CTRL with CPUID_CLEAR hides RTM and HLE */
-		if (v->tsx_ctrl & KMC_TSX_CTRL_CPUID_CLEAR)
-			val &= ~(KMC_F(RTM) | KMC_F(HLE));
-		res_value(r, val & op->value);
+		res_value(r, guest_cpuid_now(v) & op->value);
 		return 0;
 	case KMC_OP_VERW:
 		v->ran = true;

@@ -127,9 +127,11 @@ static void run_op(struct kvm_vcpu *vcpu, struct ref_hw *hw, struct ref_host *h,
 
 /*
  * The architectural findings, probed on a copy of the final vCPU: what the
- * guest is told (CPUID MD_CLEAR, its RDMSR of 0x10a as the VMM completes
- * it) against what the simulated hardware does on VERW; and whether KVM's
- * own VERW ran with FB_CLEAR_DIS set.
+ * guest is told (CPUID, its RDMSR of 0x10a as the VMM completes it)
+ * against what the simulated hardware does on VERW -- and, when VERW keeps
+ * the buffers it was promised to clear, whether it would have cleared had
+ * KVM not set FB_CLEAR_DIS; and whether KVM's own VERW ran with
+ * FB_CLEAR_DIS set.
  */
 static uint32_t probe_findings(const struct kvm_vcpu *vcpu, const struct ref_hw *hw0)
 {
@@ -139,25 +141,33 @@ static uint32_t probe_findings(const struct kvm_vcpu *vcpu, const struct ref_hw 
 	struct kmc_result res = { 0 };
 	uint64_t ac = 0;
 	uint32_t f = 0;
-	bool md_clear, promise, cleared;
+	bool fb_promise, cleared;
 
 	if (!vcpu->x->vmx)
 		return 0;
 	probe.kvm = &probe_kvm;
 	hw.kvm_verw_with_fb_clear_dis = false;
 
-	md_clear = kvm_emulate_cpuid(&probe, F(MD_CLEAR)) != 0;
 	/* a guest reads 0x10a only when its CPUID enumerates it */
 	if (kvm_emulate_cpuid(&probe, F(ARCH_CAPABILITIES))) {
 		kvm_emulate_rdmsr(&probe, KMC_MSR_ARCH_CAPABILITIES, &res);
 		if (res.kind == KMC_RES_VALUE || (res.kind == KMC_RES_EXIT && res.n))
 			ac = res.value;
 	}
-	promise = (md_clear && !(ac & KMC_AC_MDS_NO)) || (ac & KMC_AC_FB_CLEAR);
-	cleared = vmx_vcpu_enter_exit(&probe, &hw, true);
 
-	if (promise && !cleared)
-		f |= KMC_FINDING_VERW_PROMISE;
+	/* mmio_select_mitigation()'s test that VERW clears fill buffers */
+	fb_promise = (ac & KMC_AC_FB_CLEAR) ||
+		     (kvm_emulate_cpuid(&probe, F(MD_CLEAR)) &&
+		      kvm_emulate_cpuid(&probe, F(FLUSH_L1D)) && !(ac & KMC_AC_MDS_NO));
+	cleared = vmx_vcpu_enter_exit(&probe, &hw, true);
+	if (fb_promise && !cleared) {
+		struct kvm_vcpu again = probe;
+		struct ref_hw hw2 = *hw0;
+
+		again.disable_fb_clear = false;		/* no vmx_disable_fb_clear() */
+		f |= vmx_vcpu_enter_exit(&again, &hw2, true) ? KMC_FINDING_VERW_PROMISE_KVM
+							     : KMC_FINDING_VERW_PROMISE_HW;
+	}
 	if (hw.kvm_verw_with_fb_clear_dis)
 		f |= KMC_FINDING_MMIO_VERW_ORDER;
 	return f;

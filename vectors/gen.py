@@ -297,7 +297,11 @@ FB_HOSTS = {
 }
 FB_GUEST_AC = {"none": None, "zero": 0, "fbclear": bit("fb_clear"), "fiveno": FIVE_NO,
                "mdsno": bit("mds_no"), "fourno": FIVE_NO & ~bit("psdp_no")}
-FB_CPUID = {"nocpuid": "-", "ac": "arch_capabilities", "ac-mdclear": "arch_capabilities,md_clear"}
+# what the guest is told about VERW (lkml 001): MD_CLEAR promises fill-buffer
+# clearing only with L1D_FLUSH (Intel's text; docs/rules.md 8), so "ac-mdclear"
+# is no promise and "ac-mdclear-l1d" is one
+FB_CPUID = {"nocpuid": "-", "ac": "arch_capabilities", "ac-mdclear": "arch_capabilities,md_clear",
+            "ac-mdclear-l1d": "arch_capabilities,md_clear,flush_l1d"}
 # When disable_fb_clear is computed (E.1/E.2): at creation and INIT/RESET and on
 # every host write of 0x10a, from the host and the vCPU's stored 0x10a only --
 # not on KVM_SET_CPUID2 (lkml 001).  The KVM_SET_CPUID2 of the cpuid-* vectors
@@ -308,10 +312,10 @@ FB_CPUID = {"nocpuid": "-", "ac": "arch_capabilities", "ac-mdclear": "arch_capab
 # VERW and the expectations (after the last op) look.  The harness's guard
 # (harness/tests/test_reach.c) checks that every profile gets that far.
 FB_RECOMPUTE = {
-    # the guest is now told MD_CLEAR without MDS_NO: a KVM that honoured it
-    # would let VERW clear (thread 001); KVM keeps FB_CLEAR_DIS
+    # the guest is now told MD_CLEAR and L1D_FLUSH without MDS_NO: a KVM that
+    # honoured it would let VERW clear (thread 001); KVM keeps FB_CLEAR_DIS
     "cpuid-mdclear": ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x0",
-                      "op set_cpuid arch_capabilities,md_clear", "op verw"],
+                      "op set_cpuid arch_capabilities,md_clear,flush_l1d", "op verw"],
     # the guest no longer sees 0x10a (nor its FB_CLEAR): a KVM that recomputed
     # from what the guest can read would set FB_CLEAR_DIS; KVM keeps it clear
     "cpuid-hideac": ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x20000",
@@ -470,13 +474,41 @@ vector cases.clx-guest-fbclear.p6.1 profile=6.1
   op verw -> clears
 
 # The same guest configuration migrated to Sapphire Rapids (lkml 000): SPR does not
-# enumerate FB_CLEAR, its VERW does not clear fill buffers, the guest was told so
+# enumerate FB_CLEAR, its VERW does not clear fill buffers (MDS_NO without FB_CLEAR:
+# kmc's assumption, docs/rules.md 8), the guest was told it does.  KVM did nothing:
+# no FB_CLEAR_CTRL on SPR, and FB_CLEAR in the vCPU's value -- the hardware's doing
 vector cases.clx-guest-on-spr.p6.1 profile=6.1
   host cpu=sapphirerapids
   expect fb_clear_ctrl=0
-  expect findings=verw_promise
+  expect disable_fb_clear=0
+  expect findings=verw_promise_hw
   op set_cpuid arch_capabilities,md_clear -> ok
   op set_msr 0x10a 0x20ea0ab -> n=1
+  op verw -> keeps
+
+# lkml 001, Xiaoyao Li's case: an Ice Lake host (MDS_NO, TAA_NO, FB_CLEAR, FB_CLEAR_CTRL;
+# MMIO-only, so no CLEAR_CPU_BUF) and a guest told MD_CLEAR and L1D_FLUSH but none of
+# MDS_NO, TAA_NO, FB_CLEAR.  Intel's text: such a part "affected by MDS" with L1D_FLUSH
+# and MD_CLEAR flushes fill buffers on VERW; KVM sets FB_CLEAR_DIS anyway and the VERW
+# keeps them, though the CPU's own VERW would clear -- KVM's doing
+vector cases.icx-guest-mdclear-l1d.p6.1 profile=6.1
+  host cpu=icelake-server
+  expect fb_clear_ctrl=1
+  expect disable_fb_clear=1
+  expect findings=verw_promise_kvm
+  op set_cpuid arch_capabilities,md_clear,flush_l1d -> ok
+  op set_msr 0x10a 0x0 -> n=1
+  op verw -> keeps
+
+# ... MD_CLEAR without L1D_FLUSH promises no fill-buffer clearing (the guest kernel's
+# MMIO rule would say "no microcode"): the same VERW keeps the buffers, no finding
+vector cases.icx-guest-mdclear.p6.1 profile=6.1
+  host cpu=icelake-server
+  expect fb_clear_ctrl=1
+  expect disable_fb_clear=1
+  expect findings=-
+  op set_cpuid arch_capabilities,md_clear -> ok
+  op set_msr 0x10a 0x0 -> n=1
   op verw -> keeps
 
 # A Sapphire Rapids guest whose VMM hides the three MMIO "NO" bits (B.2, B.4): 6.1

@@ -26,7 +26,7 @@ static void setup(void)
 		 "  expect bugs=spectre_v1,mds\n"
 		 "  expect kvm.arch_cap=0x69\n"
 		 "  expect sysfs.mds=\"Not affected\"\n"
-		 "  expect findings=verw_promise\n",
+		 "  expect findings=verw_promise_kvm\n",
 		 kmc_profile_at(0)->name, kmc_cpus[0].name);
 	fp = fmemopen(text, strlen(text), "r");
 	ck_assert_int_eq(kmv_read(fp, "c.kmv", 0, NULL, &f, msg, sizeof(msg)), 0);
@@ -59,7 +59,7 @@ START_TEST(matching_observation_has_no_diff)
 	struct kmc_cmp c;
 
 	ck_assert_uint_eq(kmc_compare(r, &o, &c), 0);
-	ck_assert_uint_eq(c.findings, KMC_FINDING_VERW_PROMISE);
+	ck_assert_uint_eq(c.findings, KMC_FINDING_VERW_PROMISE_KVM);
 }
 END_TEST
 
@@ -124,7 +124,7 @@ START_TEST(finding_needs_the_vector_to_pin_it_and_hold)
 	struct kmc_obs o = matching();
 	struct kmc_cmp c;
 
-	o.findings = KMC_FINDING_VERW_PROMISE | KMC_FINDING_MMIO_VERW_ORDER;
+	o.findings = KMC_FINDING_VERW_PROMISE_KVM | KMC_FINDING_MMIO_VERW_ORDER;
 	ck_assert_uint_eq(kmc_compare(r, &o, &c), 1);
 	ck_assert_uint_eq(c.findings, 0);
 	ck_assert_str_eq(c.diff[0].note, "extra mmio_verw_order");

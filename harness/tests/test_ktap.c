@@ -31,7 +31,7 @@ static char *sample_run(int quiet, struct ktap_totals *t)
 	ktap_group_end(&k);
 	ktap_group_begin(&k, "b.kmv", 1);
 	ktap_result(&k, KTAP_PASS, "v.find", NULL);
-	ktap_finding(&k, "verw_promise", "v.find");
+	ktap_finding(&k, "verw_promise_kvm", "v.find");
 	ktap_diag(&k, "a note after a pass");
 	ktap_group_end(&k);
 	ktap_end(&k);
@@ -61,7 +61,7 @@ START_TEST(nested_ktap_with_totals_and_findings)
 		"  KTAP version 1\n"
 		"  1..1\n"
 		"  ok 1 v.find\n"
-		"  # FINDING verw_promise: v.find\n"
+		"  # FINDING verw_promise_kvm: v.find\n"
 		"  # a note after a pass\n"
 		"ok 2 b.kmv\n"
 		"# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:1\n"

@@ -106,7 +106,7 @@ static const char *fb_observed_after(const struct kmv_record *r, unsigned int fr
  */
 static const char *cpuid_after_write(const struct kmv_record *r)
 {
-	const uint64_t told = KMC_F(MD_CLEAR) | KMC_F(ARCH_CAPABILITIES);
+	const uint64_t told = KMC_F(MD_CLEAR) | KMC_F(FLUSH_L1D) | KMC_F(ARCH_CAPABILITIES);
 	uint64_t table = 0;
 	bool wrote = false;
 

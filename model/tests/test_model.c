@@ -330,9 +330,11 @@ END_TEST
 
 /*
  * lkml/001 (Xiaoyao Li's example): a host with MDS_NO, TAA_NO, FB_CLEAR and
- * FB_CLEAR_CTRL; the guest gets MD_CLEAR but none of MDS_NO, TAA_NO,
- * FB_CLEAR: disable_fb_clear stays 1 and VERW does not clear the fill
- * buffers the guest was promised.  Giving it FB_CLEAR lifts FB_CLEAR_DIS.
+ * FB_CLEAR_CTRL; the guest gets MD_CLEAR and L1D_FLUSH but none of MDS_NO,
+ * TAA_NO, FB_CLEAR: disable_fb_clear stays 1 and VERW does not clear the
+ * fill buffers the guest was promised -- KVM's doing (verw_promise_kvm).
+ * MD_CLEAR without L1D_FLUSH promises no fill-buffer clearing.  Giving it
+ * FB_CLEAR lifts FB_CLEAR_DIS.
  */
 START_TEST(fb_clear_thread_001)
 {
@@ -343,7 +345,7 @@ START_TEST(fb_clear_thread_001)
 	s.host = host("icelake-client");	/* MDS_NO, TAA_NO, FB_CLEAR(_CTRL), no RTM */
 	s.nops = 3;
 	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID,
-				    .value = F(ARCH_CAPABILITIES) | F(MD_CLEAR) };
+				    .value = F(ARCH_CAPABILITIES) | F(MD_CLEAR) | F(FLUSH_L1D) };
 	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a,
 				    .value = KMC_AC_RDCL_NO | KMC_AC_IBRS_ALL };
 	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
@@ -351,12 +353,48 @@ START_TEST(fb_clear_thread_001)
 	ck_assert_int_eq(o.fb_clear_ctrl, 1);
 	ck_assert_int_eq(o.disable_fb_clear, 1);
 	ck_assert_uint_eq(o.res[2].value, 0);			/* keeps */
-	ck_assert(o.findings & KMC_FINDING_VERW_PROMISE);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_KVM);
+	s.ops[0].value &= ~F(FLUSH_L1D);
+	o = eval("6.12", &s);
+	ck_assert_uint_eq(o.res[2].value, 0);			/* keeps, but no promise */
+	ck_assert_uint_eq(o.findings, 0);
 	s.ops[1].value |= KMC_AC_FB_CLEAR;
 	o = eval("6.12", &s);
 	ck_assert_int_eq(o.disable_fb_clear, 0);
 	ck_assert_uint_eq(o.res[2].value, 1);			/* clears */
 	ck_assert(!o.findings);
+}
+END_TEST
+
+/*
+ * lkml/000 and 001: a guest configured on Cascade Lake (FB_CLEAR) moved to
+ * Sapphire Rapids.  KVM leaves FB_CLEAR_DIS alone (the host has no
+ * FB_CLEAR_CTRL); the CPU's VERW does not clear fill buffers (MDS_NO, no
+ * FB_CLEAR: the assumption of docs/rules.md 8): verw_promise_hw.
+ */
+START_TEST(verw_promise_by_cause)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("sapphirerapids");
+	s.nops = 3;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID,
+				    .value = F(ARCH_CAPABILITIES) | F(MD_CLEAR) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a, .value = 0x20ea0ab };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
+	o = eval("6.1", &s);
+	ck_assert_int_eq(o.disable_fb_clear, 0);
+	ck_assert_uint_eq(o.res[2].value, 0);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_HW);
+	/* a late microcode load that gives the CPU FB_CLEAR: VERW clears, no finding */
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_HOST_UCODE, .value = s.host.arch_cap | KMC_AC_FB_CLEAR };
+	s.ops[3] = (struct kmc_op){ .kind = KMC_OP_VERW };
+	s.nops = 4;
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.res[3].value, 1);
+	ck_assert_uint_eq(o.findings, 0);
 }
 END_TEST
 
@@ -457,6 +495,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, set_cpuid_after_run);
 	tcase_add_test(tc, exit_reasons_and_ignore_msrs);
 	tcase_add_test(tc, fb_clear_thread_001);
+	tcase_add_test(tc, verw_promise_by_cause);
 	tcase_add_test(tc, cr4_fsgsbase_passthrough);
 	tcase_add_test(tc, profile_for_uname);
 	tcase_add_test(tc, profile_flags);

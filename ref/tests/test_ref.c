@@ -343,15 +343,32 @@ START_TEST(fb_clear_dis_and_verw)
 	struct kmc_scenario s = { .host = icx() };
 	struct kmc_obs o;
 
-	/* the guest is told MD_CLEAR without MDS_NO */
-	op(&s, KMC_OP_SET_CPUID, 0, F(MD_CLEAR) | F(ARCH_CAPABILITIES));
+	/* the guest is told MD_CLEAR and L1D_FLUSH without MDS_NO */
+	op(&s, KMC_OP_SET_CPUID, 0, F(MD_CLEAR) | F(FLUSH_L1D) | F(ARCH_CAPABILITIES));
 	op(&s, KMC_OP_SET_MSR, KMC_MSR_ARCH_CAPABILITIES, 0);
 	op(&s, KMC_OP_VERW, 0, 0);
 	o = eval(K61, 0, &s);
 	ck_assert_int_eq(o.fb_clear_ctrl, 1);
 	ck_assert_int_eq(o.disable_fb_clear, 1);
 	ck_assert_uint_eq(o.res[2].value, 0);	/* keeps */
-	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE);
+	/* the CPU's VERW would clear: KVM's FB_CLEAR_DIS broke the promise */
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_KVM);
+
+	/* MD_CLEAR alone: mmio_select_mitigation() would not trust VERW either */
+	s.ops[0].value &= ~F(FLUSH_L1D);
+	o = eval(K61, 0, &s);
+	ck_assert_uint_eq(o.res[2].value, 0);
+	ck_assert_uint_eq(o.findings, 0);
+	s.ops[0].value |= F(FLUSH_L1D);
+
+	/* the CPU's VERW stops clearing (a microcode without FB_CLEAR): hardware's doing */
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_HOST_UCODE, .value = icx().arch_cap & ~KMC_AC_FB_CLEAR };
+	op(&s, KMC_OP_VERW, 0, 0);
+	o = eval(K61, 0, &s);
+	ck_assert_uint_eq(o.res[3].value, 0);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_HW);
+	s.nops = 3;
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
 
 	/* FB_CLEAR in the vCPU's 0x10a: no FB_CLEAR_DIS, VERW clears */
 	s.ops[1].value = KMC_AC_FB_CLEAR;
@@ -365,9 +382,9 @@ START_TEST(fb_clear_dis_and_verw)
 	s.vm.mmio_mapped = 1;
 	o = eval(K72, 0, &s);
 	ck_assert(o.host_state & KMC_HS_CLEAR_CPU_BUF_VM_MMIO);
-	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE | KMC_FINDING_MMIO_VERW_ORDER);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_KVM | KMC_FINDING_MMIO_VERW_ORDER);
 	o = eval(K61, 0, &s);
-	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_KVM);
 	ck_assert(o.host_state & KMC_HS_CLEAR_CPU_BUF_VM_MMIO);
 }
 END_TEST

@@ -36,7 +36,7 @@ static const char kmc_out[] =
 	"  # rerun: kmc-run --backend ref --id 'host.mmio.icx.6-1' vectors/host.kmv\n"
 	"  ok 3 vcpu.gate.live # SKIP host 'live' needs --backend kvm\n"
 	"  ok 4 fb.promise.spr.7-2\n"
-	"  # FINDING verw_promise: fb.promise.spr.7-2\n"
+	"  # FINDING verw_promise_hw: fb.promise.spr.7-2\n"
 	"not ok 1 host.kmv\n"
 	"  # Subtest: broken.kmv\n"
 	"  KTAP version 1\n"
@@ -74,7 +74,7 @@ START_TEST(kmc_run_output_nests_by_indentation)
 	ck_assert_str_eq(h->sub[2].directive, "SKIP");
 	ck_assert_str_eq(h->sub[2].reason, "host 'live' needs --backend kvm");
 	ck_assert_uint_eq(h->sub[3].nfindings, 1);
-	ck_assert_str_eq(h->sub[3].findings[0], "verw_promise");
+	ck_assert_str_eq(h->sub[3].findings[0], "verw_promise_hw");
 	b = kt_find(d.tests, d.ntests, "broken.kmv");
 	ck_assert_ptr_nonnull(b);
 	ck_assert_int_eq(b->sub[0].status, KT_XFAIL);

@@ -27,7 +27,7 @@ static const char unfilled[] =
 	"\n"
 	"vector fb.promise.spr.7-2 profile=7.2\n"
 	"  host cpu=sapphirerapids\n"
-	"  op set_cpuid arch_capabilities,md_clear\n"
+	"  op set_cpuid arch_capabilities,md_clear,flush_l1d\n"
 	"  op set_msr 0x10a 0x0\n"
 	"  op run\n"
 	"  expect findings\n";
@@ -107,7 +107,7 @@ START_TEST(the_report_has_matrix_findings_diff_and_coverage)
 	ck_assert_ptr_nonnull(strstr(html, "  host.mmio.spr-hidden.6-1\">0/1</td>"));
 	ck_assert_uint_ge(kr_count(html, "<td class=\"PASS\" title="), 3);
 	/* findings */
-	ck_assert_ptr_nonnull(strstr(html, "<td>verw_promise</td><td class=\"num\">1</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>verw_promise_hw</td><td class=\"num\">1</td>"));
 	ck_assert_ptr_nonnull(strstr(html, "fb.promise.spr.7-2<br>"));
 	/* failures with their diagnostics */
 	ck_assert_ptr_nonnull(strstr(html, "bugs: expected mds, got"));

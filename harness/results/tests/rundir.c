@@ -34,7 +34,7 @@ static const char unfilled[] =
 	"\n"
 	"vector fb.promise.spr.7-2 profile=7.2\n"
 	"  host cpu=sapphirerapids\n"
-	"  op set_cpuid arch_capabilities,md_clear\n"
+	"  op set_cpuid arch_capabilities,md_clear,flush_l1d\n"
 	"  op set_msr 0x10a 0x0\n"
 	"  op run\n"
 	"  expect findings\n";
@@ -173,7 +173,7 @@ START_TEST(a_clean_run_writes_a_full_directory)
 	ktap = kr_slurp(p);
 	ck_assert_ptr_nonnull(strstr(ktap, "KTAP version 1\n"));
 	ck_assert_ptr_nonnull(strstr(ktap, "  ok 1 host.mmio.spr-hidden.6-1\n"));
-	ck_assert_ptr_nonnull(strstr(ktap, "# FINDING verw_promise: fb.promise.spr.7-2\n"));
+	ck_assert_ptr_nonnull(strstr(ktap, "# FINDING verw_promise_hw: fb.promise.spr.7-2\n"));
 	ck_assert_ptr_nonnull(strstr(ktap, "# Totals: pass:3 fail:1 xfail:0 xpass:0 skip:1 error:0\n"));
 	free(ktap);
 	ck_assert_int_eq(kt_parse_file(p, &d, line, sizeof(line)), 0);

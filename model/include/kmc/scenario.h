@@ -135,8 +135,9 @@ enum kmc_l1tf_vmx {
 };
 
 /* Architectural findings (docs/observations.md) */
-#define KMC_FINDING_VERW_PROMISE	(1u << 0)
+#define KMC_FINDING_VERW_PROMISE_KVM	(1u << 0)	/* FB_CLEAR_DIS broke the promise */
 #define KMC_FINDING_MMIO_VERW_ORDER	(1u << 1)
+#define KMC_FINDING_VERW_PROMISE_HW	(1u << 2)	/* the CPU's VERW does not clear */
 
 struct kmc_obs {
 	/* host, after boot */
