@@ -4,7 +4,8 @@
  * Both hosts are written as the tokens of a vector's `host` line, so they
  * may name a catalog CPU and any command-line choice (tsx=off ...).  The
  * model answers everything: what KVM advertises on each side, what a
- * guest VERW does there, the findings, and whether QEMU's userspace fix
+ * guest VERW does there, the findings (with the "NO" bits that make a false
+ * immunity, lkml 004), and whether QEMU's userspace fix
  * (anchors.md 4.2: synthesise FB_CLEAR when KVM's value has MDS_NO, TAA_NO,
  * SBDR_SSDP_NO, FBSDP_NO and PSDP_NO) would make the value acceptable.
  */
@@ -76,7 +77,7 @@ static int host_view(const struct side *s, struct kmc_obs *o)
 }
 
 /* The guest on this host: its CPUID, its 0x10a written by the VMM, a VERW */
-static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac)
+static int guest_eval(const struct side *s, uint64_t cpuid, uint64_t ac, struct kmc_obs *o)
 {
 	struct kmc_scenario sc = s->r->sc;
 
@@ -85,7 +86,12 @@ static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac)
 	sc.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = KMC_MSR_ARCH_CAPABILITIES,
 				     .value = ac };
 	sc.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
-	return kmc_model_eval(s->r->profile, &sc, &s->obs);
+	return kmc_model_eval(s->r->profile, &sc, o);
+}
+
+static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac)
+{
+	return guest_eval(s, cpuid, ac, &s->obs);
 }
 
 static const char *verw_word(const struct kmc_result *r)
@@ -109,6 +115,36 @@ static void put_list(FILE *out, const char *label, const struct kmc_names *t, ui
 
 	kmc_list_format(t, v, names, sizeof(names));
 	fprintf(out, "  %-34s %s\n", label, names);
+}
+
+static int false_immune(const struct side *s, uint64_t cpuid, uint64_t ac)
+{
+	struct kmc_obs o;
+
+	return !guest_eval(s, cpuid, ac, &o) && (o.findings & KMC_FINDING_FALSE_IMMUNITY);
+}
+
+/*
+ * Which of the guest's 0x10a bits make the finding, asked of the model
+ * (not a copy of its table): a smallest subset of the value that still
+ * holds the finding (every bit of it needed), then the same for what is
+ * left once that subset is gone, until nothing holds it.  The MMIO trio
+ * comes out whole, TAA_NO with TSX_CTRL_MSR where only that lets the
+ * guest turn TSX on.
+ */
+static void put_false_immunity(FILE *out, const struct side *s, uint64_t cpuid, uint64_t ac)
+{
+	uint64_t rest = ac;
+
+	while (false_immune(s, cpuid, rest)) {
+		uint64_t w = rest;
+
+		for (unsigned int b = 0; b < 64; b++)
+			if ((w & KMC_BIT(b)) && false_immune(s, cpuid, w & ~KMC_BIT(b)))
+				w &= ~KMC_BIT(b);
+		put_ac(out, "the guest says not affected", w);
+		rest &= ~w;
+	}
 }
 
 int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t len)
@@ -198,6 +234,19 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 			fprintf(out, "  the destination enumerates all five NO bits: nothing is left in"
 				" the buffers for the guest to clear (lkml 000)\n");
 	}
+	if (dst.obs.findings & KMC_FINDING_FALSE_IMMUNITY) {
+		fprintf(out, "false immunity on the destination (lkml 004): the guest's 0x10a says it"
+			" is not affected by a bug the destination's kernel has:\n");
+		put_false_immunity(out, &dst, gcpuid, gac);
+		if (fresh & KMC_FINDING_FALSE_IMMUNITY) {
+			changes = 1;
+			fprintf(out, "  the guest skips those mitigations; KVM stores the value as given"
+				" (kernel-facts D.2)\n");
+		}
+	}
+	if ((gac & KMC_AC_TAA_NO) && (hd->bugs & KMC_B(TAA)) && !(hd->host_feat & KMC_F(RTM)))
+		fprintf(out, "  taa_no does not count: the destination has TAA but runs with TSX off,"
+			" which a guest cannot turn on\n");
 	if (src.obs.res[2].value != dst.obs.res[2].value)
 		changes = 1;
 	fprintf(out, "verdict: %s\n", changes ? "the guest's view or its VERW changes" :

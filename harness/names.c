@@ -200,7 +200,7 @@ static const char *const hs[] = {
 NAMES(kmc_hs_names, "host state", hs);
 
 static const char *const finding[] = {
-	"verw_promise_kvm", "mmio_verw_order", "verw_promise_hw",
+	"verw_promise_kvm", "mmio_verw_order", "verw_promise_hw", "false_immunity",
 };
 NAMES(kmc_finding_names, "finding", finding);
 

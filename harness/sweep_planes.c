@@ -138,6 +138,7 @@ static const struct sw_dim d_fbclear = DIM_ACBIT(FB_CLEAR);
 static const struct sw_dim d_fbctrl = DIM_ACBIT(FB_CLEAR_CTRL);
 static const struct sw_dim d_skip = DIM_ACBIT(SKIP_VMENTRY_L1DFLUSH);
 static const struct sw_dim d_pbrsb = DIM_ACBIT(PBRSB_NO);
+static const struct sw_dim d_gdsctrl = DIM_ACBIT(GDS_CTRL);
 
 static const struct sw_dim d_rtm = DIM_CPUIDBIT("rtm", F(RTM) | F(HLE));
 static const struct sw_dim d_avx = DIM_CPUIDBIT("avx", F(AVX));
@@ -446,9 +447,68 @@ static const struct sw_plane fb = {
 	fb_dims,
 };
 
+/*
+ * False immunity (lkml 004): each "NO" bit the finding knows, alone and all
+ * together, stored or answered by userspace, against hosts with and without
+ * each bug, TSX and GDS options, and guests with and without RTM and AVX.
+ */
+static const char *const fi_cpus[] = {
+	"skylake-sp", "cascadelake", "icelake-server", "tremont", "sapphirerapids", "epyc-rome",
+	"silvermont",
+};
+static const struct sw_dim d_fi_cpu = DIM_CPUS("cpu", fi_cpus);
+static const struct kmc_op fi_cpuid[] = {
+	OP(SET_CPUID, 0, 0),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES)),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(RTM) | F(HLE)),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(AVX)),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(RTM) | F(HLE) | F(AVX)),
+};
+static const uint64_t fi_told_v[] = {
+	0, AC(RDCL_NO), AC(SSB_NO), AC(MDS_NO), AC(TAA_NO), AC(TAA_NO) | AC(TSX_CTRL_MSR),
+	AC(TSX_CTRL_MSR), MMIO3, MMIO3 & ~AC(FBSDP_NO), AC(GDS_NO), AC(RFDS_NO), AC(ITS_NO),
+	AC(RDCL_NO) | AC(SSB_NO) | FIVE_NO | AC(TSX_CTRL_MSR) | AC(GDS_NO) | AC(RFDS_NO) |
+	AC(ITS_NO),
+};
+/* the value, written by the VMM and the answer it would give behind a filter */
+static void fi_told(struct sw_ctx *c, const struct sw_dim *d, unsigned int v)
+{
+	c->s.ops[c->s.nops++] = (struct kmc_op){ .kind = KMC_OP_SET_MSR,
+						 .index = KMC_MSR_ARCH_CAPABILITIES,
+						 .value = d->vals[v] };
+	c->s.vm.uemu_arch_cap = d->vals[v];
+}
+/* stored and read; behind a filter, answered by userspace; filtered into a #GP */
+static void fi_how(struct sw_ctx *c, const struct sw_dim *d, unsigned int v)
+{
+	(void)d;
+	c->s.vm.filter_arch_cap = v != 0;
+	c->s.vm.user_msr_exits = v == 1 ? KMC_MSR_EXIT_FILTER : 0;
+}
+static const struct kmc_op fi_tail[] = {
+	OP(VERW, 0, 0),
+	OP(WRMSR, KMC_MSR_TSX_CTRL, KMC_TSX_CTRL_CPUID_CLEAR),
+};
+static const struct sw_dim d_fi_cpuid = DIM_OPS("op1", fi_cpuid);
+static const struct sw_dim d_fi_told = { .name = "told", .n = ARRAY_SIZE(fi_told_v),
+					 .apply = fi_told, .vals = fi_told_v };
+static const struct sw_dim d_fi_how = DIM_N("filter", 3, fi_how);
+static const struct kmc_op fi_rtm[] = { OP(GUEST_CPUID, 0, F(RTM) | F(HLE)) };
+static const struct sw_dim d_fi_tail = DIM_OPS("op3", fi_tail);
+static const struct sw_dim d_fi_rtm = DIM_OPS("op4", fi_rtm);
+
+static const struct sw_dim *const fi_dims[] = {
+	&d_profile_all, &d_fi_cpu, &d_gdsctrl, &d_virt, &d_tsx, &d_gds, &d_fi_cpuid, &d_fi_told,
+	&d_fi_how, &d_fi_tail, &d_fi_rtm, NULL,
+};
+static const struct sw_plane fi = {
+	"false-immunity", "the guest told MDS_NO, TAA_NO, the MMIO trio, GDS_NO ... by its stored or answered 0x10a",
+	fi_dims,
+};
+
 const struct sw_plane *const sw_planes[] = {
 	&host_bugs, &host_mitig, &host_l1tf, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
-	&cr4, &fb, NULL,
+	&cr4, &fb, &fi, NULL,
 };
 
 /* ---- the product ---------------------------------------------------------- */

@@ -2,7 +2,8 @@
 /*
  * FB_CLEAR_DIS (kernel-facts E), what VERW does in a guest, and the
  * architectural findings (docs/observations.md: lkml 001's broken VERW
- * promise by cause, the E.2 ordering observation).
+ * promise by cause, the E.2 ordering observation; false immunity is
+ * model/immunity.c's).
  */
 #include "internal.h"
 
@@ -121,10 +122,10 @@ static const struct {
 
 uint32_t model_findings(const struct vcpu *v)
 {
-	uint32_t f = 0;
+	uint32_t f = model_false_immunity(v) ? KMC_FINDING_FALSE_IMMUNITY : 0;
 
 	if (!vcpu_is_vmx(v))
-		return 0;
+		return f;
 	if (guest_told_verw_clears(v) && model_verw(v) == VERW_KEEPS)
 		for (unsigned int i = 0; i < sizeof(verw_cause) / sizeof(verw_cause[0]); i++)
 			if (verw_cause[i].host_clears == host_verw_clears(v))

@@ -91,5 +91,7 @@ void model_update_fb_clear_dis(struct vcpu *v);
 uint8_t model_verw(const struct vcpu *v);
 uint64_t model_guest_sees_ac(const struct vcpu *v);
 uint32_t model_findings(const struct vcpu *v);
+/* immunity.c: the guest is told "not affected" by a bug its host has */
+bool model_false_immunity(const struct vcpu *v);
 
 #endif

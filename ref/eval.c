@@ -126,12 +126,52 @@ static void run_op(struct kvm_vcpu *vcpu, struct ref_hw *hw, struct ref_host *h,
 }
 
 /*
+ * False immunity (lkml 004): the guest reads a "NO" bit that
+ * kvm_get_arch_capabilities() would claim only for a host without the
+ * bug -- RDCL_NO, SSB_NO, MDS_NO, RFDS_NO, ITS_NO after boot_cpu_has_bug(),
+ * TAA_NO only with RTM kept, GDS_NO also under gds_ucode_mitigated() --
+ * or the MMIO trio of arch_cap_mmio_immune() on an MMIO-affected host.
+ * TAA_NO and GDS_NO count only where the guest can reach the bug: a TSX
+ * the host left on (else its TSX_CTRL never reaches the CPU) that the
+ * guest enumerates (RTM, or TSX_CTRL to turn it on), and AVX in both the
+ * host's XCR0 and the guest's CPUID for gathers.
+ */
+static bool probe_false_immunity(struct kvm_vcpu *probe, uint64_t ac)
+{
+	const struct ref_host *h = probe->x->host;
+	const uint64_t mmio = KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO | KMC_AC_SBDR_SSDP_NO;
+	bool tsx, gather;
+
+	if ((ac & KMC_AC_RDCL_NO) && boot_cpu_has_bug(h, B(CPU_MELTDOWN)))
+		return true;
+	if ((ac & KMC_AC_SSB_NO) && boot_cpu_has_bug(h, B(SPEC_STORE_BYPASS)))
+		return true;
+	if ((ac & KMC_AC_MDS_NO) && boot_cpu_has_bug(h, B(MDS)))
+		return true;
+	if ((ac & KMC_AC_RFDS_NO) && boot_cpu_has_bug(h, B(RFDS)))
+		return true;
+	if ((ac & KMC_AC_ITS_NO) && boot_cpu_has_bug(h, B(ITS)))
+		return true;
+	if ((ac & mmio) == mmio && boot_cpu_has_bug(h, B(MMIO_STALE_DATA)))
+		return true;
+
+	tsx = boot_cpu_has(h, F(RTM)) &&
+	      (kvm_emulate_cpuid(probe, F(RTM)) || (ac & KMC_AC_TSX_CTRL_MSR));
+	if ((ac & KMC_AC_TAA_NO) && tsx && boot_cpu_has_bug(h, B(TAA)))
+		return true;
+
+	gather = boot_cpu_has(h, F(AVX)) && kvm_emulate_cpuid(probe, F(AVX));
+	return (ac & KMC_AC_GDS_NO) && gather && boot_cpu_has_bug(h, B(GDS)) &&
+	       !gds_ucode_mitigated(h);
+}
+
+/*
  * The architectural findings, probed on a copy of the final vCPU: what the
  * guest is told (CPUID, its RDMSR of 0x10a as the VMM completes it)
- * against what the simulated hardware does on VERW -- and, when VERW keeps
- * the buffers it was promised to clear, whether it would have cleared had
- * KVM not set FB_CLEAR_DIS; and whether KVM's own VERW ran with
- * FB_CLEAR_DIS set.
+ * against what the host has and what the simulated hardware does on VERW
+ * -- and, when VERW keeps the buffers it was promised to clear, whether it
+ * would have cleared had KVM not set FB_CLEAR_DIS; and whether KVM's own
+ * VERW ran with FB_CLEAR_DIS set.
  */
 static uint32_t probe_findings(const struct kvm_vcpu *vcpu, const struct ref_hw *hw0)
 {
@@ -143,8 +183,6 @@ static uint32_t probe_findings(const struct kvm_vcpu *vcpu, const struct ref_hw 
 	uint32_t f = 0;
 	bool fb_promise, cleared;
 
-	if (!vcpu->x->vmx)
-		return 0;
 	probe.kvm = &probe_kvm;
 	hw.kvm_verw_with_fb_clear_dis = false;
 
@@ -154,6 +192,10 @@ static uint32_t probe_findings(const struct kvm_vcpu *vcpu, const struct ref_hw 
 		if (res.kind == KMC_RES_VALUE || (res.kind == KMC_RES_EXIT && res.n))
 			ac = res.value;
 	}
+	if (probe_false_immunity(&probe, ac))
+		f |= KMC_FINDING_FALSE_IMMUNITY;
+	if (!vcpu->x->vmx)
+		return f;
 
 	/* mmio_select_mitigation()'s test that VERW clears fill buffers */
 	fb_promise = (ac & KMC_AC_FB_CLEAR) ||

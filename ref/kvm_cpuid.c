@@ -192,12 +192,22 @@ int kvm_set_cpuid(struct kvm_vcpu *vcpu, uint64_t table)
 	return 0;
 }
 
-/* kvm_emulate_cpuid(): the guest reads its table (runtime bits applied) */
+/*
+ * kvm_emulate_cpuid(): the guest reads its table (runtime bits applied);
+ * leaf 7 loses RTM and HLE while the guest's TSX_CTRL has CPUID_CLEAR
+ * (kvm_cpuid(), 6.1 cpuid.c l.1480, 6.12 l.1653, 7.2 l.2115).
+ */
 uint64_t kvm_emulate_cpuid(struct kvm_vcpu *vcpu, uint64_t asked)
 {
+	uint64_t ebx, data;
+
 	if (!vcpu->has_cpuid)
 		return 0;
-	return asked & vcpu->cpuid;
+	ebx = asked & vcpu->cpuid;
+	if (vcpu->x->vmx && !vmx_get_msr(vcpu, KMC_MSR_TSX_CTRL, &data, true) &&
+	    (data & KMC_TSX_CTRL_CPUID_CLEAR))
+		ebx &= ~(F(RTM) | F(HLE));
+	return ebx;
 }
 
 /*

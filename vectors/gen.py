@@ -362,6 +362,60 @@ def gen_fb(cpus, profs):
     return w
 
 
+# ---- false immunity (lkml 004; docs/rules.md 8) ------------------------------
+
+# Hosts with and without each bug the finding knows: MELTDOWN, MDS, MMIO and
+# GDS (Skylake-SP; GDS mitigated by microcode unless gather_data_sampling=off),
+# TAA with TSX off (Debian's default there) and on (Cascade Lake), ITS and MMIO
+# (Ice Lake), RFDS (Tremont), none of them (Sapphire Rapids), SSB without VMX
+# (Zen 2), MDS without a 0x10a of its own (Silvermont)
+IMM_HOSTS = {
+    "skylake-sp": "cpu=skylake-sp", "skylake-sp-gdsoff": "cpu=skylake-sp gather_data_sampling=off",
+    "cascadelake": "cpu=cascadelake", "cascadelake-tsxon": "cpu=cascadelake tsx=on",
+    "icelake-server": "cpu=icelake-server", "tremont": "cpu=tremont",
+    "sapphirerapids": "cpu=sapphirerapids", "epyc-rome": "cpu=epyc-rome",
+    "silvermont": "cpu=silvermont",
+}
+# claim: (guest CPUID, the 0x10a the VMM stores); each bit alone, and the
+# conditions that make TAA_NO and GDS_NO matter, and the trio less one
+IMM_CLAIMS = {
+    "rdcl_no": ("arch_capabilities", bit("rdcl_no")),
+    "ssb_no": ("arch_capabilities", bit("ssb_no")),
+    "mds_no": ("arch_capabilities", bit("mds_no")),
+    "taa_no-rtm": ("arch_capabilities,rtm,hle", bit("taa_no")),
+    "taa_no-tsxctrl": ("arch_capabilities", bit("taa_no", "tsx_ctrl")),
+    "taa_no-notsx": ("arch_capabilities", bit("taa_no")),
+    "mmio3": ("arch_capabilities", MMIO3),
+    "mmio2": ("arch_capabilities", MMIO3 & ~bit("fbsdp_no")),
+    "gds_no-avx": ("arch_capabilities,avx", bit("gds_no")),
+    "gds_no-noavx": ("arch_capabilities", bit("gds_no")),
+    "rfds_no": ("arch_capabilities", bit("rfds_no")),
+    "its_no": ("arch_capabilities", bit("its_no")),
+}
+
+
+def gen_immunity(profs):
+    w = Writer()
+    keys = ["expect bugs", "expect findings"]
+    for p in profs:
+        for hkey, host in IMM_HOSTS.items():
+            for cname, (cpuid, v) in IMM_CLAIMS.items():
+                w.add(f"immunity.{cname}.{hkey}.{pid(p)}", p, host,
+                      keys + [f"op set_cpuid {cpuid}", f"op set_msr 0x10a 0x{v:x}",
+                              "op rdmsr 0x10a"])
+            # the same MDS_NO answered by userspace behind an MSR filter, the
+            # stored value 0 (Sean's workaround in lkml 000)
+            w.add(f"immunity.mds_no-uemu.{hkey}.{pid(p)}", p, host,
+                  [f"vm user_msr=filter filter=0x10a uemu=0x{bit('mds_no'):x}"] + keys +
+                  ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x0", "op rdmsr 0x10a"])
+            # stored, but the guest's CPUID no longer enumerates the MSR: it reads nothing
+            w.add(f"immunity.mds_no-hidden.{hkey}.{pid(p)}", p, host,
+                  keys + ["op set_cpuid arch_capabilities",
+                          f"op set_msr 0x10a 0x{bit('mds_no'):x}", "op set_cpuid -",
+                          "op rdmsr 0x10a"])
+    return w
+
+
 # ---- guest CPUID and cpu_caps (kernel-facts F) ------------------------------
 
 CAPS_FEATS = ["movbe", "rdpid", "mwait", "fsgsbase", "xsave", "pku", "rtm", "hle", "md_clear",
@@ -510,6 +564,67 @@ vector cases.icx-guest-mdclear.p6.1 profile=6.1
   op set_cpuid arch_capabilities,md_clear -> ok
   op set_msr 0x10a 0x0 -> n=1
   op verw -> keeps
+
+# lkml 004, issue 18: a Sapphire Rapids guest (KVM's 7.2 value there, 0x400000000c08e1eb)
+# migrated to Cascade Lake.  It keeps ITS_NO and the MMIO trio (FBSDP_NO is the bit CLX
+# lacks); CLX has ITS and MMIO Stale Data: false immunity.  It keeps TAA_NO too, but
+# Debian's 7.2 boots CLX with tsx=auto, which turns TSX off on a TAA part: no guest can
+# reach TAA there.  The CPU's VERW clears (FB_CLEAR), nothing promised is broken
+vector cases.spr-guest-on-clx.p7.2 profile=7.2
+  host cpu=cascadelake
+  expect fb_clear_ctrl=0
+  expect disable_fb_clear=0
+  expect findings=false_immunity
+  op set_cpuid arch_capabilities,md_clear,rtm,hle,avx -> ok
+  op set_msr 0x10a 0x400000000c08e1eb -> n=1
+  op rdmsr 0x10a -> 0x400000000c08e1eb
+  op verw -> clears
+
+# ... TAA_NO alone, for a guest with RTM: harmless with TSX off, false with tsx=on
+vector cases.spr-taa-no-on-clx.p7.2 profile=7.2
+  host cpu=cascadelake
+  expect findings=-
+  op set_cpuid arch_capabilities,rtm,hle -> ok
+  op set_msr 0x10a 0x100 -> n=1
+  op rdmsr 0x10a -> 0x100
+
+vector cases.spr-taa-no-on-clx-tsx-on.p7.2 profile=7.2
+  host cpu=cascadelake tsx=on
+  expect findings=false_immunity
+  op set_cpuid arch_capabilities,rtm,hle -> ok
+  op set_msr 0x10a 0x100 -> n=1
+  op rdmsr 0x10a -> 0x100
+
+# issue 18: MDS_NO on an MDS-affected Skylake-SP, stored by KVM (D.2) ...
+vector cases.mds-no-on-skx.p6.1 profile=6.1
+  host cpu=skylake-sp
+  expect findings=false_immunity
+  op set_cpuid arch_capabilities -> ok
+  op set_msr 0x10a 0x20 -> n=1
+  op rdmsr 0x10a -> 0x20
+
+# ... or answered by userspace behind an MSR filter (Sean's workaround, lkml 000)
+vector cases.mds-no-on-skx-uemu.p7.2 profile=7.2
+  host cpu=skylake-sp
+  vm user_msr=filter filter=0x10a uemu=0x20
+  expect findings=false_immunity
+  op set_cpuid arch_capabilities -> ok
+  op set_msr 0x10a 0x0 -> n=1
+  op rdmsr 0x10a -> exit=filter 0x20
+
+# kernel-facts C.3: Zen 2 has SSB; SSB_NO from userspace is false there too (no VMX:
+# the finding is not VMX's alone), KVM's own value (no SSB_NO) is not
+vector cases.ssb-no-on-zen.p6.12 profile=6.12
+  host cpu=epyc-rome
+  expect findings=false_immunity
+  op set_cpuid arch_capabilities -> ok
+  op set_msr 0x10a 0x10 -> n=1
+
+vector cases.zen-own-value.p6.12 profile=6.12
+  host cpu=epyc-rome
+  expect findings=-
+  op set_cpuid arch_capabilities -> ok
+  op get_msr 0x10a -> n=1 0x400000000c000069
 
 # A Sapphire Rapids guest whose VMM hides the three MMIO "NO" bits (B.2, B.4): 6.1
 # still has MMIO_UNKNOWN, dd86a1d013e0 (v6.16) removed it
@@ -734,6 +849,8 @@ GENERATED = {
                  lambda c, p: gen_vcpu(p)),
     "fb.kmv": ("FB_CLEAR_DIS, what VERW does in the guest, and the architectural findings",
                lambda c, p: gen_fb(c, p)),
+    "immunity.kmv": ("False immunity: the guest's 0x10a says not affected by a bug its host has",
+                     lambda c, p: gen_immunity(p)),
     "caps.kmv": ("Guest CPUID, runtime bits and cpu_caps", lambda c, p: gen_caps(p)),
     "cases.kmv": ("Named real cases; their expectations are worked out by hand from "
                   "../shared/reference, not filled by the model", lambda c, p: literal(CASES)),

@@ -446,7 +446,7 @@ static int cannot_observe(struct kctx *c, const struct kmv_record *r, char *why,
 		return snprintf(why, len, "expect cpu_caps: KVM's cpu_caps are internal; the kvm backend observes their effects through ops, not the set"),
 		       KMC_BE_SKIP;
 	if (need & KEYBIT(KMV_K_FINDINGS))
-		return snprintf(why, len, "expect findings: derived from VMX observations (disable_fb_clear, VERW) the kvm backend does not make"),
+		return snprintf(why, len, "expect findings: derived (VERW promise, false immunity, ordering) from what the hardware does, which the kvm backend does not observe"),
 		       KMC_BE_SKIP;
 	if (vmx && (need & KEYBIT(KMV_K_FB_CLEAR_CTRL)))
 		return snprintf(why, len, "expect fb_clear_ctrl on VMX: kvm_intel keeps it where kmc.ko cannot read it (6.1: the static vmx_fb_clear_ctrl_available, not exported; from 6.6 it is computed inside vmx_update_fb_clear_dis(), 550ba57faa04), and kmc-run does not compute it from host facts with the model's rule"),

@@ -94,6 +94,76 @@ START_TEST(qemu_fix_and_tsx_off)
 }
 END_TEST
 
+/* Every "the guest says not affected" line of @out, joined, in order */
+static char *claims(const char *out)
+{
+	char *all = calloc(1, strlen(out) + 1);
+	const char *p = out;
+
+	ck_assert_ptr_nonnull(all);
+	while ((p = line(p, "the guest says not affected")) != NULL) {
+		const char *open = strchr(p, '('), *close = strchr(p, ')');
+
+		ck_assert(open && close && open < close);
+		strncat(all, open, (size_t)(close - open + 1));
+		p = strchr(p, '\n');
+	}
+	return all;
+}
+
+/*
+ * lkml 004 (Wei Wang): a Sapphire Rapids guest moved to Cascade Lake keeps
+ * TAA_NO, FBSDP_NO and ITS_NO (issue 18).  Cascade Lake has ITS and MMIO
+ * Stale Data; TAA too, but Debian's 7.2 (tsx=auto) turns TSX off there,
+ * so TAA_NO is false only on a tsx=on host.
+ */
+START_TEST(spr_to_clx_false_immunity)
+{
+	struct kmc_migrate_args a = { .from = "cpu=sapphirerapids", .to = "cpu=cascadelake",
+				      .from_profile = "7.2", .to_profile = "7.2" };
+	int ret;
+	char *out = run(&a, &ret), *c;
+
+	ck_assert_int_eq(ret, 1);
+	ck_assert_ptr_nonnull(strstr(line(out, "findings on the destination"), "false_immunity"));
+	c = claims(out);
+	ck_assert_str_eq(c, "(its_no)(sbdr_ssdp_no,fbsdp_no,psdp_no)");
+	ck_assert_ptr_nonnull(line(out, "taa_no does not count"));
+	free(c);
+	free(out);
+
+	a.to = "cpu=cascadelake tsx=on";
+	out = run(&a, &ret);
+	c = claims(out);
+	ck_assert_str_eq(c, "(its_no)(sbdr_ssdp_no,fbsdp_no,psdp_no)(taa_no)");
+	ck_assert_ptr_null(line(out, "taa_no does not count"));
+	free(c);
+	free(out);
+
+	/* the other way round nothing is claimed falsely */
+	a = (struct kmc_migrate_args){ .from = "cpu=cascadelake", .to = "cpu=sapphirerapids",
+				       .from_profile = "7.2", .to_profile = "7.2" };
+	out = run(&a, &ret);
+	ck_assert_ptr_null(strstr(line(out, "findings on the destination"), "false_immunity"));
+	free(out);
+}
+END_TEST
+
+/* Issue 18: MDS_NO (and RDCL_NO) of a Cascade Lake guest on an MDS-affected Skylake-SP */
+START_TEST(clx_to_skx_mds_no)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake", .to = "cpu=skylake-sp",
+				      .from_profile = "6.1", .to_profile = "6.1" };
+	int ret;
+	char *out = run(&a, &ret), *c = claims(out);
+
+	ck_assert_int_eq(ret, 1);
+	ck_assert_str_eq(c, "(mds_no)(rdcl_no)");
+	free(c);
+	free(out);
+}
+END_TEST
+
 /* A guest that stays on its kind of host: nothing changes */
 START_TEST(same_host_no_change)
 {
@@ -137,6 +207,8 @@ int main(void)
 
 	tcase_add_test(t, clx_to_spr_misses_fb_clear);
 	tcase_add_test(t, qemu_fix_and_tsx_off);
+	tcase_add_test(t, spr_to_clx_false_immunity);
+	tcase_add_test(t, clx_to_skx_mds_no);
 	tcase_add_test(t, same_host_no_change);
 	tcase_add_test(t, bad_host_names_the_side);
 	suite_add_tcase(s, t);

@@ -212,6 +212,8 @@ static const struct claim {
 	  "disable_fb_clear where it is taken", false, write_after_run },
 	{ "vcpu.immutable.*", "0x10a written before KVM_RUN is immutable after it", true,
 	  written_then_run },
+	{ "immunity.*", "the guest reads a 0x10a the VMM wrote (or answers) before it runs", true,
+	  written_then_run },
 	{ "vcpu.mutable-before-run.*", "0x10a can be rewritten before KVM_RUN", true,
 	  two_writes_before_run },
 	{ "vcpu.cpuid-after-run.*", "KVM_SET_CPUID2 after KVM_RUN", true, cpuid_after_run },

@@ -399,6 +399,115 @@ START_TEST(verw_promise_by_cause)
 END_TEST
 
 /*
+ * The other side of lkml/004: KVM's own feature value, given to a guest
+ * whose CPUID is KVM's supported set, never claims immunity the host lacks
+ * (kernel-facts C.3: every synthesised "NO" bit follows boot_cpu_has_bug(),
+ * TAA_NO needs RTM, GDS_NO the microcode mitigation).  Every catalog CPU,
+ * profile and the options that move those bugs.
+ */
+START_TEST(kvm_value_never_false_immunity)
+{
+	static const struct { uint8_t tsx, gds, moff, virt; } opt[] = {
+		{ 0, 0, 0, 0 }, { KMC_TSX_ON, 0, 0, 0 }, { KMC_TSX_OFF, 0, 0, 0 },
+		{ 0, KMC_GDS_OFF, 0, 0 }, { 0, KMC_GDS_FORCE, 0, 0 }, { 0, 0, 1, 0 },
+		{ KMC_TSX_ON, KMC_GDS_OFF, 0, 1 },
+	};
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < kmc_ncpus; c++)
+		for (unsigned int i = 0; i < kmc_nprofiles; i++)
+			for (unsigned int k = 0; k < sizeof(opt) / sizeof(opt[0]); k++) {
+				const struct kmc_profile *p = kmc_profile_at(i);
+				struct kmc_scenario s;
+				struct kmc_obs o;
+
+				memset(&s, 0, sizeof(s));
+				kmc_host_from_cpu(&s.host, &kmc_cpus[c]);
+				s.host.tsx = opt[k].tsx;
+				s.host.gds = opt[k].gds;
+				s.host.mitigations_off = opt[k].moff;
+				if (opt[k].virt)
+					s.host.cpuid |= F(HYPERVISOR) | F(ARCH_CAPABILITIES);
+				ck_assert_int_eq(kmc_model_eval(p, &s, &o), 0);
+				s.nops = 2;
+				s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID,
+							    .value = o.kvm_cpuid | F(ARCH_CAPABILITIES) };
+				s.ops[1] = (struct kmc_op){ .kind = KMC_OP_RUN };
+				ck_assert_int_eq(kmc_model_eval(p, &s, &o), 0);
+				ck_assert_msg(!(o.findings & KMC_FINDING_FALSE_IMMUNITY),
+					      "%s on %s (option set %u): KVM's 0x%llx",
+					      kmc_cpus[c].name, p->name, k,
+					      (unsigned long long)o.vcpu_arch_cap);
+				n += o.vcpu_arch_cap != 0;
+			}
+	ck_assert_uint_gt(n, 100);	/* the guests did get values to read */
+}
+END_TEST
+
+/*
+ * lkml/004 (Wei Wang): "NO" bits the host does not back.  MDS_NO on an
+ * MDS-affected Skylake-SP; a Sapphire Rapids value on Cascade Lake, where
+ * TAA_NO matters only with TSX on (Debian's 6.1 boots tsx=off); GDS_NO
+ * only without the microcode mitigation and with AVX in the guest.
+ */
+START_TEST(false_immunity_thread_004)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("skylake-sp");
+	s.nops = 2;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a, .value = KMC_AC_MDS_NO };
+	o = eval("6.1", &s);
+	ck_assert(o.bugs & KMC_B(MDS));
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+	/* the guest cannot read 0x10a without the CPUID bit: nothing told */
+	s.ops[0].value = 0;
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.findings, 0);
+	/* KVM's own value never claims what the host lacks */
+	s.ops[0].value = F(ARCH_CAPABILITIES);
+	s.nops = 1;
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.findings, 0);
+
+	/* TAA_NO alone, guest with RTM, on Cascade Lake: only with TSX on */
+	s.host = host("cascadelake");
+	s.nops = 2;
+	s.ops[0].value = F(ARCH_CAPABILITIES) | F(RTM);
+	s.ops[1].value = KMC_AC_TAA_NO;
+	o = eval("6.1", &s);
+	ck_assert(o.bugs & KMC_B(TAA));
+	ck_assert_uint_eq(o.findings, 0);
+	s.host.tsx = KMC_TSX_ON;
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+	s.ops[0].value = F(ARCH_CAPABILITIES);			/* no RTM, no TSX_CTRL */
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.findings, 0);
+	s.ops[1].value |= KMC_AC_TSX_CTRL_MSR;			/* it can turn TSX on */
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+
+	/* GDS_NO on Cascade Lake: mitigated by microcode, unless turned off */
+	s.host = host("cascadelake");
+	s.ops[0].value = F(ARCH_CAPABILITIES) | F(AVX);
+	s.ops[1].value = KMC_AC_GDS_NO;
+	o = eval("7.2", &s);
+	ck_assert(o.bugs & KMC_B(GDS));
+	ck_assert_uint_eq(o.findings, 0);
+	s.host.gds = KMC_GDS_OFF;
+	o = eval("7.2", &s);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+	s.ops[0].value = F(ARCH_CAPABILITIES);
+	o = eval("7.2", &s);
+	ck_assert_uint_eq(o.findings, 0);
+}
+END_TEST
+
+/*
  * kernel-facts F.4: a guest with FSGSBASE in CPUID on a VMX host booted
  * nofsgsbase: 6.1 lets CR4.FSGSBASE through, 6.14+ refuses it (#GP).
  */
@@ -496,6 +605,8 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, exit_reasons_and_ignore_msrs);
 	tcase_add_test(tc, fb_clear_thread_001);
 	tcase_add_test(tc, verw_promise_by_cause);
+	tcase_add_test(tc, false_immunity_thread_004);
+	tcase_add_test(tc, kvm_value_never_false_immunity);
 	tcase_add_test(tc, cr4_fsgsbase_passthrough);
 	tcase_add_test(tc, profile_for_uname);
 	tcase_add_test(tc, profile_flags);

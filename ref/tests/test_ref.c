@@ -389,6 +389,59 @@ START_TEST(fb_clear_dis_and_verw)
 }
 END_TEST
 
+/* ---- lkml 004: "NO" bits the host kernel's bugs contradict --------------- */
+
+START_TEST(false_immunity)
+{
+	struct kmc_scenario s = { .host = spr() };
+	struct kmc_obs o;
+
+	/* SPR's own value on SPR: nothing false */
+	op(&s, KMC_OP_SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(RTM) | F(AVX));
+	op(&s, KMC_OP_SET_MSR, KMC_MSR_ARCH_CAPABILITIES, SPR_AC | KMC_AC_ITS_NO);
+	op(&s, KMC_OP_RUN, 0, 0);
+	o = eval(K72, 0, &s);
+	ck_assert_uint_eq(o.findings, 0);
+
+	/* ... on Ice Lake: ITS (and no other bug of the claims) */
+	s.host = icx();
+	o = eval(K72, 0, &s);
+	ck_assert(o.bugs & B(ITS));
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+
+	/* the same value answered by userspace, the stored one harmless */
+	s.ops[1].value = 0;
+	s.vm = (struct kmc_vm){ .filter_arch_cap = 1, .user_msr_exits = KMC_MSR_EXIT_FILTER,
+				.uemu_arch_cap = KMC_AC_ITS_NO };
+	o = eval(K72, 0, &s);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+	s.vm.user_msr_exits = 0;			/* the guest gets #GP: told nothing */
+	o = eval(K72, 0, &s);
+	ck_assert_uint_eq(o.findings, 0);
+	s.vm = (struct kmc_vm){ 0 };
+
+	/* an AMD host with SSB (no VMX): SSB_NO is false there too */
+	s.host = epyc_l1();
+	s.ops[1].value = KMC_AC_SSB_NO;
+	o = eval(K61, 0, &s);
+	ck_assert(o.bugs & B(SPEC_STORE_BYPASS));
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+	s.ops[1].value = KMC_AC_MDS_NO | KMC_AC_RDCL_NO;	/* what KVM itself says there */
+	o = eval(K61, 0, &s);
+	ck_assert_uint_eq(o.findings, 0);
+
+	/* Cascade Lake in an L2 (QEMU, TSX hidden): MMIO trio, each bit needed */
+	s.host = clx_l2(0, true);
+	s.ops[1].value = KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO;
+	o = eval(K612, 0, &s);
+	ck_assert(o.bugs & B(MMIO_STALE_DATA));
+	ck_assert_uint_eq(o.findings, 0);
+	s.ops[1].value |= KMC_AC_SBDR_SSDP_NO;
+	o = eval(K612, 0, &s);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_FALSE_IMMUNITY);
+}
+END_TEST
+
 /* ---- kernel-facts F.4: the CR4.FSGSBASE pass-through (7520a53b8e0a) ----- */
 
 START_TEST(fsgsbase_passthrough)
@@ -520,6 +573,7 @@ static Suite *ref_suite(void)
 	tcase_add_test(tc, exit_reasons);
 	tcase_add_test(tc, tsx_ctrl_vcpu_bit);
 	tcase_add_test(tc, fb_clear_dis_and_verw);
+	tcase_add_test(tc, false_immunity);
 	tcase_add_test(tc, fsgsbase_passthrough);
 	tcase_add_test(tc, set_cpuid_after_run);
 	tcase_add_test(tc, airmont_no_ssb);

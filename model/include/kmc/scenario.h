@@ -138,6 +138,7 @@ enum kmc_l1tf_vmx {
 #define KMC_FINDING_VERW_PROMISE_KVM	(1u << 0)	/* FB_CLEAR_DIS broke the promise */
 #define KMC_FINDING_MMIO_VERW_ORDER	(1u << 1)
 #define KMC_FINDING_VERW_PROMISE_HW	(1u << 2)	/* the CPU's VERW does not clear */
+#define KMC_FINDING_FALSE_IMMUNITY	(1u << 3)	/* a "NO" bit for a host bug */
 
 struct kmc_obs {
 	/* host, after boot */
