@@ -693,9 +693,10 @@ static void run_record(struct run *R, const struct kmv_record *r)
 		int ok = kmv_reject_ok(r, msg, sizeof(msg));
 		enum ktap_verdict v = known_verdict(R, r, ok ? KTAP_PASS : KTAP_FAIL, why, sizeof(why));
 
-		ktap_result(&R->k, v, r->id, v == KTAP_PASS || v == KTAP_FAIL ? NULL : why);
+		/* diagnostics go before the result they explain (KTAP) */
 		if (!ok)
 			ktap_diag(&R->k, "%s", msg);
+		ktap_result(&R->k, v, r->id, v == KTAP_PASS || v == KTAP_FAIL ? NULL : why);
 		progress_step(&R->prog, !ok);
 		return;
 	}
@@ -721,10 +722,10 @@ static void run_record(struct run *R, const struct kmv_record *r)
 		progress_step(&R->prog, 1);
 		return;
 	}
+	print_notes(R, notes);
 	if (kmc_compare(r, &obs, c)) {
 		enum ktap_verdict v = known_verdict(R, r, KTAP_FAIL, why, sizeof(why));
 
-		ktap_result(&R->k, v, r->id, v == KTAP_FAIL ? NULL : why);
 		if (o->nvar)
 			ktap_diag(&R->k, "(ref with variant%s %s; expectations are the stock model's)",
 				  o->nvar > 1 ? "s" : "", R->vnames);
@@ -737,16 +738,16 @@ static void run_record(struct run *R, const struct kmv_record *r)
 		}
 		ktap_diag(&R->k, "rerun: kmc-run --backend %s%s --id '%s' %s", o->be->name,
 			  R->vflags, r->id, r->file);
+		ktap_result(&R->k, v, r->id, v == KTAP_FAIL ? NULL : why);
 	} else {
 		enum ktap_verdict v = known_verdict(R, r, KTAP_PASS, why, sizeof(why));
 
-		ktap_result(&R->k, v, r->id, v == KTAP_PASS ? NULL : why);
 		if (c->findings) {
 			kmc_list_format(&kmc_finding_names, c->findings, msg, sizeof(msg));
 			ktap_finding(&R->k, msg, r->id);
 		}
+		ktap_result(&R->k, v, r->id, v == KTAP_PASS ? NULL : why);
 	}
-	print_notes(R, notes);
 	progress_step(&R->prog, c->ndiff != 0);
 	free(c);
 	if (o->nvar)

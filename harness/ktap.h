@@ -2,8 +2,13 @@
 /*
  * KTAP v1 writer (Documentation/dev-tools/ktap.rst, kselftest.h totals and
  * exit codes).  One top-level test per group (kmc-run: per input file),
- * nested subtests per vector.  Every line is flushed as it is written, so
- * a run that is killed keeps everything it already reported.
+ * nested subtests per vector, each group opened as KUnit does: its own
+ * "KTAP version 1", then "# Subtest: NAME", then its plan.  Diagnostics
+ * of a subtest come before its result line (KTAP's convention, what
+ * tools/testing/kunit/kunit_parser.py expects): inside a group they are
+ * held back until the next result, and go out with it.  Every line is
+ * flushed as it is written, so a run that is killed keeps everything it
+ * already reported.
  */
 #ifndef KMC_KTAP_H
 #define KMC_KTAP_H
@@ -34,7 +39,10 @@ struct ktap {
 	char gname[256];
 	unsigned int nsub;
 	struct ktap_totals g;
-	int show_diag;		/* quiet mode: the last result was a failure */
+	/* diagnostics of the open group waiting for the next result line */
+	char *pend;
+	size_t plen, pcap;
+	int pend_oom;		/* some could not be kept: say so with the result */
 	/* called before each line, e.g. to erase a progress line on a terminal */
 	void (*before_line)(void *arg);
 	void *before_arg;
@@ -56,13 +64,17 @@ struct ktap {
  * keeps before_line/before_arg and mirror (zero them first if unused).
  */
 void ktap_begin(struct ktap *k, FILE *out, int quiet, unsigned int ntop);
-/* "# ..." at the current depth (after a failure also in quiet mode) */
+/*
+ * "# ..." at the current depth.  Inside a group: a diagnostic of the next
+ * result, printed right before it (in quiet mode only if that result is a
+ * failure); at the top level: printed at once (not in quiet mode).
+ */
 void ktap_diag(struct ktap *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Open a top-level test holding @nsub subtests */
 void ktap_group_begin(struct ktap *k, const char *name, unsigned int nsub);
 /* One result; @reason is the directive text for SKIP/XFAIL/XPASS/ERROR, may be NULL */
 void ktap_result(struct ktap *k, enum ktap_verdict v, const char *name, const char *reason);
-/* `# FINDING <names>: <id>` after a passing vector, and count it */
+/* `# FINDING <names>: <id>` before the passing vector's result, and count it */
 void ktap_finding(struct ktap *k, const char *names, const char *id);
 /* Close the group: its own ok/not ok line (SKIP if nothing in it ran) */
 void ktap_group_end(struct ktap *k);

@@ -83,6 +83,17 @@ else
 	step "vectors" 1
 fi
 
+# kmc's KTAP through the kernel's own parser (tools/testing/kunit/kunit_parser.py
+# from Debian's linux-source-6.1, fetched once into build/kunit/): 0 errors and
+# kmc's totals, for a sample with every status, the labs' nested form, the run above
+kt=
+[ -f "$LOG/vectors-ref.ktap" ] && kt=$LOG/vectors-ref.ktap
+O=$O sh harness/tests/kunit-ktap.sh $kt >"$LOG/kunit-ktap.log" 2>&1
+rc=$?
+printf '%-32s %s\n' "kunit parser" "$(tail -n 1 "$LOG/kunit-ktap.log")"
+[ "$rc" -eq 0 ] || grep -A 4 '^not ok\|^kunit-parser' "$LOG/kunit-ktap.log" | head -n 20 | sed 's/^/    /'
+step "kunit-parser" "$rc"
+
 # What Debian's kernels derived in the emulated labs (results/baselines/*/l[12].kmv
 # and the VMX lab's Bochs hosts, results/baselines/vmx-*/host.kmv, written by
 # harness/lab/vector.sh from real boots): model and ref must both predict it

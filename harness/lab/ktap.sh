@@ -21,7 +21,8 @@ flat() {
 diag() { KFLAT+=("# $*"); }
 
 # ktap_leaves FILE: "VERDICT ID DIRECTIVE" for each vector of a kmc-run KTAP
-# file, then its "# ..." lines as "DIAG text" right after the vector.
+# file, then its "# ..." lines (kmc-run prints them before the vector's
+# result, as KTAP has it) as "DIAG text" right after the vector.
 ktap_leaves() {
 	awk '
 	/^    (not )?ok [0-9]+ / || /^  (not )?ok [0-9]+ / {
@@ -35,10 +36,10 @@ ktap_leaves() {
 		else if (dir ~ /^XPASS/) { v = "xpass"; sub(/^XPASS ?/, "", dir) }
 		else if (dir ~ /^ERROR/) { v = "error"; sub(/^ERROR ?/, "", dir) }
 		# a file-level line (its id ends in .kmv) is not a vector
-		if (id ~ /\.kmv(:[0-9]+)?$/ && v != "error") { last = ""; next }
-		print v "\t" id "\t" dir; last = id; next
+		if (id ~ /\.kmv(:[0-9]+)?$/ && v != "error") { pend = ""; next }
+		print v "\t" id "\t" dir; printf "%s", pend; pend = ""; next
 	}
-	/^ +# / && last != "" { t = $0; sub(/^ +# /, "", t); if (t !~ /^Subtest:/) print "DIAG\t" t; next }
+	/^ +# / { t = $0; sub(/^ +# /, "", t); if (t !~ /^Subtest:/) pend = pend "DIAG\t" t "\n"; next }
 	' "$1"
 }
 

@@ -2,6 +2,7 @@
 /* KTAP reader (ktap_parse.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,14 +30,19 @@ struct level {
 	char *name;		/* "# Subtest: NAME" */
 	char *pending;		/* diagnostics waiting for the next result (before-mode) */
 	char *diag;		/* diagnostics of a level with no test yet (after-mode) */
+	char **pfind;		/* "# FINDING NAMES: ID" lines waiting for the result of ID */
+	unsigned int npfind;
 };
 
 struct parser {
 	struct kt_doc *d;
 	struct level *lv;
 	unsigned int depth, cap;
-	int after;		/* diagnostics follow their result (kmc-run) */
+	int after;		/* diagnostics follow their result (kmc-run before 0.2's order) */
 	int oom;
+	/* printk's prefix before the first version line ("[    0.06] "), stripped */
+	int started;
+	size_t prefix;
 };
 
 static void test_free(struct kt_test *t)
@@ -137,6 +143,87 @@ static struct kt_test *add_test(struct parser *p, struct level *l)
 	return t;
 }
 
+/* Free a level's own strings (its tests are moved or freed by the caller) */
+static void level_clear(struct level *l)
+{
+	free(l->name);
+	free(l->pending);
+	free(l->diag);
+	for (unsigned int i = 0; i < l->npfind; i++)
+		free(l->pfind[i]);
+	free(l->pfind);
+	l->name = l->pending = l->diag = NULL;
+	l->pfind = NULL;
+	l->npfind = 0;
+}
+
+/* "NAMES: ID" of a finding onto @t */
+static void finding_to(struct parser *p, struct kt_test *t, const char *s, size_t nlen)
+{
+	char **v = realloc(t->findings, (t->nfindings + 1) * sizeof(*v));
+
+	if (!v) {
+		p->oom = 1;
+		return;
+	}
+	t->findings = v;
+	v[t->nfindings] = strndup(s, nlen);
+	if (!v[t->nfindings])
+		p->oom = 1;
+	else
+		t->nfindings++;
+}
+
+/*
+ * A finding names its test: "NAMES: ID".  The test is one of the last few
+ * results of level @l (after-mode: the finding follows it), or else the
+ * finding waits for the result named ID (before-mode: it precedes it).
+ * The search is bounded: a stream of findings costs linear time.
+ */
+static void add_finding(struct parser *p, struct level *l, const char *s)
+{
+	const char *colon = strstr(s, ": ");
+	char **v, *c;
+
+	if (!colon)
+		return;
+	for (unsigned int i = l->n, k = 0; i > 0 && k < 64; i--, k++)
+		if (l->tests[i - 1].name && !strcmp(l->tests[i - 1].name, colon + 2)) {
+			finding_to(p, &l->tests[i - 1], s, (size_t)(colon - s));
+			return;
+		}
+	if (l->npfind >= 256)
+		return;		/* findings nobody claims: not kept without end */
+	c = strdup(s);
+	v = c ? realloc(l->pfind, (l->npfind + 1) * sizeof(*v)) : NULL;
+	if (!v) {
+		free(c);
+		p->oom = 1;
+		return;
+	}
+	l->pfind = v;
+	v[l->npfind++] = c;
+}
+
+/* The findings waiting for @t (a result just read at level @l) */
+static void claim_findings(struct parser *p, struct level *l, struct kt_test *t)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < l->npfind; i++) {
+		char *f = l->pfind[i];
+		const char *colon = strstr(f, ": ");
+
+		if (t->name && colon && !strcmp(colon + 2, t->name)) {
+			finding_to(p, t, f, (size_t)(colon - f));
+			free(f);
+		} else {
+			l->pfind[k++] = f;
+		}
+	}
+	l->npfind = k;
+}
+
 /*
  * Leftover diagnostics of a level (after its last result, in before-mode)
  * go to @fallback: the group test, or the document
@@ -178,10 +265,10 @@ static void pop(struct parser *p, struct kt_test *t)
 		t->closed = 0;
 	}
 	flush_pending(p, &child, &t->diag);
-	free(child.name);
 	t->sub = child.tests;
 	t->nsub = child.n;
 	t->plan = child.plan;
+	level_clear(&child);
 }
 
 /* Close every level deeper than @indent (they ended without their result) */
@@ -227,7 +314,7 @@ static void parse_result(struct parser *p, int ok, const char *s, unsigned int l
 		num = strtoul(s, &end, 10);
 		s = end;
 	}
-	t->num = (unsigned int)num;
+	t->num = num > UINT_MAX ? UINT_MAX : (unsigned int)num;
 	while (*s == ' ')
 		s++;
 	if (s[0] == '-' && s[1] == ' ')
@@ -276,6 +363,8 @@ static void parse_result(struct parser *p, int ok, const char *s, unsigned int l
 		t->diag = l->pending;
 		l->pending = NULL;
 	}
+	if (l->npfind)
+		claim_findings(p, l, t);
 	if (closes)
 		pop(p, t);
 }
@@ -287,32 +376,6 @@ static struct level *level_for(struct parser *p, unsigned int indent)
 		if (p->lv[i - 1].indent <= indent)
 			return &p->lv[i - 1];
 	return &p->lv[0];
-}
-
-static void add_finding(struct parser *p, struct level *l, const char *s)
-{
-	const char *colon = strstr(s, ": ");
-	struct kt_test *t = NULL;
-	char **v;
-
-	if (!colon)
-		return;
-	for (unsigned int i = l->n; i > 0 && !t; i--)
-		if (l->tests[i - 1].name && !strcmp(l->tests[i - 1].name, colon + 2))
-			t = &l->tests[i - 1];
-	if (!t)
-		return;
-	v = realloc(t->findings, (t->nfindings + 1) * sizeof(*v));
-	if (!v) {
-		p->oom = 1;
-		return;
-	}
-	t->findings = v;
-	v[t->nfindings] = strndup(s, (size_t)(colon - s));
-	if (!v[t->nfindings])
-		p->oom = 1;
-	else
-		t->nfindings++;
 }
 
 static void parse_diag(struct parser *p, const char *s, unsigned int indent)
@@ -329,8 +392,16 @@ static void parse_diag(struct parser *p, const char *s, unsigned int indent)
 		/* a sibling block began: the last one never closed */
 		if (p->depth > 1 && cur(p)->indent == indent && (cur(p)->n || cur(p)->name))
 			pop(p, NULL);
-		if (cur(p)->indent < indent)
+		if (cur(p)->indent < indent) {
+			/*
+			 * "# Subtest:" before the block's version line: KUnit before
+			 * KTAP v1, and kmc-run before 0.2, which also wrote a
+			 * vector's diagnostics after its result
+			 */
+			if (d->kmc)
+				p->after = 1;
 			push(p, indent);
+		}
 		if (p->oom)
 			return;
 		free(cur(p)->name);
@@ -350,19 +421,33 @@ static void parse_diag(struct parser *p, const char *s, unsigned int indent)
 		add_finding(p, l, s + 8);
 		return;
 	}
-	if (l == &p->lv[0] && !l->n && !strncmp(s, "kmc-run ", 8)) {
+	if (l == &p->lv[0] && !l->n && !strncmp(s, "kmc-run ", 8))
 		d->kmc = 1;
-		p->after = 1;
-	}
-	if (p->after) {
+	if (d->kmc && l == &p->lv[0]) {
 		/* kmc-run's top-level lines are group summaries: its top diagnostics are the run's */
-		if (l->n && l != &p->lv[0])
+		join(p, &d->diag, s);
+	} else if (p->after) {
+		if (l->n)
 			join(p, &l->tests[l->n - 1].diag, s);
 		else
-			join(p, l == &p->lv[0] ? &d->diag : &l->diag, s);
+			join(p, &l->diag, s);
 	} else {
 		join(p, &l->pending, s);
 	}
+}
+
+/* "KTAP version N" / "TAP version N" (the whole line): the version, else -1 */
+static int version_line(const char *s)
+{
+	const char *v = !strncmp(s, "KTAP version ", 13) ? s + 13 :
+			!strncmp(s, "TAP version ", 12) ? s + 12 : NULL;
+	char *end;
+	long n;
+
+	if (!v || !isdigit((unsigned char)*v))
+		return -1;
+	n = strtol(v, &end, 10);
+	return *end || n > 1000 ? -1 : (int)n;
 }
 
 static void parse_line(struct parser *p, char *line, unsigned int lineno)
@@ -370,14 +455,41 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 	unsigned int indent = 0;
 	char *s = line;
 	struct kt_doc *d = p->d;
+	int v;
 
-	while (*s == ' ') {
-		s++;
-		indent++;
+	if (!p->started) {
+		/*
+		 * The first version line starts the document; what comes before
+		 * it on that line (printk's "[    0.06] ") comes before every
+		 * line after it too, and goes: what kunit_parser.py's
+		 * extract_tap_lines() does
+		 */
+		char *k = strstr(line, "TAP version ");
+
+		if (k && k > line && k[-1] == 'K')
+			k--;
+		if (k && version_line(k) >= 0) {
+			p->started = 1;
+			p->prefix = (size_t)(k - line);
+			s = k;
+		}
+	} else if (p->prefix) {
+		size_t n = strlen(line);
+
+		s = line + (n < p->prefix ? n : p->prefix);
 	}
-	if (!strncmp(s, "KTAP version ", 13) || !strncmp(s, "TAP version ", 12)) {
-		int v = atoi(s + (s[0] == 'K' ? 13 : 12));
-
+	/* indentation: spaces, and tabs to the next multiple of 8 (old KUnit) */
+	for (;; s++) {
+		if (*s == ' ')
+			indent++;
+		else if (*s == '\t')
+			indent = (indent / 8 + 1) * 8;
+		else
+			break;
+		if (indent > 1u << 20)
+			break;
+	}
+	if ((v = version_line(s)) >= 0) {
 		if (p->depth == 1 && !cur(p)->n && !d->version && indent == 0) {
 			d->version = v;
 			return;
@@ -395,7 +507,7 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 		char *end;
 		long n = strtol(s + 3, &end, 10);
 
-		if (end == s + 3 || n < 0) {
+		if (end == s + 3 || n < 0 || n > INT_MAX) {
 			d->nunknown++;
 			return;
 		}
@@ -444,6 +556,21 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 	d->nunknown++;
 }
 
+static void parser_free(struct parser *p)
+{
+	for (unsigned int i = p->depth; i > 0; i--) {
+		struct level *l = &p->lv[i - 1];
+
+		for (unsigned int k = 0; k < l->n; k++)
+			test_free(&l->tests[k]);
+		free(l->tests);
+		level_clear(l);
+	}
+	free(p->lv);
+	p->lv = NULL;
+	p->depth = 0;
+}
+
 int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len)
 {
 	struct parser p = { .d = d };
@@ -488,23 +615,12 @@ int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len
 		p.lv[0].n = 0;
 	}
 	if (p.oom) {
-		for (unsigned int i = p.depth; i > 0; i--) {
-			struct level *l = &p.lv[i - 1];
-
-			for (unsigned int k = 0; k < l->n; k++)
-				test_free(&l->tests[k]);
-			free(l->tests);
-			free(l->name);
-			free(l->pending);
-			free(l->diag);
-		}
-		free(p.lv);
+		parser_free(&p);
 		kt_doc_free(d);
 		snprintf(msg, len, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	free(p.lv[0].name);
-	free(p.lv);
+	parser_free(&p);
 	if (d->partial_line || d->bailed || (d->plan >= 0 && d->ntests < (unsigned int)d->plan))
 		d->truncated = 1;
 	for (unsigned int i = 0; i < d->ntests; i++)

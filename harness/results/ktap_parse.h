@@ -2,12 +2,16 @@
 /*
  * KTAP reader (Documentation/dev-tools/ktap.rst): builds the tree of
  * tests of one KTAP (or TAP 13/14) stream.  It takes kmc-run's output
- * (nested by indentation, "# Subtest:", diagnostics after the result,
- * "# FINDING" lines), the emulated lab's flat output (diagnostics before
- * the result, "# text" after a result), and the stream of a run that was
- * killed: an unterminated last line is dropped, open subtests are kept
- * as unclosed, and the document says it is truncated.  Lines it does not
- * understand (kernel log noise) are counted and skipped.
+ * (nested by indentation, "KTAP version 1" then "# Subtest:", diagnostics
+ * before the result, "# FINDING" lines; kmc-run before 0.2 put
+ * "# Subtest:" first and diagnostics after the result, and is still
+ * read), KUnit's (as the kernel prints it: 4-space or tab indentation,
+ * printk's time stamp before every line, kernel log noise in between),
+ * the emulated lab's flat output (diagnostics before the result, "# text"
+ * after a result), and the stream of a run that was killed: an
+ * unterminated last line is dropped, open subtests are kept as unclosed,
+ * and the document says it is truncated.  Lines it does not understand
+ * (kernel log noise) are counted and skipped.
  */
 #ifndef KR_KTAP_PARSE_H
 #define KR_KTAP_PARSE_H

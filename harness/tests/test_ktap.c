@@ -24,8 +24,9 @@ static char *sample_run(int quiet, struct ktap_totals *t)
 	ktap_begin(&k, out, quiet, 2);
 	ktap_group_begin(&k, "a.kmv", 4);
 	ktap_result(&k, KTAP_PASS, "v.pass", NULL);
-	ktap_result(&k, KTAP_FAIL, "v.fail", NULL);
+	/* a result's diagnostics first: they go out with it */
 	ktap_diag(&k, "a.kmv:3: bugs: expected mds, got -");
+	ktap_result(&k, KTAP_FAIL, "v.fail", NULL);
 	ktap_result(&k, KTAP_SKIP, "v.skip", "host 'live' needs --backend kvm");
 	ktap_result(&k, KTAP_ERROR, "v.err", "boom");
 	ktap_group_end(&k);
@@ -48,17 +49,17 @@ START_TEST(nested_ktap_with_totals_and_findings)
 	ck_assert_str_eq(out,
 		"KTAP version 1\n"
 		"1..2\n"
-		"  # Subtest: a.kmv\n"
 		"  KTAP version 1\n"
+		"  # Subtest: a.kmv\n"
 		"  1..4\n"
 		"  ok 1 v.pass\n"
-		"  not ok 2 v.fail\n"
 		"  # a.kmv:3: bugs: expected mds, got -\n"
+		"  not ok 2 v.fail\n"
 		"  ok 3 v.skip # SKIP host 'live' needs --backend kvm\n"
 		"  not ok 4 v.err # ERROR boom\n"
 		"not ok 1 a.kmv\n"
-		"  # Subtest: b.kmv\n"
 		"  KTAP version 1\n"
+		"  # Subtest: b.kmv\n"
 		"  1..1\n"
 		"  ok 1 v.find\n"
 		"  # FINDING verw_promise_kvm: v.find\n"
@@ -79,8 +80,8 @@ START_TEST(quiet_prints_only_failures_and_totals)
 	char *out = sample_run(1, &t);
 
 	ck_assert_str_eq(out,
-		"not ok 2 v.fail\n"
 		"# a.kmv:3: bugs: expected mds, got -\n"
+		"not ok 2 v.fail\n"
 		"not ok 4 v.err # ERROR boom\n"
 		"not ok 1 a.kmv\n"
 		"# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:1\n"
@@ -132,6 +133,70 @@ START_TEST(group_with_nothing_run_is_skipped)
 	ck_assert_uint_eq(k.t.skip, 2);
 	ck_assert_int_eq(ktap_exit_code(&k.t), KTAP_EXIT_SKIP);
 	free(buf);
+}
+END_TEST
+
+/*
+ * KTAP's convention (Documentation/dev-tools/ktap.rst): a test's diagnostic
+ * lines come before its result line, and a nested block starts with its
+ * own version line, then "# Subtest:" -- what kunit_parser.py reads
+ */
+START_TEST(diagnostics_come_before_their_result)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct ktap k = { 0 }, full = { 0 };
+	char *fbuf = NULL;
+	size_t flen = 0;
+
+	full.out = open_memstream(&fbuf, &flen);
+	k.mirror = &full;
+	ktap_begin(&k, out, 1, 1);	/* quiet, with a full mirror (a results directory) */
+	ktap_diag(&k, "the run's header");
+	ktap_group_begin(&k, "g.kmv", 4);
+	ktap_diag(&k, "a note of a passing vector");
+	ktap_result(&k, KTAP_PASS, "v.pass", NULL);
+	ktap_diag(&k, "g.kmv:3: bugs: expected mds, got -");
+	ktap_diag(&k, "rerun: kmc-run --id 'v.fail' g.kmv");
+	ktap_result(&k, KTAP_FAIL, "v.fail", NULL);
+	ktap_finding(&k, "verw_promise_kvm", "v.find");
+	ktap_result(&k, KTAP_PASS, "v.find", NULL);
+	ktap_diag(&k, "known, still there");
+	ktap_result(&k, KTAP_XFAIL, "v.xfail", "known divergence (k:1): x");
+	ktap_group_end(&k);
+	ktap_end(&k);
+	fclose(out);
+	fclose(full.out);
+	ck_assert_str_eq(fbuf,
+		"KTAP version 1\n"
+		"1..1\n"
+		"# the run's header\n"
+		"  KTAP version 1\n"
+		"  # Subtest: g.kmv\n"
+		"  1..4\n"
+		"  # a note of a passing vector\n"
+		"  ok 1 v.pass\n"
+		"  # g.kmv:3: bugs: expected mds, got -\n"
+		"  # rerun: kmc-run --id 'v.fail' g.kmv\n"
+		"  not ok 2 v.fail\n"
+		"  # FINDING verw_promise_kvm: v.find\n"
+		"  ok 3 v.find\n"
+		"  # known, still there\n"
+		"  ok 4 v.xfail # XFAIL known divergence (k:1): x\n"
+		"not ok 1 g.kmv\n"
+		"# Totals: pass:2 fail:1 xfail:1 xpass:0 skip:0 error:0\n"
+		"# Findings: 1\n");
+	/* quiet: a failure with its diagnostics (before it), nothing of the passes */
+	ck_assert_str_eq(buf,
+		"# g.kmv:3: bugs: expected mds, got -\n"
+		"# rerun: kmc-run --id 'v.fail' g.kmv\n"
+		"not ok 2 v.fail\n"
+		"not ok 1 g.kmv\n"
+		"# Totals: pass:2 fail:1 xfail:1 xpass:0 skip:0 error:0\n"
+		"# Findings: 1\n");
+	free(buf);
+	free(fbuf);
 }
 END_TEST
 
@@ -196,13 +261,13 @@ START_TEST(results_reach_a_pipe_before_the_run_ends)
 		close(fds[0]);
 		ktap_begin(&k, out, 0, 1);
 		ktap_group_begin(&k, "g", 2);
-		ktap_result(&k, KTAP_FAIL, "first", NULL);
 		ktap_diag(&k, "why");
+		ktap_result(&k, KTAP_FAIL, "first", NULL);
 		for (;;)
 			pause();	/* a run that hangs, and is then killed */
 	}
 	close(fds[1]);
-	seen = read_until(fds[0], "  not ok 1 first\n  # why\n", buf, sizeof(buf));
+	seen = read_until(fds[0], "  # why\n  not ok 1 first\n", buf, sizeof(buf));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	close(fds[0]);
@@ -219,6 +284,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, quiet_prints_only_failures_and_totals);
 	tcase_add_test(tc, xfail_and_xpass_directives);
 	tcase_add_test(tc, group_with_nothing_run_is_skipped);
+	tcase_add_test(tc, diagnostics_come_before_their_result);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exit");

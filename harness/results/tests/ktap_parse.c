@@ -27,19 +27,19 @@ static const char kmc_out[] =
 	"KTAP version 1\n"
 	"1..2\n"
 	"# kmc-run 0.1.0: backend ref, 2 files, 5 vectors selected\n"
-	"  # Subtest: host.kmv\n"
 	"  KTAP version 1\n"
+	"  # Subtest: host.kmv\n"
 	"  1..4\n"
 	"  ok 1 host.mmio.spr-hidden.6-1\n"
-	"  not ok 2 host.mmio.icx.6-1\n"
 	"  # vectors/host.kmv:14: bugs: expected spectre_v1,mds, got spectre_v1 (missing mds)\n"
 	"  # rerun: kmc-run --backend ref --id 'host.mmio.icx.6-1' vectors/host.kmv\n"
+	"  not ok 2 host.mmio.icx.6-1\n"
 	"  ok 3 vcpu.gate.live # SKIP host 'live' needs --backend kvm\n"
-	"  ok 4 fb.promise.spr.7-2\n"
 	"  # FINDING verw_promise_hw: fb.promise.spr.7-2\n"
+	"  ok 4 fb.promise.spr.7-2\n"
 	"not ok 1 host.kmv\n"
-	"  # Subtest: broken.kmv\n"
 	"  KTAP version 1\n"
+	"  # Subtest: broken.kmv\n"
 	"  1..2\n"
 	"  ok 1 known.one # XFAIL known divergence (k.txt:3): commit abc\n"
 	"  not ok 2 broken.kmv:7 # ERROR vectors/broken.kmv:7: unknown CPU 'x' (see kmc cpus)\n"
@@ -65,7 +65,7 @@ START_TEST(kmc_run_output_nests_by_indentation)
 	ck_assert(h->closed);
 	ck_assert_str_eq(h->sub[1].name, "host.mmio.icx.6-1");
 	ck_assert_int_eq(h->sub[1].status, KT_FAIL);
-	/* kmc-run writes diagnostics after the result they explain */
+	/* kmc-run writes diagnostics before the result they explain */
 	ck_assert_ptr_nonnull(h->sub[1].diag);
 	ck_assert_ptr_nonnull(strstr(h->sub[1].diag, "missing mds"));
 	ck_assert_ptr_nonnull(strstr(h->sub[1].diag, "\nrerun: kmc-run"));
@@ -96,6 +96,43 @@ START_TEST(kmc_run_output_nests_by_indentation)
 	ck_assert_uint_eq(c[KT_XFAIL], 1);
 	ck_assert_uint_eq(c[KT_ERROR], 1);
 	ck_assert_uint_eq(c[KT_SKIP], 1);
+	kt_doc_free(&d);
+}
+END_TEST
+
+/* kmc-run before 0.2: "# Subtest:" first, diagnostics after the result */
+START_TEST(kmc_run_output_of_the_old_order)
+{
+	struct kt_doc d = parse(
+		"KTAP version 1\n"
+		"1..2\n"
+		"# kmc-run 0.1.0: backend ref, 2 files, 4 vectors selected\n"
+		"  # Subtest: host.kmv\n"
+		"  KTAP version 1\n"
+		"  1..3\n"
+		"  ok 1 host.a\n"
+		"  not ok 2 host.b\n"
+		"  # vectors/host.kmv:14: bugs: expected mds, got -\n"
+		"  ok 3 host.c\n"
+		"  # FINDING verw_promise_hw: host.c\n"
+		"not ok 1 host.kmv\n"
+		"  # Subtest: b.kmv\n"
+		"  KTAP version 1\n"
+		"  1..1\n"
+		"  ok 1 b.one\n"
+		"ok 2 b.kmv\n"
+		"# Totals: pass:3 fail:1 xfail:0 xpass:0 skip:0 error:0\n");
+	struct kt_test *h = &d.tests[0];
+
+	ck_assert(d.kmc);
+	ck_assert_uint_eq(d.ntests, 2);
+	ck_assert_uint_eq(h->nsub, 3);
+	ck_assert_ptr_nonnull(h->sub[1].diag);
+	ck_assert_ptr_nonnull(strstr(h->sub[1].diag, "expected mds"));
+	ck_assert_ptr_null(h->sub[2].diag);
+	ck_assert_uint_eq(h->sub[2].nfindings, 1);
+	ck_assert_str_eq(d.tests[1].name, "b.kmv");
+	ck_assert(!d.truncated);
 	kt_doc_free(&d);
 }
 END_TEST
@@ -131,13 +168,13 @@ START_TEST(a_bail_out_leaves_the_open_group_unclosed)
 		"KTAP version 1\n"
 		"1..2\n"
 		"# kmc-run 0.1.0: backend ref, 2 files, 9 vectors selected\n"
-		"  # Subtest: a.kmv\n"
 		"  KTAP version 1\n"
+		"  # Subtest: a.kmv\n"
 		"  1..1\n"
 		"  ok 1 a.one\n"
 		"ok 1 a.kmv\n"
-		"  # Subtest: b.kmv\n"
 		"  KTAP version 1\n"
+		"  # Subtest: b.kmv\n"
 		"  1..8\n"
 		"  ok 1 b.one\n"
 		"  ok 2 b.two\n"
@@ -258,6 +295,182 @@ START_TEST(kunit_style_deeper_nesting)
 }
 END_TEST
 
+/*
+ * Real KUnit output, as the kernel's own parser's tests have it
+ * (tools/testing/kunit/test_data/ of Linux 6.1): printk's time stamps
+ * before every line and kernel log noise in between
+ * (test_interrupted_tap_output.log), tab indentation and a failure's
+ * "EXPECTATION FAILED" lines (test_is_test_passed-failure.log)
+ */
+START_TEST(kunit_with_printk_time_stamps_and_noise)
+{
+	struct kt_doc d = parse(
+		"[    0.060000] printk: console [mc-1] enabled\n"
+		"[    0.060000] random: get_random_bytes called from init_oops_id+0x35/0x40 with crng_init=0\n"
+		"[    0.060000] TAP version 14\n"
+		"[    0.060000] 1..3\n"
+		"[    0.060000] \t# Subtest: kunit-resource-test\n"
+		"[    0.060000] \t1..5\n"
+		"[    0.060000] \tok 1 - kunit_resource_test_init_resources\n"
+		"[    0.060000] \tok 2 - kunit_resource_test_alloc_resource\n"
+		"[    0.060000] \tok 3 - kunit_resource_test_destroy_resource\n"
+		"[    0.060000] kAFS: Red Hat AFS client v0.1 registering.\n"
+		"[    0.060000] FS-Cache: Netfs 'afs' registered for caching\n"
+		"[    0.060000] *** VALIDATE kAFS ***\n"
+		"[    0.060000] Btrfs loaded, crc32c=crc32c-generic, debug=on, assert=on, integrity-checker=on, ref-verify=on\n"
+		"[    0.060000] BTRFS: selftest: sectorsize: 4096  nodesize: 4096\n"
+		"[    0.060000] BTRFS: selftest: running btrfs free space cache tests\n"
+		"[    0.060000] \tok 4 - kunit_resource_test_cleanup_resources\n"
+		"[    0.060000] \tok 5 - kunit_resource_test_proper_free_ordering\n"
+		"[    0.060000] ok 1 - kunit-resource-test\n"
+		"[    0.060000] \t# Subtest: kunit-try-catch-test\n"
+		"[    0.060000] \t1..2\n"
+		"[    0.060000] \tok 1 - kunit_test_try_catch_successful_try_no_catch\n"
+		"[    0.060000] \tok 2 - kunit_test_try_catch_unsuccessful_try_does_catch\n"
+		"[    0.060000] ok 2 - kunit-try-catch-test\n"
+		"[    0.060000] \t# Subtest: string-stream-test\n"
+		"[    0.060000] \t1..3\n"
+		"[    0.060000] \tok 1 - string_stream_test_empty_on_creation\n"
+		"[    0.060000] \tok 2 - string_stream_test_not_empty_after_add\n"
+		"[    0.060000] \tok 3 - string_stream_test_get_string\n"
+		"[    0.060000] ok 3 - string-stream-test\n"
+		"[    0.060000] List of all partitions:\n"
+		"[    0.060000] No filesystem could mount root, tried:\n"
+		"[    0.060000]\n"
+		"[    0.060000] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(98,0)\n");
+	unsigned int c[KT_NSTATUS] = { 0 };
+
+	ck_assert_int_eq(d.version, 14);
+	ck_assert_int_eq(d.plan, 3);
+	ck_assert_uint_eq(d.ntests, 3);
+	ck_assert_str_eq(d.tests[0].name, "kunit-resource-test");
+	ck_assert_uint_eq(d.tests[0].nsub, 5);
+	ck_assert_str_eq(d.tests[0].sub[4].name, "kunit_resource_test_proper_free_ordering");
+	ck_assert_str_eq(d.tests[2].name, "string-stream-test");
+	ck_assert_uint_eq(d.tests[2].nsub, 3);
+	ck_assert(!d.truncated);
+	kt_count_leaves(d.tests, d.ntests, c);
+	ck_assert_uint_eq(c[KT_PASS], 10);
+	ck_assert_uint_eq(c[KT_FAIL], 0);
+	kt_doc_free(&d);
+}
+END_TEST
+
+START_TEST(kunit_with_tabs_and_a_failure)
+{
+	struct kt_doc d = parse(
+		"TAP version 14\n"
+		"1..2\n"
+		"\t# Subtest: sysctl_test\n"
+		"\t1..2\n"
+		"\t# sysctl_test_dointvec_null_tbl_data: sysctl_test_dointvec_null_tbl_data passed\n"
+		"\tok 1 - sysctl_test_dointvec_null_tbl_data\n"
+		"\t# sysctl_test_dointvec_table_maxlen_unset: sysctl_test_dointvec_table_maxlen_unset passed\n"
+		"\tok 2 - sysctl_test_dointvec_table_maxlen_unset\n"
+		"kunit sysctl_test: all tests passed\n"
+		"ok 1 - sysctl_test\n"
+		"\t# Subtest: example\n"
+		"\t1..2\n"
+		"init_suite\n"
+		"\t# example_simple_test: initializing\n"
+		"\t# example_simple_test: EXPECTATION FAILED at lib/kunit/example-test.c:30\n"
+		"\tExpected 1 + 1 == 3, but\n"
+		"\t\t1 + 1 == 2\n"
+		"\t\t3 == 3\n"
+		"\t# example_simple_test: example_simple_test failed\n"
+		"\tnot ok 1 - example_simple_test\n"
+		"\t# example_mock_test: initializing\n"
+		"\t# example_mock_test: example_mock_test passed\n"
+		"\tok 2 - example_mock_test\n"
+		"kunit example: one or more tests failed\n"
+		"not ok 2 - example\n");
+	const struct kt_test *e;
+
+	ck_assert_uint_eq(d.ntests, 2);
+	ck_assert_str_eq(d.tests[0].name, "sysctl_test");
+	ck_assert_int_eq(d.tests[0].status, KT_PASS);
+	ck_assert_uint_eq(d.tests[0].nsub, 2);
+	e = &d.tests[1];
+	ck_assert_str_eq(e->name, "example");
+	ck_assert_int_eq(e->status, KT_FAIL);
+	ck_assert_uint_eq(e->nsub, 2);
+	ck_assert_str_eq(e->sub[0].name, "example_simple_test");
+	ck_assert_int_eq(e->sub[0].status, KT_FAIL);
+	/* KUnit's diagnostics come before their result */
+	ck_assert_ptr_nonnull(e->sub[0].diag);
+	ck_assert_ptr_nonnull(strstr(e->sub[0].diag, "EXPECTATION FAILED at lib/kunit/example-test.c:30"));
+	ck_assert_ptr_nonnull(strstr(e->sub[1].diag, "example_mock_test passed"));
+	ck_assert(!d.truncated);
+	kt_doc_free(&d);
+}
+END_TEST
+
+/*
+ * KUnit of today (Documentation/dev-tools/kunit/run_manual.rst, the
+ * example suite): KTAP v1, a suite's "# Subtest:" after its version line,
+ * its module, a parameterised test without a plan, each suite's and the
+ * run's own counts (KUnit's "# Totals:" is not kmc's)
+ */
+START_TEST(kunit_ktap_v1_with_parameters)
+{
+	struct kt_doc d = parse(
+		"KTAP version 1\n"
+		"1..1\n"
+		"    KTAP version 1\n"
+		"    # Subtest: example\n"
+		"    # module: kunit_example_test\n"
+		"    1..4\n"
+		"    # example_simple_test: initializing\n"
+		"    # example_simple_test: cleaning up\n"
+		"    ok 1 example_simple_test\n"
+		"    # example_skip_test: initializing\n"
+		"    # example_skip_test: You should not see a line below.\n"
+		"    ok 2 example_skip_test # SKIP this test should be skipped\n"
+		"        KTAP version 1\n"
+		"        # Subtest: example_params_test\n"
+		"        # example_params_test: initializing\n"
+		"        ok 1 example value 3 # SKIP unsupported param value 3\n"
+		"        ok 2 example value 2\n"
+		"        ok 3 example value 1\n"
+		"        ok 4 example value 0 # SKIP unsupported param value 0\n"
+		"    # example_params_test: pass:2 fail:0 skip:2 total:4\n"
+		"    ok 3 example_params_test\n"
+		"    # example_mark_skipped_test: initializing\n"
+		"    not ok 4 example_failing_test\n"
+		"# example: pass:2 fail:1 skip:1 total:4\n"
+		"# Totals: pass:4 fail:1 skip:3 total:8\n"
+		"not ok 1 example\n");
+	const struct kt_test *e, *p;
+	unsigned int c[KT_NSTATUS] = { 0 };
+
+	ck_assert_int_eq(d.version, 1);
+	ck_assert_uint_eq(d.ntests, 1);
+	ck_assert(!d.have_totals);	/* KUnit's own totals line is not kmc's */
+	e = &d.tests[0];
+	ck_assert_str_eq(e->name, "example");
+	ck_assert_int_eq(e->status, KT_FAIL);
+	ck_assert_int_eq(e->plan, 4);
+	ck_assert_uint_eq(e->nsub, 4);
+	ck_assert_int_eq(e->sub[1].status, KT_SKIP);
+	ck_assert_str_eq(e->sub[1].reason, "this test should be skipped");
+	p = &e->sub[2];
+	ck_assert_str_eq(p->name, "example_params_test");
+	ck_assert_uint_eq(p->nsub, 4);
+	ck_assert_int_eq(p->plan, -1);
+	ck_assert_str_eq(p->sub[0].name, "example value 3");
+	ck_assert_int_eq(p->sub[0].status, KT_SKIP);
+	ck_assert_ptr_nonnull(strstr(p->diag, "pass:2 fail:0 skip:2 total:4"));
+	ck_assert_ptr_nonnull(strstr(e->sub[0].diag, "example_simple_test: cleaning up"));
+	ck_assert_ptr_nonnull(strstr(e->diag, "example: pass:2 fail:1 skip:1 total:4"));
+	ck_assert(!d.truncated);
+	kt_count_leaves(d.tests, d.ntests, c);
+	ck_assert_uint_eq(c[KT_PASS], 3);
+	ck_assert_uint_eq(c[KT_SKIP], 3);
+	ck_assert_uint_eq(c[KT_FAIL], 1);
+	kt_doc_free(&d);
+}
+END_TEST
+
 START_TEST(a_plan_not_met_is_truncated)
 {
 	struct kt_doc d = parse("KTAP version 1\n1..3\nok 1 a\n");
@@ -286,6 +499,10 @@ int main(void)
 	int nf;
 
 	tcase_add_test(tc, kmc_run_output_nests_by_indentation);
+	tcase_add_test(tc, kmc_run_output_of_the_old_order);
+	tcase_add_test(tc, kunit_with_printk_time_stamps_and_noise);
+	tcase_add_test(tc, kunit_with_tabs_and_a_failure);
+	tcase_add_test(tc, kunit_ktap_v1_with_parameters);
 	tcase_add_test(tc, a_killed_run_is_truncated_but_readable);
 	tcase_add_test(tc, a_bail_out_leaves_the_open_group_unclosed);
 	tcase_add_test(tc, the_emulated_lab_output);
