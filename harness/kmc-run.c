@@ -28,7 +28,7 @@
 #include "sweep.h"
 #include "version.h"
 
-#define EXIT_USAGE	2
+#define EXIT_USAGE	KTAP_EXIT_USAGE	/* 64, not 2: kselftest reads 2 as XFAIL */
 #define MSGLEN		1024
 #define MAXVARIANTS	32
 
@@ -74,8 +74,11 @@ static const char usage_text[] =
 "model and ref.  A vector whose `findings` hold prints `# FINDING`, counted\n"
 "in `# Findings: N` (a finding is not a failure).\n"
 "\n"
-"Exit status (kselftest): 0 all passed (skips allowed when something\n"
-"passed), 1 a failure or an error, 2 usage error, 4 everything skipped.\n"
+"Exit status (kselftest's, tools/testing/selftests/kselftest.h): 0 all\n"
+"passed (skips allowed when something passed), 1 a failure, an error or an\n"
+"XPASS (also: the backend or the results directory could not be set up),\n"
+"4 everything skipped, 64 usage error (EX_USAGE; also a malformed\n"
+"--known file).  Never 2 or 3, which kselftest reads as XFAIL and XPASS.\n"
 "SIGINT, SIGTERM (and SIGPIPE) stop the run after the current vector:\n"
 "`Bail out!`, the totals so far, the results directory closed as\n"
 "interrupted; then kmc-run dies of that signal.  A second SIGINT or\n"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kmv.h"
+#include "ktap.h"
 #include "migrate.h"
 #include "names.h"
 #include "version.h"
@@ -52,14 +53,15 @@ static const char usage_text[] =
 "  --version               print the version\n"
 "\n"
 "Exit status: 0 success, 1 a vector or value could not be handled (the\n"
-"message names FILE:LINE), 2 usage error.\n";
+"message names FILE:LINE; migrate: something changes), 64 usage error\n"
+"(EX_USAGE; never 2 or 3, which kselftest reads as XFAIL and XPASS).\n";
 
 static int usage(const char *fmt, const char *arg)
 {
 	fputs("kmc: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs(" (kmc --help)\n", stderr);
-	return 2;
+	return KTAP_EXIT_USAGE;
 }
 
 static void kver_str(struct kmc_kver v, char *buf, size_t len)
@@ -457,7 +459,7 @@ static int cmd_migrate(int argc, char **argv)
 	ret = kmc_migrate(stdout, &a, err, sizeof(err));
 	if (ret < 0) {
 		fprintf(stderr, "kmc: migrate: %s\n", err);
-		return 2;
+		return KTAP_EXIT_USAGE;	/* a HOST or option it cannot use */
 	}
 	return ret;
 }

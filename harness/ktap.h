@@ -54,10 +54,17 @@ struct ktap {
 	struct ktap *mirror;
 };
 
-/* Kselftest exit codes */
+/*
+ * Exit codes: kselftest's (tools/testing/selftests/kselftest.h KSFT_PASS 0,
+ * KSFT_FAIL 1, KSFT_SKIP 4; 2 and 3 are KSFT_XFAIL and KSFT_XPASS, never
+ * used here).  A usage error is 64 (EX_USAGE, sysexits.h): not a pass for
+ * kselftest's runner (tools/testing/selftests/kselftest/runner.sh reports
+ * every status but 0, 4 and 124 as "not ok ... # exit=N").
+ */
 #define KTAP_EXIT_PASS	0
 #define KTAP_EXIT_FAIL	1
 #define KTAP_EXIT_SKIP	4
+#define KTAP_EXIT_USAGE	64
 
 /*
  * "KTAP version 1" and the plan of @ntop top-level tests.  Resets @k but

@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "derive.h"
+#include "ktap.h"
 #include "ktap_parse.h"
 #include "report.h"
 #include "rundir.h"
 #include "version.h"
 
-#define EXIT_USAGE	2
+#define EXIT_USAGE	KTAP_EXIT_USAGE	/* 64, not 2: kselftest reads 2 as XFAIL */
 
 static const char usage_text[] =
 "Usage: kmc-results derive DIR...\n"
@@ -47,7 +48,11 @@ static const char usage_text[] =
 "\n"
 "Statuses: PASS FAIL XFAIL XPASS SKIP ERROR TIMEOUT MISS (MISS: selected or\n"
 "planned, never reported).  docs/results.md has the mapping to JUnit,\n"
-"KCIDB and LAVA.\n";
+"KCIDB and LAVA.\n"
+"\n"
+"Exit status: 0 done, 1 a file or directory could not be read or written\n"
+"(or is not KTAP), 64 usage error (EX_USAGE; never 2 or 3, which\n"
+"kselftest reads as XFAIL and XPASS).\n";
 
 static int cmd_derive(int argc, char **argv)
 {
@@ -258,8 +263,12 @@ int main(int argc, char **argv)
 		return cmd_ktap(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lava"))
 		return cmd_lava(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "report"))
-		return kr_report_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report")) {
+		int ret = kr_report_main(argc - 1, argv + 1);
+
+		/* harness/report/report.c says 2 for a usage error */
+		return ret == 2 ? EXIT_USAGE : ret;
+	}
 	fprintf(stderr, "kmc-results: unknown command '%s' (kmc-results --help)\n", argv[1]);
 	return EXIT_USAGE;
 }
