@@ -41,7 +41,8 @@ Options:
   --all-configs       every configuration on every kernel (default: as the
                       on= tags of bochs/configs.txt say)
   --parallel N        Bochs boots at once (default 2; each uses one CPU)
-  --timeout SECS      one boot's time limit (default 420)
+  --timeout SECS      one boot's time limit (default 900: about two minutes of a
+                      CPU each, more when the machine is shared)
   --results DIR       default results/lab
   --baselines DIR     default results/baselines
   --update-baseline   (re)write BASELINES/vmx-KERNEL/
@@ -58,7 +59,7 @@ kernels_given=0
 smoke=0
 only=
 parallel=2
-tmo=420
+tmo=900
 results=$KMC_ROOT/results/lab
 baselines=$KMC_ROOT/results/baselines
 update_baseline=0
@@ -383,7 +384,7 @@ process_kernel() {
 		for id in "${CFGS[@]}"; do
 			on_kernel "$id" "$k" || continue
 			o=$(bdir "${FINAL[$k:$id]}")
-			echo "boot $id: ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}, wall $(sed -n 's/^wall_s=//p' "$o/info" 2>/dev/null)s, rc $(cat "$o.rc")$([[ ${FINAL[$k:$id]} == *:2 ]] && echo ' (second boot)')"
+			echo "boot $id: ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}, wall $(sed -n 's/^wall_s=//p' "$o/info" 2>/dev/null)s, CPU $(sed -n 's/^cpu_s=//p' "$o/info" 2>/dev/null)s, rc $(cat "$o.rc")$([[ ${FINAL[$k:$id]} == *:2 ]] && echo ' (second boot)')"
 		done
 		echo
 		echo "not passing:"
