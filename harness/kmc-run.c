@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -25,6 +26,7 @@
 #include "names.h"
 #include "ref.h"
 #include "rundir.h"
+#include "sha256.h"
 #include "sweep.h"
 #include "version.h"
 
@@ -143,6 +145,10 @@ struct input {
 	char *name;		/* the top-level test's name */
 	int failed;		/* f.err/f.errmsg say why; nothing to read */
 	struct kmv_file f;
+	/* SHA-256 of the bytes read (and run), for the results directory */
+	char sha[65];
+	int hashed;		/* sha is set */
+	char *partial;		/* NULL: the whole file; else what sha is of */
 };
 
 /* Append to a NUL-terminated buffer, truncating */
@@ -429,14 +435,82 @@ static void expand(const struct strv *args, struct input **in, unsigned int *n)
 	}
 }
 
+/*
+ * Every input is read once, through a stream that hashes what passes:
+ * the hash run.json records is of the bytes that ran, not of a second
+ * read that may see another file (or nothing, from a pipe).
+ */
+struct hashing {
+	int fd;
+	struct kr_sha256 sha;
+	unsigned long long n;
+};
+
+static ssize_t hashing_read(void *cookie, char *buf, size_t size)
+{
+	struct hashing *h = cookie;
+	ssize_t n;
+
+	do
+		n = read(h->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		kr_sha256_update(&h->sha, buf, (size_t)n);
+		h->n += (unsigned long long)n;
+	}
+	return n;
+}
+
+static int hashing_close(void *cookie)
+{
+	return close(((struct hashing *)cookie)->fd);
+}
+
+static void read_input(struct input *in, struct kmv_idset *ids)
+{
+	static const cookie_io_functions_t io = { .read = hashing_read, .close = hashing_close };
+	struct hashing h = { .fd = open(in->path, O_RDONLY | O_CLOEXEC) };
+	char msg[MSGLEN], buf[65536];
+	struct stat st;
+	FILE *fp;
+	int ret;
+
+	if (h.fd < 0 || !(fp = fopencookie(&h, "r", io))) {
+		int err = -errno;
+
+		if (h.fd >= 0)
+			close(h.fd);
+		memset(&in->f, 0, sizeof(in->f));
+		snprintf(msg, sizeof(msg), "%s: %s", in->path, strerror(-err));
+		in->f.path = strdup(in->path);
+		in->f.err = err;
+		in->f.errmsg = strdup(msg);
+		return;
+	}
+	kr_sha256_init(&h.sha);
+	/* errors stay in the kmv_file, to be reported in its place */
+	ret = kmv_read(fp, in->path, 0, ids, &in->f, msg, sizeof(msg));
+	/* a file that stopped early: the rest of a regular file is hashed too */
+	if (ret && !fstat(h.fd, &st) && S_ISREG(st.st_mode))
+		while (fread(buf, 1, sizeof(buf), fp) > 0)
+			;
+	if (!ferror(fp)) {
+		kr_sha256_hex(&h.sha, in->sha);
+		in->hashed = 1;
+		if (ret && !(!fstat(h.fd, &st) && S_ISREG(st.st_mode))) {
+			snprintf(buf, sizeof(buf), "the first %llu bytes, read before %s", h.n,
+				 in->f.errmsg ? in->f.errmsg : "an error");
+			in->partial = strdup(buf);
+		}
+	}
+	fclose(fp);
+}
+
 static void read_inputs(struct input *in, unsigned int n, struct kmv_idset *ids)
 {
-	char msg[MSGLEN];
-
-	/* errors stay in each kmv_file, to be reported in its place */
 	for (unsigned int i = 0; i < n; i++)
 		if (!in[i].failed)
-			kmv_read_file(in[i].path, 0, ids, &in[i].f, msg, sizeof(msg));
+			read_input(&in[i], ids);
 }
 
 /* ---- selection ---------------------------------------------------------- */
@@ -886,8 +960,10 @@ static struct kr_run *open_results(const struct opts *o, struct run *R, struct i
 	for (unsigned int i = 0; i < nin; i++) {
 		if (in[i].failed)
 			continue;
-		if (kr_run_input(run, in[i].path, msg, sizeof(msg)))
-			kr_run_log(run, "vector input: %s", msg);
+		if (!in[i].hashed)
+			kr_run_log(run, "vector input %s: not hashed (read error)", in[i].path);
+		else if (kr_run_input_hash(run, in[i].path, in[i].sha, in[i].partial))
+			kr_run_log(run, "vector input %s: out of memory", in[i].path);
 		for (unsigned int k = 0; k < in[i].f.nrecs; k++) {
 			const struct kmv_record *r = &in[i].f.recs[k];
 
@@ -1029,15 +1105,17 @@ int main(int argc, char **argv)
 		};
 
 		if (kr_run_finish(run, stopped, ret, &t, msg, sizeof(msg))) {
+			/* the directory is not complete: neither is the run (run.json says so) */
 			fprintf(stderr, "kmc-run: results: %s\n", msg);
-			if (!stopped && !ret)
-				ret = 1;
+			if (!stopped)
+				ret = KR_EXIT_RESULTS;
 		}
 	}
 out:
 	kr_known_free(&R.known);
 	for (unsigned int i = 0; i < nin; i++) {
 		kmv_file_free(&in[i].f);
+		free(in[i].partial);
 		free(in[i].path);
 		free(in[i].name);
 	}

@@ -491,7 +491,8 @@ out:
 	return ret;
 }
 
-int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t len)
+/* @meta: run.json as it will be (kmc-run at its end), or NULL to read DIR/run.json */
+static int load(const char *dir, json_t *meta, struct kr_results *res, char *msg, size_t len)
 {
 	char path[4300], **files = NULL;
 	unsigned int nfiles = 0;
@@ -504,7 +505,9 @@ int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t l
 	if (!res->dir)
 		goto oom;
 	snprintf(path, sizeof(path), "%s/%s", dir, KR_RUN_JSON);
-	if (!stat(path, &st)) {
+	if (meta) {
+		res->meta = json_incref(meta);
+	} else if (!stat(path, &st)) {
 		json_error_t e;
 
 		res->meta = json_load_file(path, 0, &e);
@@ -607,6 +610,11 @@ fail:
 	free(files);
 	kr_results_free(res);
 	return ret;
+}
+
+int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t len)
+{
+	return load(dir, NULL, res, msg, len);
 }
 
 /* ---- JUnit (Ant's schema, harness/results/schemas/JUnit.xsd) ------------ */
@@ -1117,6 +1125,11 @@ int kr_write_summary(const struct kr_results *res, FILE *fp)
 
 int kr_derive_dir(const char *dir, char *msg, size_t len)
 {
+	return kr_derive_dir_meta(dir, NULL, msg, len);
+}
+
+int kr_derive_dir_meta(const char *dir, json_t *meta, char *msg, size_t len)
+{
 	static const struct {
 		const char *key, *name;	/* run.json files.KEY, else NAME */
 		int kind;
@@ -1126,7 +1139,7 @@ int kr_derive_dir(const char *dir, char *msg, size_t len)
 		{ "files.summary", "kmc-summary.txt", 2 },
 	};
 	struct kr_results res;
-	int ret = kr_results_load(dir, &res, msg, len);
+	int ret = load(dir, meta, &res, msg, len);
 
 	if (ret)
 		return ret;
@@ -1134,7 +1147,7 @@ int kr_derive_dir(const char *dir, char *msg, size_t len)
 		const char *name = kr_meta_str(res.meta, outs[i].key);
 		struct kr_atomic a;
 		char path[4300];
-		int w;
+		int w, werr;
 
 		if (!name || !*name || strchr(name, '/'))
 			name = outs[i].name;
@@ -1142,14 +1155,19 @@ int kr_derive_dir(const char *dir, char *msg, size_t len)
 		ret = kr_atomic_open(&a, path, msg, len);
 		if (ret)
 			break;
+		errno = 0;
 		w = outs[i].kind == 0 ? kr_write_junit(&res, a.fp) :
 		    outs[i].kind == 1 ? kr_write_kcidb(&res, a.fp, msg, len) :
 		    kr_write_summary(&res, a.fp);
+		/* stdio's write error (ENOSPC, EFBIG), before anything else sets errno */
+		werr = w == -EIO && errno && ferror(a.fp) ? errno : 0;
 		ret = kr_atomic_commit(&a, w == 0, msg, len);
 		if (!ret && w) {
-			if (w != -ENOMEM && outs[i].kind != 1)
+			if (werr)
+				snprintf(msg, len, "%s: %s", path, strerror(werr));
+			else if (w != -ENOMEM && outs[i].kind != 1)
 				snprintf(msg, len, "%s: write error", path);
-			ret = w;
+			ret = werr ? -werr : w;
 		}
 	}
 	kr_results_free(&res);

@@ -73,5 +73,7 @@ int kr_write_summary(const struct kr_results *res, FILE *fp);
 
 /* Read DIR and (re)write DIR/junit.xml, DIR/kcidb.json, DIR/summary.txt atomically */
 int kr_derive_dir(const char *dir, char *msg, size_t len);
+/* The same with @meta for run.json (what kmc-run is about to write there) */
+int kr_derive_dir_meta(const char *dir, json_t *meta, char *msg, size_t len);
 
 #endif

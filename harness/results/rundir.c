@@ -2,6 +2,8 @@
 /* The results directory of one run (rundir.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <jansson.h>
 #include "ktap_parse.h"
 #include <libgen.h>
@@ -21,6 +23,7 @@
 struct kr_run {
 	char dir[4096];
 	char id[512];
+	int dirfd;		/* the run's directory (-1: none, use dir) */
 	FILE *ktap, *vectors, *log;
 	json_t *meta;
 	struct timespec start;
@@ -246,10 +249,241 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
-/* results/runs/<time>_<backend>[-N], created; the name goes into r->dir */
-static int make_default_dir(struct kr_run *r, const char *backend, char *msg, size_t len)
+/* Close a file we wrote, making sure it reached the disk: 0 or -errno */
+static int close_synced(FILE **fp)
 {
-	char when[64], link[4200], tmp[4300];
+	int err = 0;
+
+	if (!*fp)
+		return 0;
+	errno = 0;
+	if (fflush(*fp) || fsync(fileno(*fp)) || ferror(*fp))
+		err = errno ? -errno : -EIO;
+	if (fclose(*fp) && !err)
+		err = errno ? -errno : -EIO;
+	*fp = NULL;
+	return err;
+}
+
+/* run.json, replaced atomically (a new temporary name each time, then rename) */
+static int write_meta(struct kr_run *r, char *msg, size_t len)
+{
+	struct kr_atomic a;
+	char path[4300];
+	int ret, c;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, KR_RUN_JSON);
+	ret = r->dirfd >= 0 ? kr_atomic_openat(&a, r->dirfd, r->dir, KR_RUN_JSON, msg, len)
+			    : kr_atomic_open(&a, path, msg, len);
+	if (ret)
+		return ret;
+	ret = json_dumpf(r->meta, a.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	if (!ret)
+		fputc('\n', a.fp);
+	c = kr_atomic_commit(&a, ret == 0, msg, len);
+	if (c)
+		return c;
+	if (ret)
+		snprintf(msg, len, "%s: write error", path);
+	return ret ? -EIO : 0;
+}
+
+/*
+ * A new directory for the run, hidden beside where it goes: PARENT/.BASE.tmp.XXXXXX,
+ * with the permissions mkdir(2) would give (mkdtemp makes it 0700)
+ */
+static int make_tmpdir(const char *parent, const char *base, char *out, size_t outlen,
+		       char *msg, size_t len)
+{
+	mode_t mask = umask(022);
+
+	umask(mask);
+	if ((size_t)snprintf(out, outlen, "%s/.%s.tmp.XXXXXX", parent, base) >= outlen) {
+		snprintf(msg, len, "%s/%s: path too long", parent, base);
+		return -ENAMETOOLONG;
+	}
+	if (!mkdtemp(out)) {
+		int err = -errno;
+
+		snprintf(msg, len, "%s: %s", out, strerror(errno));
+		return err;
+	}
+	chmod(out, 0777 & ~mask);
+	return 0;
+}
+
+/* Remove what fill_tmpdir() made in the directory at @fd (a run that did not start) */
+static void remove_tmpdir(int fd, const char *path)
+{
+	static const char *const names[] = { KR_RUN_JSON, KR_RUN_KTAP, KR_RUN_VECTORS, KR_RUN_LOG };
+
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		unlinkat(fd, names[i], 0);
+	unlinkat(fd, "logs", AT_REMOVEDIR);
+	rmdir(path);
+}
+
+/*
+ * The run's files in the (temporary) directory open as r->dirfd, each
+ * created with O_EXCL|O_NOFOLLOW, and a first run.json: the directory
+ * is only ever seen with its run.json in it.
+ */
+static int fill_tmpdir(struct kr_run *r, const char *backend, int argc, char **argv,
+		       char *msg, size_t len)
+{
+	char when[48];
+	int logs;
+
+	if (mkdirat(r->dirfd, "logs", 0777) ||
+	    (logs = openat(r->dirfd, "logs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		int err = -errno;
+
+		snprintf(msg, len, "%s/logs: %s", r->dir, strerror(errno));
+		return err;
+	}
+	r->ktap = kr_create_at(r->dirfd, KR_RUN_KTAP);
+	r->vectors = r->ktap ? kr_create_at(r->dirfd, KR_RUN_VECTORS) : NULL;
+	r->log = r->vectors ? kr_create_at(logs, "kmc-run.log") : NULL;
+	close(logs);
+	if (!r->log) {
+		int err = -errno;
+
+		snprintf(msg, len, "%s: creating its files: %s", r->dir, strerror(errno));
+		return err;
+	}
+	fputs("# top\tid\tgroup\tprofile\thost\twhere\n", r->vectors);
+	json_object_set_new(r->meta, "kmc_run_json", json_integer(1));
+	kr_run_set_str(r, "id", r->id);
+	kr_run_set_str(r, "status", "running");
+	kr_run_set_bool(r, "interrupted", 1);
+	kr_iso_time(&r->start, 1, when, sizeof(when));
+	kr_run_set_str(r, "start", when);
+	for (int i = 0; i < argc; i++)
+		kr_run_append_str(r, "command_line", argv[i]);
+	kr_run_set_str(r, "backend", backend);
+	kr_run_set_str(r, "files.ktap", KR_RUN_KTAP);
+	kr_run_set_str(r, "files.vectors", KR_RUN_VECTORS);
+	kr_run_set_str(r, "files.log", KR_RUN_LOG);
+	kr_run_set_str(r, "files.junit", KR_JUNIT);
+	kr_run_set_str(r, "files.kcidb", KR_KCIDB);
+	kr_run_set_str(r, "files.summary", KR_SUMMARY);
+	return write_meta(r, msg, len);
+}
+
+/*
+ * DIR is a mount point (or cannot be replaced): take it in place.  run.json
+ * goes in first with link(2), which fails if another run's is there; then
+ * the other files, none replacing anything.
+ */
+static int claim_in_place(struct kr_run *r, const char *dir, const char *tmp, char *msg, size_t len)
+{
+	static const char *const names[] = { KR_RUN_KTAP, KR_RUN_VECTORS, "logs" };
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
+
+	if (dfd < 0) {
+		err = -errno;
+		snprintf(msg, len, "%s: %s", dir, strerror(errno));
+		return err;
+	}
+	if (!dir_is_empty(dir) || linkat(r->dirfd, KR_RUN_JSON, dfd, KR_RUN_JSON, 0)) {
+		err = errno == EEXIST || !errno ? -EEXIST : -errno;
+		snprintf(msg, len, "%s: %s", dir, err == -EEXIST ?
+			 "exists and is not empty (one results directory per run)" : strerror(-err));
+		close(dfd);
+		return err;
+	}
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (renameat2(r->dirfd, names[i], dfd, names[i], RENAME_NOREPLACE)) {
+			err = -errno;
+			snprintf(msg, len, "%s/%s: %s", dir, names[i], strerror(errno));
+			close(dfd);
+			return err;
+		}
+	unlinkat(r->dirfd, KR_RUN_JSON, 0);
+	rmdir(tmp);
+	close(r->dirfd);
+	r->dirfd = dfd;
+	return 0;
+}
+
+/*
+ * --results DIR: made whole beside it, then renamed to DIR in one step --
+ * which succeeds where DIR does not exist or is an empty directory, and
+ * fails for every run but one when several are given the same DIR.
+ */
+static int claim_dir(struct kr_run *r, const char *dir, const char *backend, int argc, char **argv,
+		     char *msg, size_t len)
+{
+	char copy[4096], parent[4096], base[256], tmp[4400];
+	struct stat st, cwd;
+	int ret, here;
+
+	if (strlen(dir) >= sizeof(r->dir) || !*dir) {
+		snprintf(msg, len, "%s: path too long", dir);
+		return -ENAMETOOLONG;
+	}
+	snprintf(copy, sizeof(copy), "%s", dir);
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = 0;
+	snprintf(r->dir, sizeof(r->dir), "%s", copy);
+	snprintf(base, sizeof(base), "%s", basename(copy));
+	snprintf(r->id, sizeof(r->id), "%s", base);
+	snprintf(copy, sizeof(copy), "%s", r->dir);
+	snprintf(parent, sizeof(parent), "%s", dirname(copy));
+	if (!stat(r->dir, &st)) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(msg, len, "%s: exists and is not a directory", r->dir);
+			return -ENOTDIR;
+		}
+		if (!dir_is_empty(r->dir)) {
+			snprintf(msg, len, "%s: exists and is not empty (one results directory per run)",
+				 r->dir);
+			return -EEXIST;
+		}
+	}
+	ret = kr_mkdir_p(parent, msg, len);
+	if (ret)
+		return ret;
+	ret = make_tmpdir(parent, base, tmp, sizeof(tmp), msg, len);
+	if (ret)
+		return ret;
+	r->dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (r->dirfd < 0) {
+		ret = -errno;
+		snprintf(msg, len, "%s: %s", tmp, strerror(errno));
+		rmdir(tmp);
+		return ret;
+	}
+	ret = fill_tmpdir(r, backend, argc, argv, msg, len);
+	if (ret)
+		goto fail;
+	/* the working directory itself (or a mount point) cannot be renamed over */
+	here = !stat(r->dir, &st) && !stat(".", &cwd) && st.st_dev == cwd.st_dev &&
+	       st.st_ino == cwd.st_ino;
+	if (!here && !rename(tmp, r->dir))
+		return 0;
+	if (here || errno == EBUSY || errno == EINVAL || errno == EXDEV) {
+		ret = claim_in_place(r, r->dir, tmp, msg, len);
+		if (!ret)
+			return 0;
+		goto fail;
+	}
+	ret = -errno;
+	if (errno == ENOTEMPTY || errno == EEXIST)
+		snprintf(msg, len, "%s: exists and is not empty (one results directory per run: "
+			 "another run took it)", r->dir);
+	else
+		snprintf(msg, len, "%s: %s", r->dir, strerror(errno));
+fail:
+	remove_tmpdir(r->dirfd, tmp);
+	return ret;
+}
+
+/* --results auto: results/runs/<time>_<backend>[-N], and results/runs/latest */
+static int claim_default(struct kr_run *r, const char *backend, int argc, char **argv,
+			 char *msg, size_t len)
+{
+	char when[64], tmp[1024], link[4200], ltmp[4300];
 	struct tm tm;
 	int ret = kr_mkdir_p("results/runs", msg, len);
 
@@ -257,63 +491,45 @@ static int make_default_dir(struct kr_run *r, const char *backend, char *msg, si
 		return ret;
 	gmtime_r(&r->start.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H%M%SZ", &tm);
-	for (unsigned int i = 1; ; i++) {
-		if (i == 1)
-			snprintf(r->id, sizeof(r->id), "%s_%s", when, backend);
-		else
+	snprintf(r->id, sizeof(r->id), "%s_%s", when, backend);
+	ret = make_tmpdir("results/runs", r->id, tmp, sizeof(tmp), msg, len);
+	if (ret)
+		return ret;
+	r->dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (r->dirfd < 0) {
+		ret = -errno;
+		snprintf(msg, len, "%s: %s", tmp, strerror(errno));
+		rmdir(tmp);
+		return ret;
+	}
+	snprintf(r->dir, sizeof(r->dir), "%s", tmp);
+	ret = fill_tmpdir(r, backend, argc, argv, msg, len);
+	for (unsigned int i = 1; !ret; i++) {
+		if (i > 1) {
 			snprintf(r->id, sizeof(r->id), "%s_%s-%u", when, backend, i);
+			kr_run_set_str(r, "id", r->id);
+			ret = write_meta(r, msg, len);
+			if (ret)
+				break;
+		}
 		snprintf(r->dir, sizeof(r->dir), "results/runs/%s", r->id);
-		if (!mkdir(r->dir, 0777))
+		if (!rename(tmp, r->dir))
 			break;
-		if (errno != EEXIST || i > 1000) {
+		if ((errno != EEXIST && errno != ENOTEMPTY) || i > 1000) {
 			ret = -errno;
 			snprintf(msg, len, "%s: %s", r->dir, strerror(errno));
-			return ret;
 		}
+	}
+	if (ret) {
+		remove_tmpdir(r->dirfd, tmp);
+		return ret;
 	}
 	/* results/runs/latest -> <id>, replaced atomically */
 	snprintf(link, sizeof(link), "results/runs/latest");
-	snprintf(tmp, sizeof(tmp), "results/runs/.latest.%ld", (long)getpid());
-	unlink(tmp);
-	if (!symlink(r->id, tmp) && rename(tmp, link))
-		unlink(tmp);
+	snprintf(ltmp, sizeof(ltmp), "results/runs/.latest.%ld.%016llx", (long)getpid(), kr_random());
+	if (!symlink(r->id, ltmp) && rename(ltmp, link))
+		unlink(ltmp);
 	return 0;
-}
-
-static int make_dir(struct kr_run *r, const char *dir, char *msg, size_t len)
-{
-	char copy[4096];
-	int ret;
-
-	if (strlen(dir) >= sizeof(r->dir)) {
-		snprintf(msg, len, "%s: path too long", dir);
-		return -ENAMETOOLONG;
-	}
-	snprintf(r->dir, sizeof(r->dir), "%s", dir);
-	while (strlen(r->dir) > 1 && r->dir[strlen(r->dir) - 1] == '/')
-		r->dir[strlen(r->dir) - 1] = 0;
-	snprintf(copy, sizeof(copy), "%s", r->dir);
-	snprintf(r->id, sizeof(r->id), "%s", basename(copy));
-	ret = kr_mkdir_p(r->dir, msg, len);
-	if (ret)
-		return ret;
-	if (!dir_is_empty(r->dir)) {
-		snprintf(msg, len, "%s: exists and is not empty (one results directory per run)", r->dir);
-		return -EEXIST;
-	}
-	return 0;
-}
-
-static FILE *open_in(struct kr_run *r, const char *name, char *msg, size_t len)
-{
-	char path[4300];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	fp = fopen(path, "w");
-	if (!fp)
-		snprintf(msg, len, "%s: %s", path, strerror(errno));
-	return fp;
 }
 
 void kr_run_abandon(struct kr_run *r)
@@ -326,6 +542,8 @@ void kr_run_abandon(struct kr_run *r)
 		fclose(r->vectors);
 	if (r->log)
 		fclose(r->log);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
 	json_decref(r->meta);
 	free(r);
 }
@@ -334,7 +552,7 @@ int kr_run_open(struct kr_run **out, const char *dir, const char *backend,
 		const char *suite_version, int argc, char **argv, char *msg, size_t len)
 {
 	struct kr_run *r = calloc(1, sizeof(*r));
-	char cwd[4096] = "", when[48], logs[4200];
+	char cwd[4096] = "";
 	int ret;
 
 	*out = NULL;
@@ -343,44 +561,18 @@ int kr_run_open(struct kr_run **out, const char *dir, const char *backend,
 		snprintf(msg, len, "results: out of memory");
 		return -ENOMEM;
 	}
+	r->dirfd = -1;
 	clock_gettime(CLOCK_REALTIME, &r->start);
 	kr_sha256_init(&r->set);
-	ret = !dir || !*dir || !strcmp(dir, "auto") ? make_default_dir(r, backend, msg, len)
-						   : make_dir(r, dir, msg, len);
+	ret = !dir || !*dir || !strcmp(dir, "auto") ? claim_default(r, backend, argc, argv, msg, len)
+						   : claim_dir(r, dir, backend, argc, argv, msg, len);
 	if (ret)
 		goto fail;
-	snprintf(logs, sizeof(logs), "%s/logs", r->dir);
-	ret = kr_mkdir_p(logs, msg, len);
-	if (ret)
-		goto fail;
-	r->ktap = open_in(r, KR_RUN_KTAP, msg, len);
-	r->vectors = r->ktap ? open_in(r, KR_RUN_VECTORS, msg, len) : NULL;
-	r->log = r->vectors ? open_in(r, KR_RUN_LOG, msg, len) : NULL;
-	if (!r->log) {
-		ret = -EIO;
-		goto fail;
-	}
-	fputs("# top\tid\tgroup\tprofile\thost\twhere\n", r->vectors);
+	/* the directory is ours, with a run.json that says "running"; now the slower facts */
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), ".");
-
-	json_object_set_new(r->meta, "kmc_run_json", json_integer(1));
-	kr_run_set_str(r, "id", r->id);
-	kr_run_set_str(r, "status", "running");
-	kr_run_set_bool(r, "interrupted", 1);
-	kr_iso_time(&r->start, 1, when, sizeof(when));
-	kr_run_set_str(r, "start", when);
-	for (int i = 0; i < argc; i++)
-		kr_run_append_str(r, "command_line", argv[i]);
 	kr_run_set_str(r, "cwd", cwd);
 	suite_facts(r, suite_version, cwd);
-	kr_run_set_str(r, "backend", backend);
-	kr_run_set_str(r, "files.ktap", KR_RUN_KTAP);
-	kr_run_set_str(r, "files.vectors", KR_RUN_VECTORS);
-	kr_run_set_str(r, "files.log", KR_RUN_LOG);
-	kr_run_set_str(r, "files.junit", KR_JUNIT);
-	kr_run_set_str(r, "files.kcidb", KR_KCIDB);
-	kr_run_set_str(r, "files.summary", KR_SUMMARY);
 	runner_facts(r);
 	kr_run_log(r, "kmc-run %s: backend %s, results in %s", suite_version, backend, r->dir);
 	*out = r;
@@ -390,16 +582,13 @@ fail:
 	return ret;
 }
 
-int kr_run_input(struct kr_run *r, const char *path, char *msg, size_t len)
+static int add_input(struct kr_run *r, const char *path, const char *hex, const char *note)
 {
-	char hex[65], copy[4096], line[4200];
+	char copy[4096], line[4200];
 	json_t *f;
 	const char *last;
 	json_t *o, *a;
-	int ret = kr_sha256_file(path, hex, msg, len);
 
-	if (ret)
-		return ret;
 	snprintf(copy, sizeof(copy), "%s", path);
 	snprintf(line, sizeof(line), "%s  %s\n", hex, basename(copy));
 	kr_sha256_update(&r->set, line, strlen(line));
@@ -409,6 +598,8 @@ int kr_run_input(struct kr_run *r, const char *path, char *msg, size_t len)
 		return -ENOMEM;
 	json_object_set_new(f, "path", jstr(path));
 	json_object_set_new(f, "sha256", json_string(hex));
+	if (note)
+		json_object_set_new(f, "sha256_of", jstr(note));
 	o = parent_of(r->meta, "vectors.files", &last);
 	a = o ? json_object_get(o, last) : NULL;
 	if (o && !json_is_array(a)) {
@@ -421,6 +612,19 @@ int kr_run_input(struct kr_run *r, const char *path, char *msg, size_t len)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int kr_run_input(struct kr_run *r, const char *path, char *msg, size_t len)
+{
+	char hex[65];
+	int ret = kr_sha256_file(path, hex, msg, len);
+
+	return ret ? ret : add_input(r, path, hex, NULL);
+}
+
+int kr_run_input_hash(struct kr_run *r, const char *path, const char *hex, const char *note)
+{
+	return add_input(r, path, hex, note);
 }
 
 /* A TSV field: tabs and newlines would break the line */
@@ -445,69 +649,45 @@ void kr_run_vector(struct kr_run *r, const char *top, const char *id, const char
 	r->nvectors++;
 }
 
-static int write_meta(struct kr_run *r, char *msg, size_t len)
-{
-	struct kr_atomic a;
-	char path[4300];
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/%s", r->dir, KR_RUN_JSON);
-	ret = kr_atomic_open(&a, path, msg, len);
-	if (ret)
-		return ret;
-	ret = json_dumpf(r->meta, a.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-	if (!ret)
-		fputc('\n', a.fp);
-	{
-		int c = kr_atomic_commit(&a, ret == 0, msg, len);
-
-		if (c)
-			return c;
-	}
-	if (ret)
-		snprintf(msg, len, "%s: write error", path);
-	return ret ? -EIO : 0;
-}
-
-/* Close a file we wrote, making sure it reached the disk */
-static int close_synced(FILE **fp)
-{
-	int bad;
-
-	if (!*fp)
-		return 0;
-	bad = fflush(*fp) || fsync(fileno(*fp)) || ferror(*fp);
-	bad |= fclose(*fp) != 0;
-	*fp = NULL;
-	return bad ? -EIO : 0;
-}
-
 int kr_run_begin(struct kr_run *r, char *msg, size_t len)
 {
 	char hex[65];
 	struct kr_sha256 s = r->set;
+	int err;
 
 	kr_sha256_hex(&s, hex);
 	kr_run_set_str(r, "vectors.set_sha256", hex);
 	kr_run_set_str(r, "vectors.set_sha256_how",
 		       "sha256 of the lines 'SHA256  BASENAME' of the input files in run order "
-		       "(= cd DIR && sha256sum FILES | sha256sum)");
+		       "(= cd DIR && sha256sum FILES | sha256sum), each hashed from the bytes "
+		       "kmc-run read and ran");
 	kr_run_set_num(r, "vectors.selected", r->nvectors);
-	if (close_synced(&r->vectors)) {
-		snprintf(msg, len, "%s/%s: write error", r->dir, KR_RUN_VECTORS);
-		return -EIO;
+	err = close_synced(&r->vectors);
+	if (err) {
+		snprintf(msg, len, "%s/%s: %s", r->dir, KR_RUN_VECTORS, strerror(-err));
+		return err;
 	}
 	r->begun = 1;
 	return write_meta(r, msg, len);
 }
 
+/*
+ * The end.  Everything else is written before run.json says how the run
+ * ended: the KTAP closed and synced, then junit.xml, kcidb.json and
+ * summary.txt (from the run.json about to be written), then run.json,
+ * atomically.  A kill in between leaves run.json saying "running"
+ * (kmc-results derive completes it); a write that fails (a full disk)
+ * leaves it saying "error" with exit code 1, or -- if run.json itself
+ * cannot be written -- "running": never "complete" for a directory that
+ * is not.
+ */
 int kr_run_finish(struct kr_run *r, int signo, int exit_code, const struct kr_totals *t,
 		  char *msg, size_t len)
 {
 	struct timespec end;
-	char when[48], sig[32];
+	char when[48], sig[32] = "", why[4400] = "";
 	double dur;
-	int ret, kret;
+	int ret = 0, err;
 
 	clock_gettime(CLOCK_REALTIME, &end);
 	kr_iso_time(&end, 1, when, sizeof(when));
@@ -532,20 +712,37 @@ int kr_run_finish(struct kr_run *r, int signo, int exit_code, const struct kr_to
 		kr_run_set_num(r, "totals.error", t->error);
 		kr_run_set_num(r, "totals.findings", t->findings);
 	}
-	kret = close_synced(&r->ktap);
+	err = close_synced(&r->ktap);
+	if (err) {
+		ret = err;
+		snprintf(why, sizeof(why), "%s/%s: %s", r->dir, KR_RUN_KTAP, strerror(-err));
+	}
 	if (r->vectors)
 		close_synced(&r->vectors);
-	ret = write_meta(r, msg, len);
-	if (!ret && kret) {
-		snprintf(msg, len, "%s/%s: write error", r->dir, KR_RUN_KTAP);
-		ret = kret;
-	}
 	if (!ret) {
-		ret = kr_derive_dir(r->dir, msg, len);
-		kr_run_log(r, "%s%s, exit %d", signo ? "interrupted by " : "complete", signo ? sig : "",
-			   exit_code);
+		ret = kr_derive_dir_meta(r->dir, r->meta, why, sizeof(why));
 		if (ret)
-			kr_run_log(r, "derive: %s", msg);
+			kr_run_log(r, "derive: %s", why);
+	}
+	if (ret) {
+		/* not complete: say so, and what kmc-run exits with */
+		kr_run_set_str(r, "status", signo ? "interrupted" : "error");
+		kr_run_set_bool(r, "interrupted", 1);
+		kr_run_set_str(r, "error", why);
+		if (!signo)
+			kr_run_set_num(r, "exit_code", KR_EXIT_RESULTS);
+		snprintf(msg, len, "%s", why);
+	}
+	err = write_meta(r, why, sizeof(why));
+	if (err && !ret) {
+		ret = err;
+		snprintf(msg, len, "%s", why);
+	}
+	kr_run_log(r, "%s%s, exit %d%s%s", signo ? "interrupted by " : ret ? "error" : "complete", sig,
+		   ret && !signo ? KR_EXIT_RESULTS : exit_code, ret ? ": " : "", ret ? msg : "");
+	if (r->log && close_synced(&r->log) && !ret) {
+		ret = -EIO;
+		snprintf(msg, len, "%s/%s: write error", r->dir, KR_RUN_LOG);
 	}
 	kr_run_abandon(r);
 	return ret;
@@ -606,6 +803,7 @@ int kr_run_adopt(const char *dir, const char *kind, const char *ktap, const char
 		snprintf(msg, len, "%s: not a directory", dir);
 		return -ENOTDIR;
 	}
+	r.dirfd = -1;
 	snprintf(r.dir, sizeof(r.dir), "%s", dir);
 	snprintf(r.id, sizeof(r.id), "%s", base && base[1] ? base + 1 : dir);
 	r.meta = json_object();

@@ -10,8 +10,12 @@
  *   junit.xml, kcidb.json, summary.txt   derived from the KTAP at the end
  *                   (kmc-results derive DIR makes them again)
  *
- * A kill at any point leaves a directory that kmc-results can read.
- * Errors are a negative errno and "PATH: reason".
+ * A kill at any point leaves a directory that kmc-results can read.  The
+ * directory is made whole under a hidden name beside DIR, with its
+ * run.json, and renamed to DIR in one step: nobody sees DIR without a
+ * run.json, and of two runs given the same DIR one gets it and the other
+ * is refused.  Every file is created with O_EXCL|O_NOFOLLOW.  Errors are
+ * a negative errno and "PATH: reason".
  */
 #ifndef KR_RUNDIR_H
 #define KR_RUNDIR_H
@@ -32,9 +36,10 @@ struct kr_run;
 /*
  * Create the directory: @dir, which must not exist or be empty, or with
  * @dir NULL or "auto", results/runs/<UTC time>_<backend> (and a
- * results/runs/latest symlink).  Records the command line, the working
- * directory, the suite version and git commit, and facts about the
- * machine kmc-run runs on (each with its source).
+ * results/runs/latest symlink).  It appears with a run.json that says
+ * "running".  Records the command line, the working directory, the suite
+ * version and git commit, and facts about the machine kmc-run runs on
+ * (each with its source).
  */
 int kr_run_open(struct kr_run **out, const char *dir, const char *backend,
 		const char *suite_version, int argc, char **argv, char *msg, size_t len);
@@ -52,6 +57,12 @@ void kr_run_fact(struct kr_run *r, const char *section, const char *name, const 
 		 const char *source);
 /* A vector input file: its hash goes into vectors.files[] and the set hash */
 int kr_run_input(struct kr_run *r, const char *path, char *msg, size_t len);
+/*
+ * The same with the hash of the bytes the caller read (and ran): the file
+ * is not read again.  @note, if not NULL, says what the hash is of when it
+ * is not the whole file ("sha256_of").
+ */
+int kr_run_input_hash(struct kr_run *r, const char *path, const char *hex, const char *note);
 /* One selected vector, a line of vectors.tsv */
 void kr_run_vector(struct kr_run *r, const char *top, const char *id, const char *group,
 		   const char *profile, const char *host, const char *where);
@@ -66,9 +77,14 @@ struct kr_totals {
 };
 /*
  * The end: @signo 0 for a run that finished ("complete"), else the signal
- * that stopped it ("interrupted").  Closes the KTAP, replaces run.json,
- * derives junit.xml/kcidb.json/summary.txt.  Frees @r.
+ * that stopped it ("interrupted").  Closes the KTAP, derives
+ * junit.xml/kcidb.json/summary.txt, and only then replaces run.json: a
+ * kill before that leaves "running".  When something cannot be written
+ * (a full disk) it returns the error, and run.json says "error" with
+ * "exit_code" KR_EXIT_RESULTS (the caller exits with it), or, when
+ * run.json itself cannot be written, still "running".  Frees @r.
  */
+#define KR_EXIT_RESULTS	1
 int kr_run_finish(struct kr_run *r, int signo, int exit_code, const struct kr_totals *t,
 		  char *msg, size_t len);
 /* Free without finishing (run.json keeps saying "running") */

@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "util.h"
 
@@ -39,72 +41,131 @@ int kr_mkdir_p(const char *path, char *msg, size_t len)
 	return 0;
 }
 
-int kr_atomic_open(struct kr_atomic *a, const char *path, char *msg, size_t len)
+unsigned long long kr_random(void)
 {
-	char copy[4096], *dir, *base;
-	int fd, err;
+	static unsigned long long n;
+	unsigned long long v;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
+	       ((unsigned long long)getpid() << 40) ^ ++n * 0x9e3779b97f4a7c15ull;
+}
+
+FILE *kr_create_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		int e = errno;
+
+		close(fd);
+		unlinkat(dirfd, name, 0);
+		errno = e;
+	}
+	return fp;
+}
+
+int kr_atomic_openat(struct kr_atomic *a, int dirfd, const char *dirpath, const char *name,
+		     char *msg, size_t len)
+{
+	int fd = -1, err;
 
 	memset(a, 0, sizeof(*a));
-	if (strlen(path) >= sizeof(a->path)) {
-		snprintf(msg, len, "%s: path too long", path);
-		return -ENAMETOOLONG;
+	a->dirfd = dirfd;
+	if (strlen(name) >= sizeof(a->name) - 40 || strchr(name, '/')) {
+		snprintf(msg, len, "%s/%s: bad file name", dirpath, name);
+		return -EINVAL;
 	}
-	snprintf(a->path, sizeof(a->path), "%s", path);
-	snprintf(copy, sizeof(copy), "%s", path);
-	base = basename(copy);
-	{
-		char copy2[4096];
-
-		snprintf(copy2, sizeof(copy2), "%s", path);
-		dir = dirname(copy2);
-		snprintf(a->tmp, sizeof(a->tmp), "%s/.%s.tmp.%ld", dir, base, (long)getpid());
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->path, sizeof(a->path), "%s/%s", dirpath, name);
+	/* a fresh, unguessable name: one planted there (a symlink) is not ours */
+	for (unsigned int i = 0; i < 100 && fd < 0; i++) {
+		snprintf(a->tmp, sizeof(a->tmp), ".%s.tmp.%ld.%016llx", name, (long)getpid(), kr_random());
+		fd = openat(dirfd, a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
 	}
-	fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || !(a->fp = fdopen(fd, "w"))) {
-		err = -errno;
-		snprintf(msg, len, "%s: %s", a->tmp, strerror(errno));
-		if (fd >= 0)
+		err = errno ? -errno : -EIO;
+		snprintf(msg, len, "%s/%s: %s", dirpath, a->tmp, strerror(-err));
+		if (fd >= 0) {
 			close(fd);
+			unlinkat(dirfd, a->tmp, 0);
+		}
 		return err;
 	}
 	return 0;
 }
 
+int kr_atomic_open(struct kr_atomic *a, const char *path, char *msg, size_t len)
+{
+	char copy[4096], copy2[4096], *dir, *base;
+	int dfd, ret;
+
+	if (strlen(path) >= sizeof(copy)) {
+		memset(a, 0, sizeof(*a));
+		snprintf(msg, len, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(copy2, sizeof(copy2), "%s", path);
+	base = basename(copy);
+	dir = dirname(copy2);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		ret = -errno;
+		memset(a, 0, sizeof(*a));
+		snprintf(msg, len, "%s: %s", dir, strerror(errno));
+		return ret;
+	}
+	ret = kr_atomic_openat(a, dfd, dir, base, msg, len);
+	if (ret) {
+		close(dfd);
+		return ret;
+	}
+	a->own_dirfd = 1;
+	snprintf(a->path, sizeof(a->path), "%s", path);
+	return 0;
+}
+
 int kr_atomic_commit(struct kr_atomic *a, int ok, char *msg, size_t len)
 {
-	char copy[4096];
-	int err = 0, dfd;
+	int err = 0;
 
 	if (!a->fp)
 		return -EBADF;
+	errno = 0;
 	if (ok && (fflush(a->fp) || fsync(fileno(a->fp)) || ferror(a->fp))) {
 		err = errno ? -errno : -EIO;
-		snprintf(msg, len, "%s: %s", a->tmp, strerror(-err));
+		snprintf(msg, len, "%s: %s", a->path, strerror(-err));
 		ok = 0;
 	}
 	if (fclose(a->fp) && ok) {
-		err = -errno;
-		snprintf(msg, len, "%s: %s", a->tmp, strerror(errno));
+		err = errno ? -errno : -EIO;
+		snprintf(msg, len, "%s: %s", a->path, strerror(-err));
 		ok = 0;
 	}
 	a->fp = NULL;
-	if (!ok) {
-		unlink(a->tmp);
-		return err ? err : 0;
-	}
-	if (rename(a->tmp, a->path)) {
+	if (ok && renameat(a->dirfd, a->tmp, a->dirfd, a->name)) {
 		err = -errno;
 		snprintf(msg, len, "%s: rename: %s", a->path, strerror(errno));
-		unlink(a->tmp);
-		return err;
+		ok = 0;
 	}
-	snprintf(copy, sizeof(copy), "%s", a->path);
-	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	if (!ok)
+		unlinkat(a->dirfd, a->tmp, 0);
+	else
+		fsync(a->dirfd);
+	if (a->own_dirfd)
+		close(a->dirfd);
+	a->dirfd = -1;
+	return err;
 }
 
 void kr_iso_time(const struct timespec *ts, int frac, char *buf, size_t len)

@@ -11,17 +11,36 @@
 int kr_mkdir_p(const char *path, char *msg, size_t len);
 
 /*
- * Atomic replace: kr_atomic_open() opens "DIR/.NAME.tmp.PID" for writing;
- * kr_atomic_commit() flushes, fsyncs, closes and renames it over PATH (and
- * fsyncs the directory), or on @ok == 0 removes it.  0 or -errno + message.
+ * Atomic replace: kr_atomic_open() creates ".NAME.tmp.PID.RANDOM" in
+ * PATH's directory, with O_EXCL and O_NOFOLLOW (a name planted in the
+ * directory, a symlink to somewhere else, is never written through: the
+ * open fails and another random name is tried); kr_atomic_commit()
+ * flushes, fsyncs, closes and renames it over PATH (which replaces a
+ * symlink there rather than following it) and fsyncs the directory, or
+ * on @ok == 0 removes it.  kr_atomic_openat() does the same for NAME in
+ * the directory open as @dirfd (kept open by the caller; @dirpath only
+ * for messages).  0 or -errno + message.
  */
 struct kr_atomic {
 	FILE *fp;
-	char path[4096];
-	char tmp[4200];
+	int dirfd, own_dirfd;
+	char name[256];		/* the final name, in the directory */
+	char tmp[300];		/* the temporary name, in the directory */
+	char path[4096];	/* DIR/NAME, for messages */
 };
 int kr_atomic_open(struct kr_atomic *a, const char *path, char *msg, size_t len);
+int kr_atomic_openat(struct kr_atomic *a, int dirfd, const char *dirpath, const char *name,
+		     char *msg, size_t len);
 int kr_atomic_commit(struct kr_atomic *a, int ok, char *msg, size_t len);
+
+/*
+ * Create NAME in the directory @dirfd for writing, with O_EXCL and
+ * O_NOFOLLOW: a FILE, or NULL with errno set.
+ */
+FILE *kr_create_at(int dirfd, const char *name);
+
+/* A random 64-bit number (getrandom(2), else the clock and the pid) */
+unsigned long long kr_random(void);
 
 /* "2026-11-01T21:25:31Z" (UTC; @frac adds ".123456") into @buf */
 void kr_iso_time(const struct timespec *ts, int frac, char *buf, size_t len);
