@@ -80,7 +80,8 @@ static const char usage_text[] =
 "passed (skips allowed when something passed), 1 a failure, an error or an\n"
 "XPASS (also: the backend or the results directory could not be set up),\n"
 "4 everything skipped, 64 usage error (EX_USAGE; also a malformed\n"
-"--known file).  Never 2 or 3, which kselftest reads as XFAIL and XPASS.\n"
+"--known file, and --id/--group/--profile that match no vector).  Never 2\n"
+"or 3, which kselftest reads as XFAIL and XPASS.\n"
 "SIGINT, SIGTERM (and SIGPIPE) stop the run after the current vector:\n"
 "`Bail out!`, the totals so far, the results directory closed as\n"
 "interrupted; then kmc-run dies of that signal.  A second SIGINT or\n"
@@ -489,7 +490,7 @@ static void read_input(struct input *in, struct kmv_idset *ids)
 	}
 	kr_sha256_init(&h.sha);
 	/* errors stay in the kmv_file, to be reported in its place */
-	ret = kmv_read(fp, in->path, 0, ids, &in->f, msg, sizeof(msg));
+	ret = kmv_read(fp, in->path, KMV_CHECKS, ids, &in->f, msg, sizeof(msg));
 	/* a file that stopped early: the rest of a regular file is hashed too */
 	if (ret && !fstat(h.fd, &st) && S_ISREG(st.st_mode))
 		while (fread(buf, 1, sizeof(buf), fp) > 0)
@@ -1037,6 +1038,30 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < nin; i++)
 		for (unsigned int k = 0; k < in[i].f.nrecs; k++)
 			total += selected(&o, &in[i].f.recs[k]);
+	/* filters that match nothing are a mistake, not a run where everything was skipped */
+	if (!total && (o.ids.n || o.groups.n || o.profiles.n)) {
+		unsigned int nrecs = 0, bad = 0;
+
+		for (unsigned int i = 0; i < nin; i++) {
+			nrecs += in[i].f.nrecs;
+			bad += in[i].failed || in[i].f.err;
+		}
+		if (!bad) {
+			char what[1024] = "";
+
+			for (unsigned int i = 0; i < o.ids.n; i++)
+				append(what, sizeof(what), " --id '%s'", o.ids.v[i]);
+			for (unsigned int i = 0; i < o.groups.n; i++)
+				append(what, sizeof(what), " --group %s", o.groups.v[i]);
+			for (unsigned int i = 0; i < o.profiles.n; i++)
+				append(what, sizeof(what), " --profile %s", o.profiles.v[i]);
+			fprintf(stderr, "kmc-run: no vector matched%s (of %u in %u file%s; "
+				"groups are the ids up to their first '.')\n", what, nrecs, nin,
+				nin == 1 ? "" : "s");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
 
 	ret = o.be->open(&R.ctx, msg, sizeof(msg));
 	if (ret) {

@@ -109,6 +109,13 @@ extern const struct kmc_profile kmv_live_profile;
 
 /* Reader flags */
 #define KMV_REQUESTS	(1u << 0)	/* accept `expect KEY` without a value (kmc fill) */
+/*
+ * Every record (but `reject` ones) must check something: an `expect`, or
+ * an op with `-> RESULT` (or one filled in: `host live`, KMV_REQUESTS).
+ * A record without is an error ("FILE:LINE: vector 'ID' has no
+ * expectations"), not a pass (kmc-run)
+ */
+#define KMV_CHECKS	(1u << 1)
 
 /* Vector ids seen so far, to keep them unique across the files of a run */
 struct kmv_idset;

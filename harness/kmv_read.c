@@ -15,6 +15,8 @@
 #include "names.h"
 
 #define MAXTOK	64
+/* Longest line read: a vector line is short; /dev/zero must not fill the memory */
+#define KMV_LINE_MAX	65536
 
 const struct kmc_profile kmv_live_profile = {
 	.name = "live",
@@ -318,6 +320,24 @@ static int close_record(struct rd *rd)
 	}
 	if (!r->error && r->profile == &kmv_live_profile && !r->live) {
 		r->error = strdup("profile=live needs `host live`");
+		r->error_line = r->line;
+		rd->cur_errno = -EINVAL;
+		if (!r->error)
+			rd->nomem = 1;
+	}
+	/*
+	 * Something to check: a vector that pins nothing passes whatever the
+	 * backend does.  Ops without `-> RESULT` count where they are filled
+	 * in (host live at run time, kmc fill).
+	 */
+	if ((rd->flags & KMV_CHECKS) && !r->error && !r->reject && !r->exp_have && !r->res_have &&
+	    !r->exp_req && !((r->live || (rd->flags & KMV_REQUESTS)) && r->sc.nops)) {
+		char err[ERRLEN];
+
+		snprintf(err, sizeof(err),
+			 "vector '%s' has no expectations (no `expect`, no op with `-> RESULT`): "
+			 "it would pass without checking anything", r->id ? r->id : "?");
+		r->error = strdup(err);
 		r->error_line = r->line;
 		rd->cur_errno = -EINVAL;
 		if (!r->error)
@@ -667,6 +687,41 @@ static int do_line(struct rd *rd, char *line)
 	return 0;
 }
 
+/*
+ * The next line into *@buf (its newline kept, like getline): its length,
+ * -1 at the end, -2 for a NUL byte (not a text file: stop at once), -3 for
+ * a line longer than KMV_LINE_MAX (not a vector file), -4 out of memory.
+ * What /dev/zero or a binary file costs is one line, not the memory.
+ */
+static ssize_t read_line(FILE *fp, char **buf, size_t *cap)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(fp)) != EOF) {
+		if (!c)
+			return -2;
+		if (n >= KMV_LINE_MAX)
+			return -3;
+		if (n + 2 > *cap) {
+			size_t ncap = *cap ? 2 * *cap : 256;
+			char *b = realloc(*buf, ncap);
+
+			if (!b)
+				return -4;
+			*buf = b;
+			*cap = ncap;
+		}
+		(*buf)[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (!n)
+		return -1;
+	(*buf)[n] = '\0';
+	return (ssize_t)n;
+}
+
 int kmv_read(FILE *fp, const char *path, unsigned int flags,
 	     struct kmv_idset *ids, struct kmv_file *f, char *msg, size_t msglen)
 {
@@ -687,10 +742,19 @@ int kmv_read(FILE *fp, const char *path, unsigned int flags,
 		goto out;
 	}
 	rd.path = f->path;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
+	while ((len = read_line(fp, &line, &cap)) != -1) {
 		rd.lineno++;
-		if (memchr(line, '\0', (size_t)len)) {
-			ret = file_fail(&rd, -EINVAL, rd.lineno, "NUL byte in line");
+		if (len == -2) {
+			ret = file_fail(&rd, -EINVAL, rd.lineno, "NUL byte in line: not a vector file");
+			break;
+		}
+		if (len == -3) {
+			ret = file_fail(&rd, -EINVAL, rd.lineno,
+					"line longer than %d bytes: not a vector file", KMV_LINE_MAX);
+			break;
+		}
+		if (len == -4) {
+			ret = file_fail(&rd, -ENOMEM, rd.lineno, "out of memory");
 			break;
 		}
 		while (len && strchr(" \t\r\n", line[len - 1]))

@@ -673,6 +673,9 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 		const struct kr_suite *s = &res->suites[i];
 		unsigned int f = 0, e = 0, sk = 0;
 		char *cls = NULL, *out = NULL, id[16];
+		size_t outlen = 0;
+		/* the suite's system-out, grown in linear time (a line per finding or XFAIL) */
+		FILE *om;
 
 		for (unsigned int k = 0; k < s->n; k++) {
 			enum kt_status st = s->cases[k].status;
@@ -683,6 +686,11 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 		}
 		if (kr_appendf(&cls, "kmc.%s.%s", res->backend, s->name))
 			return -ENOMEM;
+		om = open_memstream(&out, &outlen);
+		if (!om) {
+			free(cls);
+			return -ENOMEM;
+		}
 		fputs("  <testsuite", fp);
 		xml_attr(fp, "package", "kmc");
 		snprintf(id, sizeof(id), "%u", i);
@@ -723,6 +731,8 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 				free(text);
 				free(msg);
 				free(cls);
+				fclose(om);
+				free(out);
 				return -ENOMEM;
 			}
 			fputs("    <testcase", fp);
@@ -751,20 +761,25 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 			}
 			if (c->t && c->t->nfindings)
 				for (unsigned int n = 0; n < c->t->nfindings; n++)
-					kr_appendf(&out, "FINDING %s: %s\n", c->t->findings[n], c->name);
+					fprintf(om, "FINDING %s: %s\n", c->t->findings[n], c->name);
 			if (c->status == KT_XFAIL)
-				kr_appendf(&out, "XFAIL %s: %s\n", c->name, c->t && c->t->reason ? c->t->reason : "");
+				fprintf(om, "XFAIL %s: %s\n", c->name, c->t && c->t->reason ? c->t->reason : "");
 			free(text);
 			free(msg);
 		}
 		if (s->t && s->t->diag)
-			kr_appendf(&out, "%s\n", s->t->diag);
+			fprintf(om, "%s\n", s->t->diag);
 		if (i == 0 && res->docs[s->doc].diag)
-			kr_appendf(&out, "%s\n", res->docs[s->doc].diag);
+			fprintf(om, "%s\n", res->docs[s->doc].diag);
 		if (res->interrupted)
-			kr_appendf(&out, "run %s: %s%s%s\n", res->id, res->status,
-				   res->docs[s->doc].bail ? ": " : "",
-				   res->docs[s->doc].bail ? res->docs[s->doc].bail : "");
+			fprintf(om, "run %s: %s%s%s\n", res->id, res->status,
+				res->docs[s->doc].bail ? ": " : "",
+				res->docs[s->doc].bail ? res->docs[s->doc].bail : "");
+		if (fclose(om)) {
+			free(cls);
+			free(out);
+			return -ENOMEM;
+		}
 		fputs("    <system-out>", fp);
 		xml_text(fp, out, 0);
 		fputs("</system-out>\n    <system-err/>\n  </testsuite>\n", fp);
@@ -814,7 +829,11 @@ static int path_dotted(char **p, const char *s)
 	}
 }
 
-/* A unique KCIDB path: "kmc.SUITE[.NAME]" ("-N" added on a clash) */
+/*
+ * A unique KCIDB path: "kmc.SUITE[.NAME]" ("-N" added on a clash).  @seen
+ * holds every path given out; its value for a path P is the N to try next
+ * for P-N, so that many tests of one name cost linear time, not quadratic.
+ */
 static char *kcidb_path(struct smap *seen, const char *suite, const char *name)
 {
 	char *p = NULL, *u = NULL;
@@ -842,16 +861,22 @@ static char *kcidb_path(struct smap *seen, const char *suite, const char *name)
 		free(p);
 		return NULL;
 	}
-	for (unsigned int i = 1; ; i++) {
-		free(u);
-		u = NULL;
-		if (i == 1 ? kr_appendf(&u, "%s", p) : kr_appendf(&u, "%s-%u", p, i))
-			break;
-		if (smap_get(seen, u) < 0) {
-			if (smap_put(seen, u, 0))
+	{
+		long next = smap_get(seen, p);
+		unsigned int i = next < 0 ? 1 : next > 1 ? (unsigned int)next : 2;
+
+		for (;; i++) {
+			free(u);
+			u = NULL;
+			if (i == 1 ? kr_appendf(&u, "%s", p) : kr_appendf(&u, "%s-%u", p, i))
 				break;
-			free(p);
-			return u;
+			if (smap_get(seen, u) < 0) {
+				/* P itself remembers where its -N stopped */
+				if (smap_put(seen, u, 2) || (i > 1 && smap_put(seen, p, i + 1)))
+					break;
+				free(p);
+				return u;
+			}
 		}
 	}
 	free(u);

@@ -40,9 +40,14 @@ struct parser {
 	unsigned int depth, cap;
 	int after;		/* diagnostics follow their result (kmc-run before 0.2's order) */
 	int oom;
+	/* the stream is not KTAP: "LINE: reason", parsing stops */
+	char bad[160];
 	/* printk's prefix before the first version line ("[    0.06] "), stripped */
 	int started;
 	size_t prefix;
+	/* the string join() appended to last: its length and room, so appending is O(1) */
+	char **jdst, *jstr;
+	size_t jlen, jcap;
 };
 
 static void test_free(struct kt_test *t)
@@ -79,20 +84,41 @@ static char *xstrdup(struct parser *p, const char *s)
 	return c;
 }
 
-/* Append "@s" to a '\n'-joined string */
+/*
+ * Append "@s" to a '\n'-joined string.  The last string appended to keeps
+ * its length and room in @p: thousands of lines joined one by one cost
+ * what they weigh, not its square.
+ */
 static void join(struct parser *p, char **dst, const char *s)
 {
-	size_t a = *dst ? strlen(*dst) : 0, b = strlen(s);
-	char *n = realloc(*dst, a + b + 2);
+	int same = *dst && dst == p->jdst && *dst == p->jstr;
+	size_t a = !*dst ? 0 : same ? p->jlen : strlen(*dst), b = strlen(s);
+	size_t cap = same ? p->jcap : a ? a + 1 : 0, need = a + b + 2;
+	char *n = *dst;
 
-	if (!n) {
-		p->oom = 1;
-		return;
+	if (need > cap) {
+		cap = need > 2 * cap ? need : 2 * cap;
+		n = realloc(*dst, cap);
+		if (!n) {
+			p->oom = 1;
+			return;
+		}
 	}
 	if (a)
 		n[a++] = '\n';
 	memcpy(n + a, s, b + 1);
 	*dst = n;
+	p->jdst = dst;
+	p->jstr = n;
+	p->jlen = a + b;
+	p->jcap = cap;
+}
+
+/* A string join() may have cached moves or goes away: forget it */
+static void unjoin(struct parser *p)
+{
+	p->jdst = NULL;
+	p->jstr = NULL;
 }
 
 static struct level *cur(struct parser *p)
@@ -100,10 +126,17 @@ static struct level *cur(struct parser *p)
 	return &p->lv[p->depth - 1];
 }
 
-static void push(struct parser *p, unsigned int indent)
+static void push(struct parser *p, unsigned int indent, unsigned int lineno)
 {
 	struct level *l;
 
+	if (p->depth > KT_MAX_DEPTH) {
+		/* the tree (and whatever walks it) stays shallow */
+		if (!p->bad[0])
+			snprintf(p->bad, sizeof(p->bad), "%u: KTAP nested deeper than %d levels",
+				 lineno, KT_MAX_DEPTH);
+		return;
+	}
 	if (p->depth == p->cap) {
 		unsigned int cap = p->cap ? 2 * p->cap : 8;
 		struct level *v = realloc(p->lv, cap * sizeof(*v));
@@ -114,6 +147,7 @@ static void push(struct parser *p, unsigned int indent)
 		}
 		p->lv = v;
 		p->cap = cap;
+		unjoin(p);	/* the levels' strings moved with them */
 	}
 	l = &p->lv[p->depth++];
 	memset(l, 0, sizeof(*l));
@@ -135,6 +169,7 @@ static struct kt_test *add_test(struct parser *p, struct level *l)
 		}
 		l->tests = v;
 		l->cap = cap;
+		unjoin(p);	/* the tests' diagnostics moved with them */
 	}
 	t = &l->tests[l->n++];
 	memset(t, 0, sizeof(*t));
@@ -144,7 +179,7 @@ static struct kt_test *add_test(struct parser *p, struct level *l)
 }
 
 /* Free a level's own strings (its tests are moved or freed by the caller) */
-static void level_clear(struct level *l)
+static void level_clear(struct parser *p, struct level *l)
 {
 	free(l->name);
 	free(l->pending);
@@ -155,6 +190,7 @@ static void level_clear(struct level *l)
 	l->name = l->pending = l->diag = NULL;
 	l->pfind = NULL;
 	l->npfind = 0;
+	unjoin(p);
 }
 
 /* "NAMES: ID" of a finding onto @t */
@@ -268,7 +304,7 @@ static void pop(struct parser *p, struct kt_test *t)
 	t->sub = child.tests;
 	t->nsub = child.n;
 	t->plan = child.plan;
-	level_clear(&child);
+	level_clear(p, &child);
 }
 
 /* Close every level deeper than @indent (they ended without their result) */
@@ -300,8 +336,8 @@ static void parse_result(struct parser *p, int ok, const char *s, unsigned int l
 		}
 	}
 	if (!closes && cur(p)->indent < indent)
-		push(p, indent);	/* results deeper than their level: an implicit subtest */
-	if (p->oom)
+		push(p, indent, lineno);	/* results deeper than their level: an implicit subtest */
+	if (p->oom || p->bad[0])
 		return;
 	l = closes ? &p->lv[p->depth - 2] : cur(p);
 	t = add_test(p, l);
@@ -362,6 +398,7 @@ static void parse_result(struct parser *p, int ok, const char *s, unsigned int l
 	if (!p->after && l->pending) {
 		t->diag = l->pending;
 		l->pending = NULL;
+		unjoin(p);
 	}
 	if (l->npfind)
 		claim_findings(p, l, t);
@@ -378,7 +415,7 @@ static struct level *level_for(struct parser *p, unsigned int indent)
 	return &p->lv[0];
 }
 
-static void parse_diag(struct parser *p, const char *s, unsigned int indent)
+static void parse_diag(struct parser *p, const char *s, unsigned int indent, unsigned int lineno)
 {
 	struct level *l = level_for(p, indent);
 	struct kt_doc *d = p->d;
@@ -400,9 +437,9 @@ static void parse_diag(struct parser *p, const char *s, unsigned int indent)
 			 */
 			if (d->kmc)
 				p->after = 1;
-			push(p, indent);
+			push(p, indent, lineno);
 		}
-		if (p->oom)
+		if (p->oom || p->bad[0])
 			return;
 		free(cur(p)->name);
 		cur(p)->name = xstrdup(p, n);
@@ -498,7 +535,7 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 		if (p->depth > 1 && cur(p)->indent == indent && (cur(p)->n || cur(p)->plan >= 0))
 			pop(p, NULL);	/* a sibling block began: the last one never closed */
 		if (cur(p)->indent < indent)
-			push(p, indent);
+			push(p, indent, lineno);
 		else if (p->depth == 1)
 			d->nunknown++;	/* a second version line at the top */
 		return;
@@ -513,14 +550,15 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 		}
 		pop_to(p, indent);
 		if (cur(p)->indent < indent)
-			push(p, indent);
-		if (p->oom)
+			push(p, indent, lineno);
+		if (p->oom || p->bad[0])
 			return;
 		/* diagnostics before the plan are the (sub)test's own, not its first result's */
 		if (cur(p)->pending && !cur(p)->n) {
 			join(p, cur(p) == &p->lv[0] ? &d->diag : &cur(p)->diag, cur(p)->pending);
 			free(cur(p)->pending);
 			cur(p)->pending = NULL;
+			unjoin(p);
 		}
 		if (cur(p) == &p->lv[0])
 			d->plan = (int)n;
@@ -540,7 +578,7 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 		s++;
 		if (*s == ' ')
 			s++;
-		parse_diag(p, s, indent);
+		parse_diag(p, s, indent, lineno);
 		return;
 	}
 	if (!strncmp(s, "Bail out!", 9)) {
@@ -556,6 +594,56 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 	d->nunknown++;
 }
 
+/*
+ * The next line of @fp into *@buf (without its newline), at most
+ * KT_LINE_MAX bytes: its length; -1 at the end; -2 for a line that does
+ * not end in time (not KTAP: /dev/zero, a binary); -3 for a whole line
+ * with a NUL byte in it.  @partial: the last line had no newline (a kill
+ * cut it); it is returned all the same, and the caller drops it.
+ */
+static long read_line(FILE *fp, char **buf, size_t *cap, int *partial)
+{
+	size_t n = 0;
+	int c, nul = 0;
+
+	*partial = 0;
+	for (;;) {
+		c = getc_unlocked(fp);
+		if (c == EOF) {
+			if (!n)
+				return -1;
+			*partial = 1;
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (n >= KT_LINE_MAX)
+			return -2;
+		if (n + 2 > *cap) {
+			size_t ncap = *cap ? 2 * *cap : 256;
+			char *b = realloc(*buf, ncap);
+
+			if (!b)
+				return -4;
+			*buf = b;
+			*cap = ncap;
+		}
+		nul |= !c;
+		(*buf)[n++] = (char)c;
+	}
+	if (!*buf) {
+		*buf = malloc(1);
+		if (!*buf)
+			return -4;
+		*cap = 1;
+	}
+	(*buf)[n] = 0;
+	/* NULs at the very end: a file cut by a crash, dropped as partial */
+	if (nul && !*partial)
+		return -3;
+	return (long)n;
+}
+
 static void parser_free(struct parser *p)
 {
 	for (unsigned int i = p->depth; i > 0; i--) {
@@ -564,7 +652,7 @@ static void parser_free(struct parser *p)
 		for (unsigned int k = 0; k < l->n; k++)
 			test_free(&l->tests[k]);
 		free(l->tests);
-		level_clear(l);
+		level_clear(p, l);
 	}
 	free(p->lv);
 	p->lv = NULL;
@@ -576,32 +664,49 @@ int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len
 	struct parser p = { .d = d };
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t n;
+	long n;
 	unsigned int lineno = 0;
-	int ret = 0;
+	int ret = 0, partial;
 
 	memset(d, 0, sizeof(*d));
 	d->plan = -1;
 	d->path = strdup(path);
-	push(&p, 0);
+	push(&p, 0, 0);
 	if (!d->path)
 		p.oom = 1;
-	while (!p.oom && (n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		if (!n || line[n - 1] != '\n') {
+	while (!p.oom && !p.bad[0] && (n = read_line(fp, &line, &cap, &partial)) != -1) {
+		if (lineno < UINT_MAX)
+			lineno++;
+		if (n == -4) {
+			p.oom = 1;
+			break;
+		}
+		if (n == -2 || n == -3) {
+			snprintf(p.bad, sizeof(p.bad), n == -2 ?
+				 "%u: a line longer than %d bytes: not KTAP (a binary file or a device?)" :
+				 "%u: a NUL byte in the line: not KTAP (a binary file?)", lineno,
+				 KT_LINE_MAX);
+			break;
+		}
+		if (partial) {
 			d->partial_line = 1;	/* cut by a kill: not to be trusted */
 			continue;
 		}
-		line[--n] = 0;
 		if (n && line[n - 1] == '\r')
 			line[--n] = 0;
 		parse_line(&p, line, lineno);
 	}
 	free(line);
 	d->nlines = lineno;
-	if (!p.oom && ferror(fp)) {
+	if (!p.oom && !p.bad[0] && ferror(fp)) {
 		snprintf(msg, len, "%s: read error", path);
 		ret = -EIO;
+	}
+	if (p.bad[0]) {
+		parser_free(&p);
+		kt_doc_free(d);
+		snprintf(msg, len, "%s:%s", path, p.bad);
+		return -EINVAL;
 	}
 	if (p.depth > 1)
 		d->truncated = 1;

@@ -11,13 +11,19 @@
  * after a result), and the stream of a run that was killed: an
  * unterminated last line is dropped, open subtests are kept as unclosed,
  * and the document says it is truncated.  Lines it does not understand
- * (kernel log noise) are counted and skipped.
+ * (kernel log noise) are counted and skipped.  What is not KTAP at all
+ * (a line longer than KT_LINE_MAX, a NUL byte, nesting deeper than
+ * KT_MAX_DEPTH) stops it with an error naming the line.
  */
 #ifndef KR_KTAP_PARSE_H
 #define KR_KTAP_PARSE_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+/* Longest line read (longer: not KTAP), deepest nesting of subtests */
+#define KT_LINE_MAX	(1 << 20)
+#define KT_MAX_DEPTH	64
 
 enum kt_status {
 	KT_PASS,
@@ -66,7 +72,10 @@ struct kt_doc {
 	unsigned int nlines, nunknown;
 };
 
-/* 0, or a negative errno with "PATH: reason" in @msg (only I/O and memory fail) */
+/*
+ * 0, or a negative errno with "PATH: reason" in @msg: I/O, memory, and
+ * -EINVAL with "PATH:LINE: reason" for a stream that is not KTAP
+ */
 int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len);
 int kt_parse_file(const char *path, struct kt_doc *d, char *msg, size_t len);
 void kt_doc_free(struct kt_doc *d);

@@ -308,10 +308,82 @@ START_TEST(nul_byte_is_an_error)
 
 	write_tmp(text, sizeof(text) - 1);
 	ck_assert_int_eq(kmv_read_file(path, 0, NULL, &f, msg, sizeof(msg)), -EINVAL);
-	snprintf(want, sizeof(want), "%s:2: NUL byte in line", path);
+	snprintf(want, sizeof(want), "%s:2: NUL byte in line: not a vector file", path);
 	ck_assert_str_eq(msg, want);
 	kmv_file_free(&f);
 	unlink(path);
+}
+END_TEST
+
+/*
+ * /dev/zero, a binary: the reader stops at the first NUL, or after one
+ * overlong line, having read little -- it does not read the whole stream
+ * into memory first
+ */
+START_TEST(a_binary_stream_stops_at_once)
+{
+	size_t n = 16u << 20;
+	char *zeros = calloc(1, n), msg[512];
+	struct kmv_file f;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(zeros);
+	fp = fmemopen(zeros, n, "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(kmv_read(fp, "zeros", 0, NULL, &f, msg, sizeof(msg)), -EINVAL);
+	ck_assert_str_eq(msg, "zeros:1: NUL byte in line: not a vector file");
+	ck_assert_int_lt(ftell(fp), 1 << 20);
+	fclose(fp);
+	kmv_file_free(&f);
+	/* no NUL, no newline: one line too long */
+	memset(zeros, 'x', n);
+	fp = fmemopen(zeros, n, "r");
+	ck_assert_int_eq(kmv_read(fp, "xs", 0, NULL, &f, msg, sizeof(msg)), -EINVAL);
+	ck_assert_str_eq(msg, "xs:1: line longer than 65536 bytes: not a vector file");
+	ck_assert_int_lt(ftell(fp), 1 << 20);
+	fclose(fp);
+	kmv_file_free(&f);
+	free(zeros);
+	/* the device itself */
+	ck_assert_int_eq(kmv_read_file("/dev/zero", 0, NULL, &f, msg, sizeof(msg)), -EINVAL);
+	ck_assert_str_eq(msg, "/dev/zero:1: NUL byte in line: not a vector file");
+	kmv_file_free(&f);
+}
+END_TEST
+
+/* KMV_CHECKS (kmc-run): a vector that checks nothing is an error, not a pass */
+START_TEST(a_vector_without_expectations_is_an_error)
+{
+	char msg[512], want[600];
+	struct kmv_file f;
+
+	ck_assert_int_eq(read_text("kmv 1\n"
+				   "vector a.ok profile=@P@\n  host cpu=@CPU@\n  expect bugs=-\n"
+				   "\n"
+				   "vector a.none profile=@P@\n  host cpu=@CPU@\n  op set_msr 0x10a 0x0\n"
+				   "\n"
+				   "vector a.after profile=@P@\n  host cpu=@CPU@\n  expect bugs=-\n",
+				   KMV_CHECKS, &f, msg, sizeof(msg)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:6: vector 'a.none' has no expectations (no `expect`, no op "
+		 "with `-> RESULT`): it would pass without checking anything", path);
+	ck_assert_str_eq(msg, want);
+	ck_assert_uint_eq(f.errline, 6);
+	ck_assert_uint_eq(f.nrecs, 1);	/* the records before it stay usable */
+	kmv_file_free(&f);
+	/* what does check: an op result, `host live` ops (the model fills them), a reject */
+	ck_assert_int_eq(read_text("kmv 1\n"
+				   "vector b.res profile=@P@\n  host cpu=@CPU@\n  op rdmsr 0x10a -> gp\n"
+				   "\n"
+				   "vector b.live profile=live\n  host live\n  op rdmsr 0x10a\n"
+				   "\n"
+				   "vector b.rej profile=@P@\n  host cpu=nosuch\n  reject \"unknown CPU\"\n",
+				   KMV_CHECKS, &f, msg, sizeof(msg)), 0);
+	ck_assert_uint_eq(f.nrecs, 3);
+	kmv_file_free(&f);
+	/* without the flag (kmc eval, kmc migrate's scenarios) a bare scenario reads */
+	ck_assert_int_eq(read_text("kmv 1\nvector c profile=@P@\n  host cpu=@CPU@\n", 0, &f, msg,
+				   sizeof(msg)), 0);
+	kmv_file_free(&f);
 }
 END_TEST
 
@@ -976,6 +1048,8 @@ static Suite *suite(void)
 
 	tcase_add_loop_test(tc, malformed_input_reports_file_line_reason, 0, (int)ARRAY_SIZE(bad));
 	tcase_add_test(tc, nul_byte_is_an_error);
+	tcase_add_test(tc, a_binary_stream_stops_at_once);
+	tcase_add_test(tc, a_vector_without_expectations_is_an_error);
 	tcase_add_test(tc, too_many_ops_is_an_error_at_the_17th);
 	tcase_add_test(tc, sixteen_ops_are_fine);
 	tcase_add_test(tc, missing_file_is_reported_with_strerror);

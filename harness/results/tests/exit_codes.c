@@ -63,6 +63,11 @@ static const struct {
 	{ "kmc-run", "--backend model --variant fb_clear_synth pass.kmv", 64 },
 	{ "kmc-run", "--known bad-known.txt pass.kmv", 64 },
 	{ "kmc-run", "--sweep --nosuch", 64 },
+	/* filters that match no vector: said, and not a run where everything was skipped */
+	{ "kmc-run", "--group nosuch pass.kmv", 64 },
+	{ "kmc-run", "--id 'nosuch.*' pass.kmv skip.kmv", 64 },
+	{ "kmc-run", "--profile 6.12 pass.kmv", 64 },
+	{ "kmc-run", "--known none --group t pass.kmv", 0 },
 	{ "kmc-run", "--help", 0 },
 	/* kmc */
 	{ "kmc", "", 64 },
@@ -99,6 +104,20 @@ START_TEST(exit_code)
 }
 END_TEST
 
+START_TEST(a_filter_that_matches_nothing_says_so)
+{
+	char err[4300], *e;
+
+	snprintf(err, sizeof(err), "%s/err", tmp);
+	ck_assert_int_eq(kr_sh("cd '%s' && '%s' --group nosuch pass.kmv fail.kmv >out 2>'%s'", tmp,
+			       kr_bin("kmc-run"), err), 64);
+	e = kr_slurp(err);
+	ck_assert_msg(strstr(e, "kmc-run: no vector matched --group nosuch (of 2 in 2 files") != NULL,
+		      "%s", e);
+	free(e);
+}
+END_TEST
+
 /* Each --help says so */
 START_TEST(help_texts_name_the_codes)
 {
@@ -125,6 +144,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, exit_code, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, help_texts_name_the_codes);
+	tcase_add_test(tc, a_filter_that_matches_nothing_says_so);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -5,9 +5,11 @@
  * streams cut by a kill.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "ktap_parse.h"
 
 static struct kt_doc parse(const char *text)
@@ -471,6 +473,130 @@ START_TEST(kunit_ktap_v1_with_parameters)
 }
 END_TEST
 
+/* Not KTAP at all: an error naming the line, quickly, and nothing kept */
+static int parse_fails(const char *text, size_t len, char *msg, size_t mlen)
+{
+	struct kt_doc d;
+	FILE *fp = fmemopen((void *)text, len, "r");
+	int ret;
+
+	ck_assert_ptr_nonnull(fp);
+	ret = kt_parse(fp, "mem.ktap", &d, msg, mlen);
+	fclose(fp);
+	if (!ret)
+		kt_doc_free(&d);
+	return ret;
+}
+
+START_TEST(nesting_too_deep_is_an_error_not_a_crash)
+{
+	/* 3,500 levels, as in issue 13: a stack overflow in anything recursive */
+	size_t n = 3500, len = 0;
+	char *text = malloc(n * (4 * n + 40)), msg[256];
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)sprintf(text, "KTAP version 1\n1..1\n");
+	for (size_t i = 1; i < n; i++)
+		len += (size_t)sprintf(text + len, "%*sKTAP version 1\n%*s1..1\n", (int)(2 * i), "",
+				       (int)(2 * i), "");
+	len += (size_t)sprintf(text + len, "%*sok 1 leaf\n", (int)(2 * n), "");
+	ck_assert_int_eq(parse_fails(text, len, msg, sizeof(msg)), -EINVAL);
+	ck_assert_msg(strstr(msg, "mem.ktap:") && strstr(msg, "nested deeper than 64 levels"), "%s", msg);
+	free(text);
+	/* 64 levels are read */
+	{
+		struct kt_doc d;
+		FILE *fp;
+		char *t = malloc(200000);
+		size_t l = 0;
+		const struct kt_test *x;
+		unsigned int depth = 0;
+
+		ck_assert_ptr_nonnull(t);
+		l += (size_t)sprintf(t, "KTAP version 1\n1..1\n");
+		for (int i = 1; i <= KT_MAX_DEPTH; i++)
+			l += (size_t)sprintf(t + l, "%*sKTAP version 1\n%*s1..1\n", 2 * i, "", 2 * i, "");
+		l += (size_t)sprintf(t + l, "%*sok 1 leaf\n", 2 * KT_MAX_DEPTH, "");
+		for (int i = KT_MAX_DEPTH - 1; i >= 0; i--)
+			l += (size_t)sprintf(t + l, "%*sok 1 level%d\n", 2 * i, "", i);
+		fp = fmemopen(t, l, "r");
+		ck_assert_int_eq(kt_parse(fp, "mem.ktap", &d, msg, sizeof(msg)), 0);
+		fclose(fp);
+		for (x = d.tests; x && x->nsub; x = x->sub)
+			depth++;
+		ck_assert_uint_eq(depth, KT_MAX_DEPTH);
+		ck_assert(!d.truncated);
+		kt_doc_free(&d);
+		free(t);
+	}
+}
+END_TEST
+
+START_TEST(a_binary_stream_is_an_error)
+{
+	char msg[256], *zeros = calloc(1, 3u << 20);
+	struct kt_doc d;
+	int ret;
+
+	ck_assert_ptr_nonnull(zeros);
+	/* /dev/zero's first 3 MiB: no line ends in time */
+	ck_assert_int_eq(parse_fails(zeros, 3u << 20, msg, sizeof(msg)), -EINVAL);
+	ck_assert_msg(strstr(msg, "mem.ktap:1: a line longer than") != NULL, "%s", msg);
+	free(zeros);
+	/* a NUL in a whole line */
+	{
+		static const char t[] = "KTAP version 1\n1..1\nok 1 a\0b\n";
+
+		ck_assert_int_eq(parse_fails(t, sizeof(t) - 1, msg, sizeof(msg)), -EINVAL);
+	}
+	ck_assert_msg(strstr(msg, "mem.ktap:3: a NUL byte") != NULL, "%s", msg);
+	/* NULs at the very end, without a newline: a crash left them; dropped as a cut line */
+	{
+		static const char t[] = "KTAP version 1\n1..1\nok 1 a\n\0\0\0\0";
+		FILE *fp = fmemopen((void *)t, sizeof(t) - 1, "r");
+
+		ck_assert_int_eq(kt_parse(fp, "mem.ktap", &d, msg, sizeof(msg)), 0);
+		fclose(fp);
+		ck_assert(d.partial_line);
+		ck_assert_uint_eq(d.ntests, 1);
+		kt_doc_free(&d);
+	}
+	/* the real /dev/zero, through the file reader */
+	ret = kt_parse_file("/dev/zero", &d, msg, sizeof(msg));
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_msg(strstr(msg, "/dev/zero:1: ") != NULL, "%s", msg);
+}
+END_TEST
+
+/* Many diagnostics of one test: joined in linear time */
+START_TEST(many_diagnostics_are_joined_in_linear_time)
+{
+	size_t n = 200000, len = 0;
+	char *text = malloc(n * 16 + 100);
+	struct kt_doc d;
+	FILE *fp;
+	char msg[256];
+	struct timespec a, b;
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)sprintf(text, "KTAP version 1\n1..1\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "# line %zu\n", i);
+	len += (size_t)sprintf(text + len, "ok 1 t\n");
+	fp = fmemopen(text, len, "r");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ck_assert_int_eq(kt_parse(fp, "mem.ktap", &d, msg, sizeof(msg)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	fclose(fp);
+	ck_assert_ptr_nonnull(d.tests[0].diag);
+	ck_assert(!strncmp(d.tests[0].diag, "line 0\nline 1\nline 2\n", 21));
+	ck_assert_str_eq(d.tests[0].diag + strlen(d.tests[0].diag) - 23, "line 199998\nline 199999");
+	ck_assert_msg(b.tv_sec - a.tv_sec < 5, "%ld s for %zu lines", (long)(b.tv_sec - a.tv_sec), n);
+	kt_doc_free(&d);
+	free(text);
+}
+END_TEST
+
 START_TEST(a_plan_not_met_is_truncated)
 {
 	struct kt_doc d = parse("KTAP version 1\n1..3\nok 1 a\n");
@@ -498,11 +624,15 @@ int main(void)
 	SRunner *sr;
 	int nf;
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, kmc_run_output_nests_by_indentation);
 	tcase_add_test(tc, kmc_run_output_of_the_old_order);
 	tcase_add_test(tc, kunit_with_printk_time_stamps_and_noise);
 	tcase_add_test(tc, kunit_with_tabs_and_a_failure);
 	tcase_add_test(tc, kunit_ktap_v1_with_parameters);
+	tcase_add_test(tc, nesting_too_deep_is_an_error_not_a_crash);
+	tcase_add_test(tc, a_binary_stream_is_an_error);
+	tcase_add_test(tc, many_diagnostics_are_joined_in_linear_time);
 	tcase_add_test(tc, a_killed_run_is_truncated_but_readable);
 	tcase_add_test(tc, a_bail_out_leaves_the_open_group_unclosed);
 	tcase_add_test(tc, the_emulated_lab_output);
