@@ -370,53 +370,90 @@ static int fill_tmpdir(struct kr_run *r, const char *backend, int argc, char **a
 	return write_meta(r, msg, len);
 }
 
+/* Empty but for other runs' hidden directories in the making (".NAME.tmp.XXXXXX") */
+static int empty_but_tmp(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    !(de->d_name[0] == '.' && strstr(de->d_name, ".tmp.")))
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
 /*
- * DIR is a mount point (or cannot be replaced): take it in place.  run.json
- * goes in first with link(2), which fails if another run's is there; then
- * the other files, none replacing anything.
+ * DIR is a mount point or the working directory, which a rename cannot
+ * replace: it is taken in place.  The run is made in a hidden directory
+ * inside it (the same file system), then run.json goes into DIR first,
+ * with link(2), which fails if another run's is there; then the other
+ * files, none replacing anything.
  */
-static int claim_in_place(struct kr_run *r, const char *dir, const char *tmp, char *msg, size_t len)
+static int claim_in_place(struct kr_run *r, const char *real, const char *backend, int argc,
+			  char **argv, char *msg, size_t len)
 {
 	static const char *const names[] = { KR_RUN_KTAP, KR_RUN_VECTORS, "logs" };
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
+	char tmp[4400];
+	int dfd, err;
 
-	if (dfd < 0) {
+	err = make_tmpdir(real, "kmc-run", tmp, sizeof(tmp), msg, len);
+	if (err)
+		return err;
+	r->dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0 || dfd < 0) {
 		err = -errno;
-		snprintf(msg, len, "%s: %s", dir, strerror(errno));
-		return err;
+		snprintf(msg, len, "%s: %s", r->dirfd < 0 ? tmp : real, strerror(errno));
+		goto fail;
 	}
-	if (!dir_is_empty(dir) || linkat(r->dirfd, KR_RUN_JSON, dfd, KR_RUN_JSON, 0)) {
-		err = errno == EEXIST || !errno ? -EEXIST : -errno;
-		snprintf(msg, len, "%s: %s", dir, err == -EEXIST ?
+	err = fill_tmpdir(r, backend, argc, argv, msg, len);
+	if (err)
+		goto fail;
+	if (!empty_but_tmp(real) || linkat(r->dirfd, KR_RUN_JSON, dfd, KR_RUN_JSON, 0)) {
+		err = !empty_but_tmp(real) || errno == EEXIST ? -EEXIST : -errno;
+		snprintf(msg, len, "%s: %s", r->dir, err == -EEXIST ?
 			 "exists and is not empty (one results directory per run)" : strerror(-err));
-		close(dfd);
-		return err;
+		goto fail;
 	}
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (renameat2(r->dirfd, names[i], dfd, names[i], RENAME_NOREPLACE)) {
 			err = -errno;
-			snprintf(msg, len, "%s/%s: %s", dir, names[i], strerror(errno));
-			close(dfd);
-			return err;
+			snprintf(msg, len, "%s/%s: %s", r->dir, names[i], strerror(errno));
+			goto fail;
 		}
 	unlinkat(r->dirfd, KR_RUN_JSON, 0);
 	rmdir(tmp);
 	close(r->dirfd);
 	r->dirfd = dfd;
 	return 0;
+fail:
+	if (r->dirfd >= 0)
+		remove_tmpdir(r->dirfd, tmp);
+	else
+		rmdir(tmp);
+	if (dfd >= 0)
+		close(dfd);
+	return err;
 }
 
 /*
  * --results DIR: made whole beside it, then renamed to DIR in one step --
  * which succeeds where DIR does not exist or is an empty directory, and
  * fails for every run but one when several are given the same DIR.
+ * r->dir keeps DIR as given (messages, derive); the work is done on its
+ * real path (a symlink to a directory: where it points).
  */
 static int claim_dir(struct kr_run *r, const char *dir, const char *backend, int argc, char **argv,
 		     char *msg, size_t len)
 {
-	char copy[4096], parent[4096], base[256], tmp[4400];
-	struct stat st, cwd;
-	int ret, here;
+	char copy[4096], parent[4096], base[256], real[4096], tmp[4400];
+	struct stat st, pst, cwd;
+	int ret, exists;
 
 	if (strlen(dir) >= sizeof(r->dir) || !*dir) {
 		snprintf(msg, len, "%s: path too long", dir);
@@ -426,11 +463,8 @@ static int claim_dir(struct kr_run *r, const char *dir, const char *backend, int
 	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
 		copy[strlen(copy) - 1] = 0;
 	snprintf(r->dir, sizeof(r->dir), "%s", copy);
-	snprintf(base, sizeof(base), "%s", basename(copy));
-	snprintf(r->id, sizeof(r->id), "%s", base);
-	snprintf(copy, sizeof(copy), "%s", r->dir);
-	snprintf(parent, sizeof(parent), "%s", dirname(copy));
-	if (!stat(r->dir, &st)) {
+	exists = !stat(r->dir, &st);
+	if (exists) {
 		if (!S_ISDIR(st.st_mode)) {
 			snprintf(msg, len, "%s: exists and is not a directory", r->dir);
 			return -ENOTDIR;
@@ -440,10 +474,40 @@ static int claim_dir(struct kr_run *r, const char *dir, const char *backend, int
 				 r->dir);
 			return -EEXIST;
 		}
+		if (!realpath(r->dir, real)) {
+			ret = -errno;
+			snprintf(msg, len, "%s: %s", r->dir, strerror(errno));
+			return ret;
+		}
+	} else {
+		char rp[4096];
+
+		snprintf(copy, sizeof(copy), "%s", r->dir);
+		snprintf(parent, sizeof(parent), "%s", dirname(copy));
+		ret = kr_mkdir_p(parent, msg, len);
+		if (ret)
+			return ret;
+		snprintf(copy, sizeof(copy), "%s", r->dir);
+		if (!realpath(parent, rp)) {
+			ret = -errno;
+			snprintf(msg, len, "%s: %s", parent, strerror(errno));
+			return ret;
+		}
+		if ((size_t)snprintf(real, sizeof(real), "%s/%s", strcmp(rp, "/") ? rp : "",
+				     basename(copy)) >= sizeof(real)) {
+			snprintf(msg, len, "%s: path too long", r->dir);
+			return -ENAMETOOLONG;
+		}
 	}
-	ret = kr_mkdir_p(parent, msg, len);
-	if (ret)
-		return ret;
+	snprintf(copy, sizeof(copy), "%s", real);
+	snprintf(base, sizeof(base), "%s", basename(copy));
+	snprintf(r->id, sizeof(r->id), "%s", base);
+	snprintf(copy, sizeof(copy), "%s", real);
+	snprintf(parent, sizeof(parent), "%s", dirname(copy));
+	/* a mount point, or the working directory: a rename cannot replace it */
+	if (exists && ((!stat(parent, &pst) && pst.st_dev != st.st_dev) ||
+		       (!stat(".", &cwd) && cwd.st_dev == st.st_dev && cwd.st_ino == st.st_ino)))
+		return claim_in_place(r, real, backend, argc, argv, msg, len);
 	ret = make_tmpdir(parent, base, tmp, sizeof(tmp), msg, len);
 	if (ret)
 		return ret;
@@ -457,17 +521,8 @@ static int claim_dir(struct kr_run *r, const char *dir, const char *backend, int
 	ret = fill_tmpdir(r, backend, argc, argv, msg, len);
 	if (ret)
 		goto fail;
-	/* the working directory itself (or a mount point) cannot be renamed over */
-	here = !stat(r->dir, &st) && !stat(".", &cwd) && st.st_dev == cwd.st_dev &&
-	       st.st_ino == cwd.st_ino;
-	if (!here && !rename(tmp, r->dir))
+	if (!rename(tmp, real))
 		return 0;
-	if (here || errno == EBUSY || errno == EINVAL || errno == EXDEV) {
-		ret = claim_in_place(r, r->dir, tmp, msg, len);
-		if (!ret)
-			return 0;
-		goto fail;
-	}
 	ret = -errno;
 	if (errno == ENOTEMPTY || errno == EEXIST)
 		snprintf(msg, len, "%s: exists and is not empty (one results directory per run: "

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <time.h>
 #include "kr_test.h"
@@ -266,33 +265,46 @@ static void check_full(const char *dir, int rc, const char *errfile, const char 
 
 START_TEST(a_full_disk_never_leaves_complete)
 {
-	char mnt[4200], dir[4300], out[4300], err[4300];
+	char mnt[4200], dir[4300], snap[4300], out[4300], err[4300];
 	char *argv[] = { (char *)kr_bin("kmc-run"), "--known", "none", "--results", dir, big, NULL };
-	struct held h;
 	/* room for the KTAP and vectors.tsv but not what is derived; then for almost nothing */
 	static const unsigned int sizes[] = { 3072, 256 };
+	/*
+	 * A small tmpfs, in a mount namespace of its own (unshare -m): it goes
+	 * with the run, whatever happens to the test; kmc-run's directory is
+	 * copied out before.  Where that cannot be done (not root), a file size
+	 * limit instead.
+	 */
+	int tmpfs = geteuid() == 0 &&
+		    kr_sh("unshare -m sh -c 'mount -t tmpfs -o size=64k kmc-full \"$0\"' '%s' 2>/dev/null",
+			  tmp) == 0;
 
 	snprintf(out, sizeof(out), "%s/out", tmp);
 	snprintf(err, sizeof(err), "%s/err", tmp);
 	for (unsigned int i = 0; i < 2; i++) {
 		char what[64];
+		int rc;
 
-		/* a small tmpfs where we may mount one (root), else a file size limit */
 		snprintf(mnt, sizeof(mnt), "%s/full-%u", tmp, i);
 		ck_assert_int_eq(kr_sh("mkdir '%s'", mnt), 0);
-		snprintf(what, sizeof(what), "tmpfs of %u KiB", sizes[i]);
-		if (geteuid() == 0 &&
-		    kr_sh("mount -t tmpfs -o size=%uk kmc-full '%s' 2>/dev/null", sizes[i], mnt) == 0) {
-			snprintf(dir, sizeof(dir), "%s/run", mnt);
-			h = hold(argv, out, err, 0);
+		if (tmpfs) {
+			snprintf(what, sizeof(what), "tmpfs of %u KiB", sizes[i]);
+			snprintf(snap, sizeof(snap), "%s/snap-%u", tmp, i);
+			rc = kr_sh("unshare -m sh -c 'mount -t tmpfs -o size=%uk kmc-full \"$0\" || exit 99; "
+				   "\"$1\" --known none --results \"$0/run\" \"$2\" >\"$3\" 2>\"$4\"; rc=$?; "
+				   "cp -a \"$0/run\" \"$5\"; exit $rc' '%s' '%s' '%s' '%s' '%s' '%s'",
+				   sizes[i], mnt, kr_bin("kmc-run"), big, out, err, snap);
+			ck_assert_msg(rc != 99, "%s: could not mount", what);
+			check_full(snap, rc, err, what);
 		} else {
+			struct held h;
+
 			snprintf(what, sizeof(what), "RLIMIT_FSIZE of %u KiB", sizes[i]);
 			snprintf(dir, sizeof(dir), "%s/run", mnt);
 			h = hold(argv, out, err, (int)sizes[i] * 1024);
+			go(&h);
+			check_full(dir, wait_exit(h.pid), err, what);
 		}
-		go(&h);
-		check_full(dir, wait_exit(h.pid), err, what);
-		kr_sh("umount '%s' 2>/dev/null", mnt);
 	}
 }
 END_TEST
@@ -368,6 +380,41 @@ START_TEST(inputs_are_read_once_and_hashed_from_what_ran)
 }
 END_TEST
 
+/* Where a rename cannot go: the working directory, a mount point; and through a symlink */
+START_TEST(the_directory_in_place_and_through_a_symlink)
+{
+	char d[4300];
+	json_t *run;
+
+	/* the (empty) working directory itself */
+	snprintf(d, sizeof(d), "%s/here", tmp);
+	ck_assert_int_eq(kr_sh("mkdir '%s' && cd '%s' && '%s' -q --known none --results . '%s' >/dev/null",
+			       d, d, kr_bin("kmc-run"), vec), 0);
+	run = load_json(d);
+	ck_assert_str_eq(status_of(run), "complete");
+	json_decref(run);
+	ck_assert_int_eq(kr_sh("cd '%s' && ls -A | tr '\\n' ' ' | grep -qx 'junit.xml kcidb.json kmc-run.ktap logs "
+			       "run.json summary.txt vectors.tsv '", d), 0);
+	ck_assert_int_eq(kr_sh("cd '%s' && '%s' -q --known none --results . '%s' >/dev/null 2>&1", d,
+			       kr_bin("kmc-run"), vec), 1);
+	/* a symlink to an empty directory: the run goes where it points, the link stays */
+	ck_assert_int_eq(kr_sh("mkdir '%s/target' && ln -s target '%s/link' && "
+			       "'%s' -q --known none --results '%s/link' '%s' >/dev/null && "
+			       "test -L '%s/link' && test -f '%s/target/run.json'", tmp, tmp,
+			       kr_bin("kmc-run"), tmp, vec, tmp, tmp), 0);
+	/* a mount point (as root, in a mount namespace of its own); taken twice: refused */
+	if (geteuid() == 0 &&
+	    kr_sh("unshare -m sh -c 'mount -t tmpfs -o size=64k kmc-full \"$0\"' '%s' 2>/dev/null", tmp) == 0) {
+		snprintf(d, sizeof(d), "%s/mnt", tmp);
+		ck_assert_int_eq(kr_sh("mkdir '%s' && unshare -m sh -c 'mount -t tmpfs -o size=4m kmc-full \"$0\" && "
+				       "\"$1\" -q --known none --results \"$0\" \"$2\" >/dev/null && "
+				       "grep -q \"\\\"status\\\": \\\"complete\\\"\" \"$0/run.json\" && "
+				       "! \"$1\" -q --known none --results \"$0\" \"$2\" >/dev/null 2>&1' "
+				       "'%s' '%s' '%s'", d, d, kr_bin("kmc-run"), vec), 0);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("safety");
@@ -383,6 +430,7 @@ int main(void)
 	tcase_add_test(tc, a_full_disk_never_leaves_complete);
 	tcase_add_test(tc, a_kill_while_deriving_never_leaves_complete_without_its_files);
 	tcase_add_test(tc, inputs_are_read_once_and_hashed_from_what_ran);
+	tcase_add_test(tc, the_directory_in_place_and_through_a_symlink);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
