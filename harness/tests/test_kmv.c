@@ -370,6 +370,7 @@ START_TEST(a_vector_without_expectations_is_an_error)
 	ck_assert_uint_eq(f.errline, 6);
 	ck_assert_uint_eq(f.nrecs, 1);	/* the records before it stay usable */
 	kmv_file_free(&f);
+	unlink(path);
 	/* what does check: an op result, `host live` ops (the model fills them), a reject */
 	ck_assert_int_eq(read_text("kmv 1\n"
 				   "vector b.res profile=@P@\n  host cpu=@CPU@\n  op rdmsr 0x10a -> gp\n"
@@ -380,10 +381,12 @@ START_TEST(a_vector_without_expectations_is_an_error)
 				   KMV_CHECKS, &f, msg, sizeof(msg)), 0);
 	ck_assert_uint_eq(f.nrecs, 3);
 	kmv_file_free(&f);
+	unlink(path);
 	/* without the flag (kmc eval, kmc migrate's scenarios) a bare scenario reads */
 	ck_assert_int_eq(read_text("kmv 1\nvector c profile=@P@\n  host cpu=@CPU@\n", 0, &f, msg,
 				   sizeof(msg)), 0);
 	kmv_file_free(&f);
+	unlink(path);
 }
 END_TEST
 
