@@ -63,6 +63,10 @@ kver=$(sed -n "s/^KVER='\(.*\)'$/\1/p" "$env")
 # is reused when nothing under kmod/ and no kernel manifest is newer and its
 # vermagic names this kernel.
 ko=$OUT/$s/kmc.ko
+# ... and not both at once: make lab runs the two labs side by side
+mkdir -p "$OUT"
+exec 8>"$OUT/.build-$s.lock"
+flock 8
 vermagic=
 [[ -e $ko ]] && vermagic=$(objcopy -O binary --only-section=.modinfo "$ko" /dev/stdout 2>/dev/null |
 	tr '\0' '\n' | sed -n 's/^vermagic=\([^ ]*\).*/\1/p')

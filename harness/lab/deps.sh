@@ -69,11 +69,14 @@ if ((check_only)); then
 	exit 1
 fi
 [[ $(id -u) == 0 ]] || die "need root to install: ${missing[*]}"
+# another lab's deps.sh, or any apt, may hold dpkg's lock: wait for it
+hold_lock apt
+apt_wait=(-o DPkg::Lock::Timeout=600)
 command -v apt-get >/dev/null || die "apt-get not found; this lab needs a Debian host"
 info "installing: ${missing[*]}"
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+if ! DEBIAN_FRONTEND=noninteractive apt-get "${apt_wait[@]}" install -y -q --no-install-recommends "${missing[@]}"; then
 	info "install failed; retrying after apt-get update"
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+	apt-get "${apt_wait[@]}" update -q
+	DEBIAN_FRONTEND=noninteractive apt-get "${apt_wait[@]}" install -y -q --no-install-recommends "${missing[@]}" ||
 		die "apt-get install ${missing[*]} failed"
 fi

@@ -147,7 +147,7 @@ KMC_BIN=${KMC_BIN:-$KMC_ROOT/build/bin}
 if [[ $KMC_BIN == "$KMC_ROOT/build/bin" ]]; then
 	# up to date with the tree (a no-op when it is): a stale kmc-run would
 	# check the kernels against an old model
-	step make make -C "$KMC_ROOT" all
+	step make locked make make -C "$KMC_ROOT" all
 elif [[ ! -x $KMC_BIN/kmc || ! -x $KMC_BIN/kmc-run ]]; then
 	die "KMC_BIN=$KMC_BIN has no kmc and kmc-run"
 fi

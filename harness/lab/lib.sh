@@ -32,6 +32,24 @@ need_cmd() {
 	done
 }
 
+# hold_lock NAME: take an exclusive lock on build/lab/locks/NAME.lock until
+# this shell exits (fd 8). The two emulated labs run at once under make lab;
+# what they share (make, the kernel cache, kmc.ko builds, apt) takes turns.
+hold_lock() {
+	mkdir -p "$LAB_BUILD/locks"
+	exec 8>"$LAB_BUILD/locks/$1.lock"
+	if ! flock -n 8; then
+		info "waiting for the $1 lock (the other lab holds it)"
+		flock 8
+	fi
+}
+
+# locked NAME CMD...: run CMD holding build/lab/locks/NAME.lock (see hold_lock)
+locked() {
+	mkdir -p "$LAB_BUILD/locks"
+	flock "$LAB_BUILD/locks/$1.lock" "${@:2}"
+}
+
 # now_ms: wall clock in milliseconds (for the timing lines the docs quote).
 now_ms() {
 	date +%s%3N

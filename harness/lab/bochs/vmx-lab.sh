@@ -160,7 +160,7 @@ trap 'progress "interrupted; stopping the Bochs boots"; exit 130' INT TERM
 ((deps == 0)) || step deps "$LAB_DIR/deps.sh"
 KMC_BIN=${KMC_BIN:-$KMC_ROOT/build/bin}
 if [[ $KMC_BIN == "$KMC_ROOT/build/bin" ]]; then
-	step make make -C "$KMC_ROOT" all
+	step make locked make make -C "$KMC_ROOT" all
 fi
 [[ -x $KMC_BIN/kmc && -x $KMC_BIN/kmc-run ]] || die "KMC_BIN=$KMC_BIN has no kmc and kmc-run"
 mkdir -p "$RUN/bin"
