@@ -71,10 +71,16 @@ if [ $emulated = 0 ] && [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
 	echo $? >"$tmp/$n.rc"
 	set -e
 fi
-# The two emulated labs run side by side, two boots each: four emulators on
-# two CPUs keep both busy to the end, where one lab after the other leaves a
-# CPU idle at each lab's tail (docs/lab.md "Timing"). What they share (make,
-# the kernel cache, kmc.ko builds, apt) takes turns on locks.
+# The two emulated labs run side by side, each two boots at a time, all boots
+# taking one of as many CPU slots as the machine has CPUs
+# (harness/lab/cpu-slot.sh): every CPU stays busy until the last boots, where
+# one lab after the other leaves a CPU idle at each lab's tail (docs/lab.md
+# "Timing"). What they share (make, the kernel cache, kmc.ko builds, apt)
+# takes turns on locks.
+if [ -z "${KMC_LAB_SLOTS:-}" ]; then
+	KMC_LAB_SLOTS=$(nproc)
+	export KMC_LAB_SLOTS
+fi
 pids=
 if [ $which != vmx ]; then
 	n=$((n + 1))

@@ -85,3 +85,68 @@ ktap_not_passing() {
 		/^(not )?ok NUM / { show = 0; next }
 		show { print "      " $0 }'
 }
+
+# The labs' totals over all kernels, and what each kernel's collection adds
+declare -a FLAT=()
+declare -a SUMMARY=()
+declare -a RETRIES=()
+T_PASS=0 T_FAIL=0 T_XFAIL=0 T_XPASS=0 T_SKIP=0 T_ERROR=0
+
+# collect_kernel FUNC K STATE TEST: run FUNC K (a lab's per-kernel collection
+# of results, which adds tests with flat/diag and lines to SUMMARY and
+# RETRIES) in a subshell, so that a command failing there under set -e (a
+# block file a lost console marker never wrote, say) ends only this kernel's
+# collection: the failing line and command become the ERROR test TEST, the
+# tests collected before it are kept, and the lab goes on with the next
+# kernel. STATE is a file prefix for what comes back from the subshell.
+collect_kernel() {
+	local fn=$1 k=$2 st=$3 test=$4 rc=0
+	rm -f "$st".flat "$st".count "$st".lists "$st".err
+	(
+		save() {
+			printf '%s\0' "${KFLAT[@]}" >"$st.flat"
+			declare -p KCOUNT >"$st.count"
+			{ printf 'SUMMARY\t%s\n' "${SUMMARY[@]}"; printf 'RETRIES\t%s\n' "${RETRIES[@]}"; } >"$st.lists"
+		}
+		set -E
+		# (under set +e a failing command is expected, and stops nothing)
+		trap 'e=$?; [[ $- != *e* ]] || { printf "line %s: %s (exit %s)\n" "$LINENO" "$BASH_COMMAND" "$e" >"$st.err"; save; }' ERR
+		SUMMARY=() RETRIES=() KFLAT=() KCOUNT=()
+		"$fn" "$k"
+		save
+	) &
+	# (waited for, not run as "( ... ) || rc=$?": in a || list bash ignores
+	# set -e inside the subshell, and a failing command would go unnoticed)
+	wait "$!" || rc=$?
+	KFLAT=()
+	KCOUNT=()
+	[[ -r $st.flat ]] && mapfile -d '' -t KFLAT <"$st.flat"
+	# shellcheck disable=SC1090
+	[[ -r $st.count ]] && . "$st.count"
+	if [[ -r $st.lists ]]; then
+		local kind line
+		while IFS=$'\t' read -r kind line; do
+			[[ -n $line ]] || continue
+			case $kind in SUMMARY) SUMMARY+=("$line") ;; RETRIES) RETRIES+=("$line") ;; esac
+		done <"$st.lists"
+	fi
+	if ((rc)); then
+		local why
+		why=$(cat "$st.err" 2>/dev/null || echo "exit $rc, no line recorded")
+		flat error "$test" "collecting the results of kernel $k stopped at $why; the tests before this one are what it got to"
+		printf '%s: error: collecting the results of kernel %s stopped at %s; going on\n' "$PROG" "$k" "$why" >&2
+		SUMMARY+=("$k: collection stopped at $why")
+	fi
+	FLAT+=("${KFLAT[@]}")
+	T_PASS=$((T_PASS + ${KCOUNT[ok]:-0})) T_FAIL=$((T_FAIL + ${KCOUNT[not_ok]:-0}))
+	T_XFAIL=$((T_XFAIL + ${KCOUNT[xfail]:-0})) T_XPASS=$((T_XPASS + ${KCOUNT[xpass]:-0}))
+	T_SKIP=$((T_SKIP + ${KCOUNT[skip]:-0})) T_ERROR=$((T_ERROR + ${KCOUNT[error]:-0}))
+	return 0
+}
+
+# name_failures: a command that stops the lab under set -e names itself
+# (line, command, exit status) on stderr instead of ending it silently.
+name_failures() {
+	set -E
+	trap 'e=$?; [[ $- != *e* ]] || printf "%s: error: line %s: %s failed (exit %s); stopping\n" "$PROG" "$LINENO" "$BASH_COMMAND" "$e" >&2' ERR
+}

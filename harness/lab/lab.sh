@@ -5,6 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/matrix.sh"
 # shellcheck source=harness/lab/ktap.sh
 . "$(dirname "$0")/ktap.sh"
+name_failures
 # The whole script is one brace group: bash parses it completely before it
 # runs, so editing this file while a lab runs (in a shared tree)
 # cannot change the running one.
@@ -227,6 +228,7 @@ progress "L1 step: $( ((kvm_backend)) && echo "kmc-run --backend kvm" || echo "k
 declare -A KMOD=()
 if ((kvm_backend && use_kmod)); then
 	t=$(now_ms)
+	progress "step kmod (kmc.ko for ${KERNELS[*]}: up to a minute or two each when not built yet) ..."
 	for k in "${KERNELS[@]}"; do
 		mkdir -p "$RUN/payload-$k"
 		cp -r "$RUN/payload/." "$RUN/payload-$k/"
@@ -380,15 +382,13 @@ launch() {
 	# shellcheck disable=SC2016
 	KMC_LAB_B=$RUN/$b setsid bash -c 't0=$(date +%s%3N); "$0" "$@" >"$KMC_LAB_B.stdout" 2>"$KMC_LAB_B.stderr"
 		rc=$?; echo $(($(date +%s%3N) - t0)) >"$KMC_LAB_B.ms"; echo $rc >"$KMC_LAB_B.rc"' \
-		"$LAB_DIR/boot-l1.sh" "${a[@]}" </dev/null &
+		"$LAB_DIR/cpu-slot.sh" "$LAB_DIR/boot-l1.sh" "${a[@]}" </dev/null &
 	BOOT_PID[$b]=$!
 }
 
 # ---- 6-7: per kernel, once all its boots are done ------------------------
-declare -a FLAT=()   # the flat KTAP lines of all kernels
-declare -a RETRIES=() # L1 boots that needed a second boot
-declare -a SUMMARY=()
-T_PASS=0 T_FAIL=0 T_XFAIL=0 T_XPASS=0 T_SKIP=0 T_ERROR=0
+# FLAT (the flat KTAP lines of all kernels), SUMMARY, RETRIES (L1 boots that
+# needed a second boot) and the totals: ktap.sh, filled by collect_kernel
 
 
 # kmcrun OUT FILE...: kmc-run --backend model with the lab's known divergences
@@ -559,13 +559,6 @@ process_kernel() {
 		ktap_numbered "${KFLAT[@]}"
 		ktap_totals
 	} >"$d/lab.ktap"
-	FLAT+=("${KFLAT[@]}")
-	T_PASS=$((T_PASS + ${KCOUNT[ok]:-0}))
-	T_FAIL=$((T_FAIL + ${KCOUNT[not_ok]:-0}))
-	T_XFAIL=$((T_XFAIL + ${KCOUNT[xfail]:-0}))
-	T_XPASS=$((T_XPASS + ${KCOUNT[xpass]:-0}))
-	T_SKIP=$((T_SKIP + ${KCOUNT[skip]:-0}))
-	T_ERROR=$((T_ERROR + ${KCOUNT[error]:-0}))
 
 	write_summary "$k" "$d"
 	if ((do_baseline)); then
@@ -769,7 +762,7 @@ while ((next < ${#BOOTS[@]} || running > 0)); do
 		[[ -z ${PROCESSED[$k]:-} ]] || continue
 		kernel_done "$k" || continue
 		PROCESSED[$k]=1
-		process_kernel "$k"
+		collect_kernel process_kernel "$k" "$RUN/collect-$k" "lab.$k.results"
 	done
 done
 : >"$RUN/monitor.stop"

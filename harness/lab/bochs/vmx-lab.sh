@@ -6,6 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=harness/lab/ktap.sh
 . "$LAB_DIR/ktap.sh"
+name_failures
 BOCHS_DIR=$LAB_DIR/bochs
 # One brace group: bash reads it all before running, so an edit of this file
 # during a run cannot change the running one.
@@ -217,12 +218,11 @@ launch() {
 	# shellcheck disable=SC2016
 	KMC_B=$o setsid bash -c 't0=$(date +%s%3N); "$0" "$@" >"$KMC_B.stdout" 2>"$KMC_B.stderr"
 		rc=$?; echo $(($(date +%s%3N) - t0)) >"$KMC_B.ms"; echo $rc >"$KMC_B.rc"' \
-		"$BOCHS_DIR/boot-bochs.sh" "${args[@]}" </dev/null &
+		"$LAB_DIR/cpu-slot.sh" "$BOCHS_DIR/boot-bochs.sh" "${args[@]}" </dev/null &
 	BOOT_PID[$b]=$!
 }
 
 declare -A FINAL=()   # FINAL[K:ID]: the boot whose results count
-declare -a RETRIES=()
 t=$(now_ms)
 next=0
 running=0
@@ -256,9 +256,6 @@ done
 TIMES+=("boots $(elapsed "$t")")
 
 # ---- results, per kernel ---------------------------------------------------------
-declare -a FLAT=()
-T_PASS=0 T_FAIL=0 T_XFAIL=0 T_XPASS=0 T_SKIP=0 T_ERROR=0
-declare -a SUMMARY=()
 
 # fbmsr_check K ID O D: for each vector of the kvm job that kmc-run observed
 # through kmc.ko's watch (those about disable_fb_clear or VERW; its marker, MSR
@@ -368,10 +365,6 @@ process_kernel() {
 		ktap_numbered "${KFLAT[@]}"
 		ktap_totals
 	} >"$d/lab.ktap"
-	FLAT+=("${KFLAT[@]}")
-	T_PASS=$((T_PASS + ${KCOUNT[ok]:-0})) T_FAIL=$((T_FAIL + ${KCOUNT[not_ok]:-0}))
-	T_XFAIL=$((T_XFAIL + ${KCOUNT[xfail]:-0})) T_XPASS=$((T_XPASS + ${KCOUNT[xpass]:-0}))
-	T_SKIP=$((T_SKIP + ${KCOUNT[skip]:-0})) T_ERROR=$((T_ERROR + ${KCOUNT[error]:-0}))
 	{
 		printf 'result: pass %d, fail %d, xfail %d, xpass %d, skip %d, error %d\n' "${KCOUNT[ok]:-0}" \
 			"${KCOUNT[not_ok]:-0}" "${KCOUNT[xfail]:-0}" "${KCOUNT[xpass]:-0}" "${KCOUNT[skip]:-0}" "${KCOUNT[error]:-0}"
@@ -406,7 +399,7 @@ process_kernel() {
 	progress "$k done: $(sed -n 's/^result: //p' "$d/summary.txt"); $(head -n1 "$d/baseline-diff.txt" 2>/dev/null || echo 'no baseline diff'); $d"
 }
 
-for k in "${KERNELS[@]}"; do process_kernel "$k"; done
+for k in "${KERNELS[@]}"; do collect_kernel process_kernel "$k" "$RUN/collect-$k" "vmx.$k.results"; done
 rm -f "$RUN"/init-*.cpio.gz "$RUN"/*/boot.iso
 TIMES+=("total $(elapsed "$t_all")")
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Tests of the lab scripts' own behaviour, without a boot (make check runs
+# it). That the labs never stop silently: a command
+# failing under set -e while one kernel's results are collected (a block
+# file a lost console marker never wrote, as happened under load) becomes a
+# named ERROR test, keeps the tests collected before it, and the next
+# kernel's collection still runs (ktap.sh: collect_kernel); a command that
+# stops a lab script names its line (ktap.sh: name_failures). That the two
+# labs side by side never run more boots than CPU slots (cpu-slot.sh). Prints one
+# line per check and "N passed, N failed"; exit 1 on a failure.
+set -uo pipefail
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { printf 'ok %s\n' "$1"; pass=$((pass + 1)); }
+bad() { printf 'not ok %s: %s\n' "$1" "$2"; fail=$((fail + 1)); }
+
+# 1-4: three kernels; the second one's collection reads a block file that
+# does not exist, as lab.sh's L2 loop did
+cat >"$tmp/collect.sh" <<EOF
+set -euo pipefail
+PROG=test
+. "$LAB_DIR/ktap.sh"
+BLOCKS=$tmp/blocks
+EOF
+cat >>"$tmp/collect.sh" <<'EOF'
+collect() {
+	local k=$1 rc
+	flat ok "k$k.boot"
+	set +e
+	false # expected to fail: stops nothing
+	set -e
+	flat skip "k$k.maybe" "not here"
+	rc=$(cat "$BLOCKS/k$k.rc")
+	flat ok "k$k.job" "rc $rc"
+	SUMMARY+=("k$k: collected")
+}
+mkdir -p "$BLOCKS"
+echo 0 >"$BLOCKS/k1.rc"
+echo 0 >"$BLOCKS/k3.rc"
+for k in 1 2 3; do collect_kernel collect "$k" "$BLOCKS/state-$k" "k$k.results"; done
+printf '%s\n' "${FLAT[@]}"
+printf 'summary %s\n' "${SUMMARY[@]}"
+echo "totals $T_PASS $T_SKIP $T_ERROR"
+EOF
+bash "$tmp/collect.sh" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if ((rc == 0)); then ok "the lab goes on after a failing collection"; else bad "the lab goes on after a failing collection" "exit $rc: $(head -c 300 "$tmp/err")"; fi
+if grep -q '^ok NUM k3.job # rc 0$' "$tmp/out" && grep -q '^summary k3: collected$' "$tmp/out"; then
+	ok "the next kernel is collected"
+else
+	bad "the next kernel is collected" "$(tr '\n' '|' <"$tmp/out")"
+fi
+if grep -q '^ok NUM k2.boot$' "$tmp/out" && grep -q '^ok NUM k2.maybe # SKIP not here$' "$tmp/out" &&
+	! grep -q 'k2.job' "$tmp/out"; then
+	ok "the failing kernel keeps its tests so far"
+else
+	bad "the failing kernel keeps its tests so far" "$(tr '\n' '|' <"$tmp/out")"
+fi
+if grep -Eq '^not ok NUM k2.results # ERROR collecting the results of kernel 2 stopped at line [0-9]+: rc=\$\(cat "\$BLOCKS/k\$k.rc"\) \(exit 1\)' "$tmp/out" &&
+	grep -q 'error: collecting the results of kernel 2 stopped at line' "$tmp/err"; then
+	ok "the failure is an ERROR test naming the line and command"
+else
+	bad "the failure is an ERROR test naming the line and command" "$(grep results "$tmp/out"; head -c 300 "$tmp/err")"
+fi
+if grep -q '^totals 5 3 1$' "$tmp/out"; then
+	ok "totals count every kernel's tests and the error"
+else
+	bad "totals count every kernel's tests and the error" "$(grep totals "$tmp/out")"
+fi
+
+# 5: a lab script stopped by a failing command names it
+cat >"$tmp/stop.sh" <<EOF
+set -euo pipefail
+PROG=lab-x.sh
+. "$LAB_DIR/ktap.sh"
+name_failures
+set +e; false; set -e
+cat "$tmp/no-such-file"
+echo "not reached"
+EOF
+bash "$tmp/stop.sh" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if ((rc != 0)) && grep -Eq '^lab-x.sh: error: line [0-9]+: cat .*no-such-file" failed \(exit 1\); stopping$' "$tmp/err" &&
+	[[ $(grep -c 'error: line' "$tmp/err") == 1 ]] && ! grep -q 'not reached' "$tmp/out"; then
+	ok "a stopping command names itself, once"
+else
+	bad "a stopping command names itself, once" "exit $rc: $(head -c 400 "$tmp/err")"
+fi
+
+# 6-7: cpu-slot.sh: four commands in two slots, never more than two at once
+export KMC_LAB_BUILD=$tmp/build
+: >"$tmp/log"
+for i in 1 2 3 4; do
+	KMC_LAB_SLOTS=2 "$LAB_DIR/cpu-slot.sh" bash -c 'echo "start $(date +%s%N)" >>"$0"; sleep 1; echo "end $(date +%s%N)" >>"$0"' "$tmp/log" &
+done
+wait
+most=$(sort -k2 -n "$tmp/log" | awk '$1 == "start" { n++; if (n > m) m = n } $1 == "end" { n-- } END { print m }')
+if [[ $(grep -c '^end' "$tmp/log") == 4 && $most == 2 ]]; then
+	ok "cpu-slot.sh: four boots in two slots, two at a time"
+else
+	bad "cpu-slot.sh: four boots in two slots, two at a time" "$(grep -c '^end' "$tmp/log") ended, at most $most at once"
+fi
+t0=$(date +%s%N)
+KMC_LAB_SLOTS= "$LAB_DIR/cpu-slot.sh" true && KMC_LAB_SLOTS=0 "$LAB_DIR/cpu-slot.sh" true
+t1=$(date +%s%N)
+if (((t1 - t0) < 900000000)) && ! KMC_LAB_SLOTS=x "$LAB_DIR/cpu-slot.sh" true 2>/dev/null; then
+	ok "cpu-slot.sh: no limit without KMC_LAB_SLOTS; a bad value refused"
+else
+	bad "cpu-slot.sh: no limit without KMC_LAB_SLOTS; a bad value refused" "took $(((t1 - t0) / 1000000)) ms"
+fi
+unset KMC_LAB_BUILD
+
+echo "$pass passed, $fail failed"
+((fail == 0))
