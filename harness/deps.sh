@@ -31,6 +31,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+# another apt (a lab's deps.sh, unattended-upgrades) may hold dpkg's lock:
+# wait for it up to 10 minutes instead of failing
+apt-get -o DPkg::Lock::Timeout=600 update -q
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $pkgs
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $pkgs
