@@ -29,8 +29,9 @@ static const char usage_text[] =
 "  eval [FILE...]          print every observation the model makes for each\n"
 "                          vector (stdin if no FILE)\n"
 "  decode VALUE...         names of the MSR 0x10a bits set in each VALUE\n"
-"  profiles                kernel profiles, and each behaviour flag with the\n"
-"                          releases that have it\n"
+"  profiles                kernel profiles, each behaviour flag with the\n"
+"                          releases that have it, and the releases not\n"
+"                          established\n"
 "  profile-for RELEASE [VERSION]\n"
 "                          the profile for `uname -r` [and `uname -v`]; a\n"
 "                          warning goes to stderr when the match is not exact\n"
@@ -307,6 +308,8 @@ static int cmd_profiles(void)
 		const struct kmc_flag_info *fl = &kmc_flags[f];
 
 		kver_str(fl->since, a, sizeof(a));
+		if (fl->unsettled)
+			strncat(a, "?", sizeof(a) - strlen(a) - 1);
 		kver_str(fl->bp_6_1, b, sizeof(b));
 		kver_str(fl->bp_6_12, c, sizeof(c));
 		printf("%-30s %-9s %-9s %-9s", fl->name, a, b, c);
@@ -314,9 +317,13 @@ static int cmd_profiles(void)
 			printf(" %-4s", f < 64 && (kmc_profile_at(i)->flags >> f & 1) ? "x" : ".");
 		printf(" %s\n", fl->note ? fl->note : "");
 	}
-	printf("\nx = the profile has the flag.  Changes:\n");
+	printf("\nx = the profile has the flag; ? = a release not established.  Changes:\n");
 	for (unsigned int f = 0; f < kmc_nflags; f++)
 		printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].change ? kmc_flags[f].change : "");
+	printf("\nReleases not established (docs/rules.md):\n");
+	for (unsigned int f = 0; f < kmc_nflags; f++)
+		if (kmc_flags[f].unsettled)
+			printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].unsettled);
 	return 0;
 }
 

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Behaviour flags: one per kernel change kmc can observe.  The order is
- * the order of kmc_flags[] in profiles.c; docs/profiles.md is generated
- * from that table (kmc profiles).
+ * the order of kmc_flags[] in profiles.c; `kmc profiles` prints that table.
  */
 #ifndef KMC_MODEL_FLAGS_H
 #define KMC_MODEL_FLAGS_H
@@ -21,6 +20,7 @@ enum kmc_flag_id {
 	FL_BUG_VMSCAPE,
 	FL_BUG_SPECTRE_V2_USER,
 	FL_NO_MMIO_UNKNOWN,
+	FL_RFDS_ATOM_TYPE_ROW,
 	FL_RFDS_HYBRID_EXCEPTION,
 	FL_AIRMONT_NO_SSB,
 	FL_AMD_1A_LISTED,
@@ -29,6 +29,7 @@ enum kmc_flag_id {
 	FL_VMSCAPE_LATE_MODELS,
 	FL_GDS_AUTO,
 	FL_PER_BUG_OPTIONS_WIN,
+	FL_TSX_DEFAULT_AUTO,
 	/* VERW machinery (kernel-facts E.3) */
 	FL_CLEAR_CPU_BUF,
 	FL_MMIO_KVM_KEY_FOLLOWS_CLEAR,

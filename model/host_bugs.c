@@ -237,17 +237,35 @@ static bool smt_rsb(const struct ctx *c)       { return BL(SMT_RSB); }
 static bool srso(const struct ctx *c)          { return !CPU(SRSO_NO) && BL(SRSO); }
 static bool gds(const struct ctx *c)           { return BL(GDS) && !AC(GDS_NO) && CPU(AVX); }
 
-/* ADL/RPL dies without Atom cores (B.2 RFDS, U only) */
+static bool adl_rpl(const struct ctx *c)
+{
+	return c->h->model == 0x97 || c->h->model == 0xb7;
+}
+
+/*
+ * From 722fa0dba74f (6.15) the ALDERLAKE and RAPTORLAKE rows match RFDS only
+ * when the boot CPU's core type is Atom; with any other boot CPU the next
+ * row for the model has everything but RFDS (v6.17 adds it for VMSCAPE;
+ * before that there is none and VMSCAPE does not exist).  So the row form
+ * reads as "no RFDS from the list", and P-core-booted hybrids lose it too.
+ */
+static bool rfds_atom_row_misses(const struct ctx *c)
+{
+	return HAS(c->p, FL_RFDS_ATOM_TYPE_ROW) && !HAS(c->p, FL_RFDS_HYBRID_EXCEPTION) &&
+	       adl_rpl(c) && c->h->core_type != KMC_CORE_TYPE_ATOM;
+}
+
+/* The rework (7.2.13): only parts without Atom boot CPU and without HYBRID_CPU */
 static bool rfds_p_core_only(const struct ctx *c)
 {
-	return HAS(c->p, FL_RFDS_HYBRID_EXCEPTION) &&
-	       (c->h->model == 0x97 || c->h->model == 0xb7) &&
+	return HAS(c->p, FL_RFDS_HYBRID_EXCEPTION) && adl_rpl(c) &&
 	       c->h->core_type != KMC_CORE_TYPE_ATOM && !CPU(HYBRID_CPU);
 }
 
 static bool rfds(const struct ctx *c)
 {
-	return !AC(RFDS_NO) && (AC(RFDS_CLEAR) || (BL(RFDS) && !rfds_p_core_only(c)));
+	return !AC(RFDS_NO) &&
+	       (AC(RFDS_CLEAR) || (BL(RFDS) && !rfds_atom_row_misses(c) && !rfds_p_core_only(c)));
 }
 
 static bool bhi(const struct ctx *c)          { return !WL(NO_BHI) && (ibrs_enhanced(c) || CPU(HYPERVISOR)); }

@@ -3,9 +3,9 @@
  * Kernel profiles: each kernel line kmc knows, as the set of behaviour
  * flags it has.  A flag is in a release if the release is at or after the
  * upstream release that brought it, or on a stable line at or after the
- * stable release that got the backport.  Sources: kernel-facts.md C.x-F.x
- * and the Debian changelogs of linux-source-6.1 (6.1.192-2) and
- * linux-source-6.12 (6.12.117-1~deb12u1); docs/profiles.md lists them.
+ * stable release that got the backport.  docs/rules.md section 1 cites the
+ * source of each release; `kmc profiles` prints the table and the releases
+ * not established.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,30 +48,40 @@ const struct kmc_flag_info kmc_flags[FL_NR] = {
 	[FL_NO_MMIO_UNKNOWN] = { "no_mmio_unknown",
 		"dd86a1d013e0 x86/bugs: Remove X86_BUG_MMIO_UNKNOWN",
 		KV(6, 16, 0), NEVER, NEVER, "no mmio_unknown bug, no 'Unknown: No mitigations'" },
+	[FL_RFDS_ATOM_TYPE_ROW] = { "rfds_atom_type_row",
+		"722fa0dba74f x86/rfds: Exclude P-only parts from the RFDS affected list (tip x86/core 2025-03-19, v6.15)",
+		KV(6, 15, 0), NEVER, NEVER, "0x97/0xB7 rows carry RFDS only if the boot CPU is an Atom core" },
 	[FL_RFDS_HYBRID_EXCEPTION] = { "rfds_hybrid_exception",
-		"vulnerable_to_rfds: ADL/RPL without Atom cores not affected (in 7.2.13, not 6.12.117; upstream release assumed v6.17)",
-		KV(6, 17, 0), NEVER, NEVER, "RFDS skips P-core-only 0x97/0xB7" },
+		"vulnerable_to_rfds() open-codes the ADL/RPL exception with the HYBRID_CPU check, replacing the Atom-type row (in 7.2.13; commit not found)",
+		KV(6, 18, 0), NEVER, NEVER, "RFDS skips 0x97/0xB7 only without Atom boot CPU and HYBRID_CPU",
+		"rework commit not found: after v6.17's VMSCAPE rows (6.16.7 still has the Atom-type row), at or before 7.2.13; v6.18 assumed" },
 	[FL_AIRMONT_NO_SSB] = { "airmont_no_ssb",
 		"x86/bugs: Add missing NO_SSB flag (stable 6.11.3)",
 		KV(6, 12, 0), NEVER, NEVER, "NO_SSB for Airmont 0x5A and 0x75" },
 	[FL_AMD_1A_LISTED] = { "amd_1a_listed",
-		"877818802c3e x86/bugs: Add SRSO_USER_KERNEL_NO support (adds AMD family 0x1a to the blacklist; upstream release assumed v6.14)",
-		KV(6, 14, 0), NEVER, KV(6, 12, 48), "Zen 5 (family 0x1a) listed: SRSO" },
+		"877818802c3e x86/bugs: Add SRSO_USER_KERNEL_NO support (tip x86/bugs 2024-12-30, v6.14); 6.12.y: the VMSCAPE backport 7c62c442b6eb in 6.12.47 added VULNBL_AMD(0x1a, SRSO | VMSCAPE)",
+		KV(6, 14, 0), NEVER, KV(6, 12, 47), "Zen 5 (family 0x1a) listed: SRSO" },
 	[FL_AMD_1A_TSA] = { "amd_1a_tsa",
-		"x86/bugs: Mitigate TSA on AMD Zen5 (Debian 6.12.117 only; not in 7.2.13 nor 7.3-rc7)",
-		NOT_UPSTREAM, NEVER, KV(6, 12, 117), "Zen 5 listed for TSA" },
+		"x86/bugs: Mitigate TSA on AMD Zen5 (stable 6.12.117; not in 7.2.13 nor 7.3-rc7)",
+		NOT_UPSTREAM, NEVER, KV(6, 12, 117), "Zen 5 listed for TSA",
+		"mainline release unknown (after 7.3-rc7); 7.3.4 reported to carry it, no 7.3.y source or stable mail to check" },
 	[FL_ZEN5_GENERATION] = { "zen5_generation",
-		"x86/CPU/AMD: Add X86_FEATURE_ZEN5 (bsp_init_amd knows family 0x1a; upstream release assumed v6.10)",
-		KV(6, 10, 0), NEVER, NEVER, "unlisted 0x1a models skip tsa_init ('goto warn')" },
+		"3e4147f33f8b x86/CPU/AMD: Add X86_FEATURE_ZEN5 (tip x86/urgent 2024-01-23, v6.8-rc2): bsp_init_amd knows family 0x1a",
+		KV(6, 8, 0), NEVER, NEVER, "unlisted 0x1a models skip tsa_init ('goto warn')" },
 	[FL_VMSCAPE_LATE_MODELS] = { "vmscape_late_models",
 		"VMSCAPE list has ARROWLAKE_U 0xB5 and ATOM_CRESTMONT_X 0xAF",
 		KV(6, 17, 0), NEVER, KV(6, 12, 47), "VMSCAPE on 0xB5/0xAF" },
 	[FL_GDS_AUTO] = { "gds_auto",
-		"x86/bugs: Restructure GDS mitigation (GDS_MITIGATION_AUTO; assumed v6.16, in 7.2.13, not 6.12.117)",
-		KV(6, 16, 0), NEVER, NEVER, "gds_ucode_mitigated() false on unaffected CPUs" },
+		"x86/bugs: Restructure GDS mitigation (GDS_MITIGATION_AUTO; in 7.2.13, not 6.12.117)",
+		KV(6, 16, 0), NEVER, NEVER, "gds_ucode_mitigated() false on unaffected CPUs",
+		"release of the bugs.c restructure not checked against a tree or pull; v6.16 assumed" },
 	[FL_PER_BUG_OPTIONS_WIN] = { "per_bug_options_win",
-		"x86/bugs: attack vector controls (assumed v6.17): per-bug options are kept under mitigations=off",
-		KV(6, 17, 0), NEVER, NEVER, "gather_data_sampling=force, l1tf= survive mitigations=off" },
+		"x86/bugs: Add attack vector controls: per-bug options are kept under mitigations=off",
+		KV(6, 17, 0), NEVER, NEVER, "gather_data_sampling=force, l1tf= survive mitigations=off",
+		"release of the attack-vector series not checked against a tree or pull; v6.17 assumed" },
+	[FL_TSX_DEFAULT_AUTO] = { "tsx_default_auto",
+		"f8c7600d468b x86/tsx: Set default TSX mode to auto (tip x86/cpu 2026-01-06, v7.0); Debian keeps the default",
+		KV(7, 0, 0), NEVER, NEVER, "no tsx= means tsx=auto (X86_INTEL_TSX_MODE_AUTO), before it tsx=off" },
 	[FL_CLEAR_CPU_BUF] = { "clear_cpu_buf",
 		"43fb862de8f6 KVM/VMX: Move VERW closer to VMentry for MDS mitigation",
 		KV(6, 8, 0), KV(6, 1, 81), NEVER, "X86_FEATURE_CLEAR_CPU_BUF; disable_fb_clear needs !CLEAR_CPU_BUF" },
@@ -79,8 +89,8 @@ const struct kmc_flag_info kmc_flags[FL_NR] = {
 		"x86/mmio: Disable KVM mitigation when X86_FEATURE_CLEAR_CPU_BUF is set",
 		KV(6, 9, 0), KV(6, 1, 82), NEVER, "KVM-only MMIO VERW only without CLEAR_CPU_BUF" },
 	[FL_TSA_UCODE_NEEDED_QUIET] = { "tsa_ucode_needed_quiet",
-		"TSA: UCODE_NEEDED no longer forces the mitigation on in a VM (attack-vector rework, assumed v6.17)",
-		KV(6, 17, 0), NEVER, NEVER, "TSA without VERW_CLEAR sets no CLEAR_CPU_BUF*" },
+		"d8010d4ba43e upstream TSA: UCODE_NEEDED never forces the mitigation in a VM ('Forcing mitigation on in a VM' is only in the 6.1.y/6.12.y/6.15.y backports)",
+		KV(6, 16, 0), NEVER, NEVER, "TSA without VERW_CLEAR sets no CLEAR_CPU_BUF*" },
 	[FL_VMX_VM_CLEAR_CPU_BUF] = { "vmx_vm_clear_cpu_buf",
 		"x86/bugs: Use VM_CLEAR_CPU_BUFFERS in VMX as well; f6106d41ec84; e6ff1d61de51",
 		KV(6, 19, 0), NEVER, NEVER, "CLEAR_CPU_BUF_VM(_MMIO); MMIO VERW after FB_CLEAR_DIS" },
@@ -106,7 +116,7 @@ const struct kmc_flag_info kmc_flags[FL_NR] = {
 		"KVM: x86: Quirk initialization of feature MSRs to KVM's max configuration",
 		KV(6, 13, 0), NEVER, KV(6, 12, 78), "KVM_X86_QUIRK_STUFF_FEATURE_MSRS" },
 	[FL_AC_REQUIRES_CPUID] = { "ac_requires_cpuid",
-		"a5d563890b8f KVM: x86: Reject userspace attempts to access ARCH_CAPABILITIES w/o support",
+		"a5d563890b8f KVM: x86: Reject userspace attempts to access ARCH_CAPABILITIES w/o support (mainline id; 83a5fe6cf1eb in the kvm-x86 Applied mail)",
 		KV(6, 13, 0), NEVER, NEVER, "host access gated on guest CPUID; KVM_MSR_RET_UNSUPPORTED" },
 	[FL_CPU_CAPS] = { "cpu_caps",
 		"7ea34578aea7 KVM: x86: Replace guts of 'governed' features with comprehensive cpu_caps",
@@ -117,19 +127,20 @@ const struct kmc_flag_info kmc_flags[FL_NR] = {
 };
 const unsigned int kmc_nflags = FL_NR;
 
-/* The flags of a release, from the table above. */
-#define P(name, a, b, c, tsx, desc) \
-	{ name, KV(a, b, c), desc, 0, tsx }
+/* The releases kmc models; flags and the TSX default come from kmc_flags[] */
+#define P(name, a, b, c, desc) \
+	{ name, KV(a, b, c), desc, 0, 0 }
 
-/* flags are filled in by profiles_init() from kmc_flags[]; see below */
 static struct kmc_profile profiles[] = {
-	P("6.1",  6, 1, 192, KMC_TSX_OFF, "Debian 12 bookworm (linux-image-6.1.0-*-amd64)"),
-	P("6.6",  6, 6, 0,   KMC_TSX_OFF, "upstream v6.6"),
-	P("6.12", 6, 12, 117, KMC_TSX_OFF, "Debian 12 bookworm-security (linux-image-6.12.*+deb12-amd64)"),
-	P("6.13", 6, 13, 0,  KMC_TSX_OFF, "upstream v6.13"),
-	P("6.14", 6, 14, 0,  KMC_TSX_OFF, "upstream v6.14"),
-	P("6.16", 6, 16, 0,  KMC_TSX_OFF, "upstream v6.16"),
-	P("7.2",  7, 2, 13,  KMC_TSX_AUTO, "Debian sid (linux-image-7.2.*+deb14-amd64)"),
+	P("6.1",  6, 1, 192, "Debian 12 bookworm (linux-image-6.1.0-*-amd64)"),
+	P("6.6",  6, 6, 0,   "upstream v6.6"),
+	P("6.12", 6, 12, 117, "Debian 12 bookworm-security (linux-image-6.12.*+deb12-amd64)"),
+	P("6.13", 6, 13, 0,  "upstream v6.13"),
+	P("6.14", 6, 14, 0,  "upstream v6.14"),
+	P("6.16", 6, 16, 0,  "upstream v6.16"),
+	/* the Atom-type RFDS rows beside VMSCAPE's, attack-vector controls */
+	P("6.17", 6, 17, 0,  "upstream v6.17"),
+	P("7.2",  7, 2, 13,  "Debian sid (linux-image-7.2.*+deb14-amd64)"),
 };
 const unsigned int kmc_nprofiles = sizeof(profiles) / sizeof(profiles[0]);
 
@@ -176,6 +187,7 @@ static void profiles_init(void)
 			if (kmc_flag_in_release(i, profiles[p].kver))
 				fl |= 1ULL << i;
 		profiles[p].flags = fl;
+		profiles[p].tsx_default = fl >> FL_TSX_DEFAULT_AUTO & 1 ? KMC_TSX_AUTO : KMC_TSX_OFF;
 	}
 	done = 1;
 }

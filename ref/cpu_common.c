@@ -43,7 +43,8 @@
 #define STEP_MAX	0xff
 
 /* Which flag decides a row's conditional bits (see ref_kernel) */
-enum row_gate { ALWAYS, AIRMONT_NO_SSB, ARL_U_SRF, AMD_1A_SRSO, AMD_1A_TSA, AMD_1A_ROW };
+enum row_gate { ALWAYS, AIRMONT_NO_SSB, ARL_U_SRF, AMD_1A_SRSO, AMD_1A_TSA, AMD_1A_ROW,
+		RFDS_TYPE_ROW, NO_RFDS_TYPE_ROW };
 
 struct x86_cpu_id {
 	uint8_t vendor;
@@ -54,14 +55,20 @@ struct x86_cpu_id {
 		uint16_t bits;	/* set only when @gate holds */
 		uint8_t gate;
 	} cond[3];
+	uint8_t exists;		/* the row is in the table only when this gate holds */
+	uint8_t type;		/* X86_MATCH_VFM_CPU_TYPE: boot CPU core type, 0 = any */
 };
 
 #define WL(v, f, m, b)			{ .vendor = v, .family = f, .model = m, .max_step = STEP_MAX, .bits = b }
 #define WL_INTEL(m, b)			WL(KMC_VENDOR_INTEL, 6, m, b)
-#define WL_INTEL_IF(m, b, c, g)		{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { c, g } } }
-#define BL_INTEL(m, s, b)		{ KMC_VENDOR_INTEL, 6, m, s, b, { { 0, ALWAYS } } }
-#define BL_INTEL_IF(m, s, c, g)		{ KMC_VENDOR_INTEL, 6, m, s, 0, { { c, g } } }
-#define BL(v, f, b)			{ v, f, ANY, STEP_MAX, b, { { 0, ALWAYS } } }
+#define WL_INTEL_IF(m, b, c, g)		{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { c, g } }, ALWAYS, 0 }
+#define BL_INTEL(m, s, b)		{ KMC_VENDOR_INTEL, 6, m, s, b, { { 0, ALWAYS } }, ALWAYS, 0 }
+#define BL_INTEL_IF(m, s, c, g)		{ KMC_VENDOR_INTEL, 6, m, s, 0, { { c, g } }, ALWAYS, 0 }
+#define BL(v, f, b)			{ v, f, ANY, STEP_MAX, b, { { 0, ALWAYS } }, ALWAYS, 0 }
+/* VULNBL_INTEL_TYPE(): matches only when the boot CPU has core type @t */
+#define BL_INTEL_TYPE_IF(m, t, b, g)	{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { 0, ALWAYS } }, g, t }
+/* a row whose bits @c are there only when gate @g holds */
+#define BL_INTEL_PART(m, b, c, g)	{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { c, g } }, ALWAYS, 0 }
 
 static const struct x86_cpu_id cpu_vuln_whitelist[] = {
 	WL(VENDOR_ANY, 4, ANY, NO_SPECULATION),
@@ -146,9 +153,17 @@ static const struct x86_cpu_id cpu_vuln_blacklist[] = {
 	BL_INTEL(0x8D, STEP_MAX, BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY),		/* TIGERLAKE */
 	BL_INTEL(0x8A, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RETBLEED),		/* LAKEFIELD */
 	BL_INTEL(0xA7, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY), /* ROCKETLAKE */
-	BL_INTEL(0x97, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* ALDERLAKE */
+	/*
+	 * 6.15 .. the rework: VULNBL_INTEL_TYPE(ALDERLAKE, ATOM, RFDS | VMSCAPE)
+	 * then VULNBL_INTEL_STEPS(ALDERLAKE, VMSCAPE) (6.16.7 common.c); the
+	 * 6.15/6.16 trees have no VMSCAPE bit and no second row, which ends
+	 * the same since VMSCAPE is not consulted there.
+	 */
+	BL_INTEL_TYPE_IF(0x97, KMC_CORE_TYPE_ATOM, BL_RFDS | BL_VMSCAPE, RFDS_TYPE_ROW), /* ALDERLAKE */
+	BL_INTEL_PART(0x97, BL_VMSCAPE, BL_RFDS, NO_RFDS_TYPE_ROW),	/* ALDERLAKE */
 	BL_INTEL(0x9A, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* ALDERLAKE_L */
-	BL_INTEL(0xB7, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* RAPTORLAKE */
+	BL_INTEL_TYPE_IF(0xB7, KMC_CORE_TYPE_ATOM, BL_RFDS | BL_VMSCAPE, RFDS_TYPE_ROW), /* RAPTORLAKE */
+	BL_INTEL_PART(0xB7, BL_VMSCAPE, BL_RFDS, NO_RFDS_TYPE_ROW),	/* RAPTORLAKE */
 	BL_INTEL(0xBA, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* RAPTORLAKE_P */
 	BL_INTEL(0xBF, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* RAPTORLAKE_S */
 	BL_INTEL(0xAA, STEP_MAX, BL_VMSCAPE),			/* METEORLAKE_L */
@@ -173,9 +188,9 @@ static const struct x86_cpu_id cpu_vuln_blacklist[] = {
 	BL(KMC_VENDOR_AMD, 0x17, BL_RETBLEED | BL_SMT_RSB | BL_SRSO | BL_VMSCAPE),
 	BL(KMC_VENDOR_HYGON, 0x18, BL_RETBLEED | BL_SMT_RSB | BL_SRSO | BL_VMSCAPE),
 	BL(KMC_VENDOR_AMD, 0x19, BL_SRSO | BL_TSA | BL_VMSCAPE),
-	/* 0x1a: absent in 6.1.y; BL_SRSO|BL_TSA|BL_VMSCAPE in 6.12.117; BL_SRSO|BL_VMSCAPE in 7.2 */
+	/* 0x1a: absent in 6.1.y; BL_SRSO|BL_VMSCAPE from 6.12.47, |BL_TSA in 6.12.117; BL_SRSO|BL_VMSCAPE in 7.2 */
 	{ KMC_VENDOR_AMD, 0x1a, ANY, STEP_MAX, 0,
-	  { { BL_SRSO, AMD_1A_SRSO }, { BL_TSA, AMD_1A_TSA }, { BL_VMSCAPE, AMD_1A_ROW } } },
+	  { { BL_SRSO, AMD_1A_SRSO }, { BL_TSA, AMD_1A_TSA }, { BL_VMSCAPE, AMD_1A_ROW } }, ALWAYS, 0 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -188,6 +203,8 @@ static bool gate_holds(const struct ref_kernel *k, uint8_t gate)
 	case AMD_1A_SRSO:	return k->amd_1a_srso;
 	case AMD_1A_TSA:	return k->tsa_zen5;
 	case AMD_1A_ROW:	return k->amd_1a_srso || k->tsa_zen5;
+	case RFDS_TYPE_ROW:	return k->rfds_atom_type_row;
+	case NO_RFDS_TYPE_ROW:	return !k->rfds_atom_type_row;
 	default:		return true;
 	}
 }
@@ -212,6 +229,10 @@ static unsigned int x86_match_cpu(const struct ref_host *h, const struct x86_cpu
 		if (m->model != ANY && m->model != c->model)
 			continue;
 		if (c->stepping > m->max_step)
+			continue;
+		if (!gate_holds(h->k, m->exists))
+			continue;
+		if (m->type && m->type != c->intel_type)
 			continue;
 		for (unsigned int j = 0; j < 3; j++)
 			if (m->cond[j].bits && gate_holds(h->k, m->cond[j].gate))

@@ -27,7 +27,7 @@
 struct ref_kernel {
 	uint32_t kv;
 	/* arch/x86/kernel/cpu: common.c, amd.c, tsx.c */
-	bool tsx_mode_auto;		/* CONFIG_X86_INTEL_TSX_MODE_AUTO (Debian >= 7.x) */
+	bool tsx_mode_auto;		/* Kconfig default X86_INTEL_TSX_MODE_AUTO (f8c7600d468b) */
 	bool airmont_no_ssb;		/* "x86/bugs: Add missing NO_SSB flag" */
 	bool bug_gds;
 	bool bug_rfds;
@@ -42,6 +42,7 @@ struct ref_kernel {
 	bool zen6_generation;		/* bsp_init_amd() knows Zen6 (0x1a) ranges */
 	bool tsa_zen5;			/* "x86/bugs: Mitigate TSA on AMD Zen5" (6.12.y) */
 	bool mmio_unknown_removed;	/* dd86a1d013e0 */
+	bool rfds_atom_type_row;	/* VULNBL_INTEL_TYPE(ALDERLAKE/RAPTORLAKE, ATOM, RFDS) */
 	bool rfds_hybrid_exception;	/* ADL/RPL without Atom cores not RFDS-affected */
 	/* arch/x86/kernel/cpu/bugs.c */
 	bool clear_cpu_buf;		/* X86_FEATURE_CLEAR_CPU_BUF replaces mds_user_clear */

@@ -34,11 +34,12 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	*k = (struct ref_kernel){ .kv = kv };
 
 	/*
-	 * Debian's config: X86_INTEL_TSX_MODE_OFF in 6.1.192 and 6.12.117
-	 * (.config l.466 / l.492), _AUTO in 7.2.13 (l.526); upstream
-	 * defconfig is OFF.  Assumed AUTO for every 7.x (Debian sid).
+	 * The Kconfig choice's default: f8c7600d468b "x86/tsx: Set default TSX
+	 * mode to auto" (tip x86/cpu 2026-01-06, v7.0) moved it from OFF to
+	 * AUTO; 7.2.13's Kconfig l.1785 has AUTO.  Debian does not override it
+	 * (.config: _OFF in 6.1.192 / 6.12.117, _AUTO in 7.2.13).
 	 */
-	k->tsx_mode_auto = kv >= KV(7, 0, 0);
+	k->tsx_mode_auto = since(kv, KV(7, 0, 0), 0, 0);
 
 	/* "x86/bugs: Add missing NO_SSB flag" (0x5A, 0x75): v6.12 (stable 6.11.3); 6.1.192 lacks it */
 	k->airmont_no_ssb = since(kv, KV(6, 12, 0), 0, 1);
@@ -64,8 +65,13 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->bug_vmscape = since(kv, KV(6, 17, 0), 152, 47);
 	/* same series; the 6.1.y backport has no ARROWLAKE_U / ATOM_CRESTMONT_X rows */
 	k->vmscape_arl_u_srf = since(kv, KV(6, 17, 0), 0, 47);
-	/* "x86/bugs: Add SRSO_USER_KERNEL_NO support" adds VULNBL_AMD(0x1a, SRSO): v6.14; Debian 6.12.48 */
-	k->amd_1a_srso = since(kv, KV(6, 14, 0), 0, 48);
+	/*
+	 * 877818802c3e "x86/bugs: Add SRSO_USER_KERNEL_NO support" adds
+	 * VULNBL_AMD(0x1a, SRSO) (tip x86/bugs 2024-12-30): v6.14.  6.12.y got
+	 * the row already in 6.12.47, with the VMSCAPE backport of 7c62c442b6eb
+	 * (VULNBL_AMD(0x1a, SRSO | VMSCAPE); reported on stable@ 2025-09-19).
+	 */
+	k->amd_1a_srso = since(kv, KV(6, 14, 0), 0, 47);
 	/* "x86/bugs: Mitigate TSA on AMD Zen5": 6.12.117 only (7.2.13 does not have it) */
 	k->tsa_zen5 = since(kv, NEVER, 0, 117);
 	/*
@@ -76,8 +82,18 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->zen6_generation = since(kv, KV(6, 18, 0), 0, 0);
 	/* dd86a1d013e0 "x86/bugs: Remove X86_BUG_MMIO_UNKNOWN": v6.16; not backported */
 	k->mmio_unknown_removed = since(kv, KV(6, 16, 0), 0, 0);
-	/* vulnerable_to_rfds() ADL/RPL exception: in 7.2.13, not in 6.12.117; assumed v6.18 */
+	/*
+	 * vulnerable_to_rfds() ADL/RPL exception with the HYBRID_CPU check
+	 * (7.2 common.c l.1389-1398): its commit was not found.  6.16.7, the
+	 * backport of v6.17's VMSCAPE rows, still has the Atom-type rows;
+	 * assumed v6.18.
+	 */
 	k->rfds_hybrid_exception = since(kv, KV(6, 18, 0), 0, 0);
+	/*
+	 * 722fa0dba74f "x86/rfds: Exclude P-only parts from the RFDS affected
+	 * list" (tip x86/core 2025-03-19): v6.15; the rows go with the rework.
+	 */
+	k->rfds_atom_type_row = since(kv, KV(6, 15, 0), 0, 0) && !k->rfds_hybrid_exception;
 
 	/* "x86/bugs: Add asm helpers for executing VERW" .. 43fb862de8f6: v6.8; 6.1.81 */
 	k->clear_cpu_buf = since(kv, KV(6, 8, 0), 81, 1);
@@ -88,11 +104,12 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	/* "x86/bugs: Add attack vector controls": v6.17 */
 	k->attack_vector_controls = since(kv, KV(6, 17, 0), 0, 0);
 	/*
-	 * A VM without the microcode forces the TSA mitigation on: in the
-	 * 6.1.y/6.12.y backports and, assumed, in v6.16's original
-	 * d8010d4ba43e; 7.2.13 (attack vector controls) no longer does.
+	 * A VM without the microcode forces the TSA mitigation on ("Forcing
+	 * mitigation on in a VM"): only the stable backports (6.1.144,
+	 * 6.12.37) have it; upstream d8010d4ba43e (v6.16) selects UCODE_NEEDED
+	 * and applies nothing.
 	 */
-	k->tsa_stable_layout = k->bug_tsa && !k->attack_vector_controls;
+	k->tsa_stable_layout = k->bug_tsa && kv < KV(6, 16, 0);
 	/* "x86/bugs: Use VM_CLEAR_CPU_BUFFERS in VMX as well", f6106d41ec84, e6ff1d61de51: v6.19 */
 	k->verw_vm_for_vmx = since(kv, KV(6, 19, 0), 0, 0);
 
@@ -122,9 +139,17 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->runtime_os_bits_always = since(kv, KV(6, 14, 0), 0, 0);
 	/* EMULATED_F(HYPERVISOR): not in 6.12.117's kvm_set_cpu_caps; assumed with the v6.14 overhaul */
 	k->kvm_hypervisor_emulated = since(kv, KV(6, 14, 0), 0, 0);
-	/* SPEC_CTRL on AMD needs AMD_IBPB_RET; F(AMD_IBPB_RET): not in 6.12.117; assumed v6.14 */
-	k->kvm_amd_ibpb_ret = since(kv, KV(6, 14, 0), 0, 0);
-	/* F(FLUSH_L1D) in KVM's 7.0.EDX: absent in 6.1.192, present in 6.12.117; assumed v6.4 */
+	/*
+	 * 71dd5d5300d2 "KVM: x86: Advertise AMD_IBPB_RET to userspace",
+	 * de572491a975 "KVM: x86: AMD's IBPB is not equivalent to Intel's
+	 * IBPB": the kvm-x86 misc pull for 6.13; not in 6.12.117.
+	 */
+	k->kvm_amd_ibpb_ret = since(kv, KV(6, 13, 0), 0, 0);
+	/*
+	 * da3db168fb67 "KVM: x86: Virtualize FLUSH_L1D and passthrough
+	 * MSR_IA32_FLUSH_CMD" adds F(FLUSH_L1D) to 7.0.EDX (posted 2023-03-22
+	 * on 6.3-rc, kvm-x86 for 6.4); absent in 6.1.192, present in 6.12.117.
+	 */
 	k->kvm_flush_l1d = since(kv, KV(6, 4, 0), 0, 1);
 	/* 8c19b6f257fa "KVM: x86: Propagate the AMD Automatic IBRS feature to the guest": v6.3 */
 	k->kvm_autoibrs = since(kv, KV(6, 3, 0), 0, 1);

@@ -588,6 +588,35 @@ START_TEST(profile_flags)
 }
 END_TEST
 
+/*
+ * The boundaries issue 12 corrected, each from its source (docs/rules.md
+ * section 1): a release on each side of it.
+ */
+START_TEST(issue12_boundaries)
+{
+	static const struct { const char *flag; struct kmc_kver in, out; } rows[] = {
+		{ "rfds_atom_type_row", { 6, 15, 0 }, { 6, 14, 9 } },	/* 722fa0dba74f */
+		{ "tsa_ucode_needed_quiet", { 6, 16, 0 }, { 6, 12, 200 } }, /* stable form only */
+		{ "zen5_generation", { 6, 8, 0 }, { 6, 7, 12 } },	/* 3e4147f33f8b */
+		{ "amd_1a_listed", { 6, 12, 47 }, { 6, 12, 46 } },	/* 6.12.47 VMSCAPE backport */
+		{ "tsx_default_auto", { 7, 0, 0 }, { 6, 19, 3 } },	/* f8c7600d468b */
+	};
+
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int f = kmc_flag_index(rows[i].flag);
+
+		ck_assert_msg(f >= 0, "%s", rows[i].flag);
+		ck_assert_msg(kmc_flag_in_release((unsigned int)f, rows[i].in), "%s", rows[i].flag);
+		ck_assert_msg(!kmc_flag_in_release((unsigned int)f, rows[i].out), "%s", rows[i].flag);
+	}
+	/* the rework's release is not established, and says so */
+	ck_assert(kmc_flags[kmc_flag_index("rfds_hybrid_exception")].unsettled != NULL);
+	ck_assert(kmc_flags[kmc_flag_index("zen5_generation")].unsettled == NULL);
+	ck_assert_int_eq(kmc_profile_find("7.2")->tsx_default, KMC_TSX_AUTO);
+	ck_assert_int_eq(kmc_profile_find("6.17")->tsx_default, KMC_TSX_OFF);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -610,6 +639,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, cr4_fsgsbase_passthrough);
 	tcase_add_test(tc, profile_for_uname);
 	tcase_add_test(tc, profile_flags);
+	tcase_add_test(tc, issue12_boundaries);
 	suite_add_tcase(s, tc);
 	return s;
 }

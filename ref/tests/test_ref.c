@@ -12,7 +12,7 @@
 
 static const struct kmc_kver K61 = { 6, 1, 192 }, K66 = { 6, 6, 0 }, K612 = { 6, 12, 117 },
 			     K613 = { 6, 13, 0 }, K614 = { 6, 14, 0 }, K616 = { 6, 16, 0 },
-			     K72 = { 7, 2, 13 };
+			     K617 = { 6, 17, 0 }, K72 = { 7, 2, 13 };
 
 #define F(f)	KMC_F(f)
 #define B(b)	KMC_B(b)
@@ -501,6 +501,69 @@ START_TEST(airmont_no_ssb)
 }
 END_TEST
 
+/*
+ * ---- RFDS on Alder Lake (0x97): the Atom-type row (722fa0dba74f, v6.15;
+ * 6.16.7 common.c) matches the boot CPU's core type only; the rework in
+ * 7.2.13 common.c l.1389 also keeps hybrids that booted on a P-core.
+ */
+START_TEST(rfds_adl_forms)
+{
+	struct kmc_scenario s = { .host = {
+		.vendor = KMC_VENDOR_INTEL, .family = 6, .model = 0x97, .stepping = 2,
+		.core_type = KMC_CORE_TYPE_CORE,
+		.cpuid = F(SSE3) | F(AVX) | F(HYBRID_CPU) | F(ARCH_CAPABILITIES),
+		.arch_cap = KMC_AC_RDCL_NO | KMC_AC_IBRS_ALL | KMC_AC_MDS_NO | KMC_AC_TAA_NO,
+		.smt = 1, .ept = 1 } };
+
+	/* hybrid, P-core boot CPU, no RFDS_CLEAR */
+	ck_assert(eval(K612, 0, &s).bugs & B(RFDS));		/* plain row */
+	ck_assert(!(eval(K616, 0, &s).bugs & B(RFDS)));	/* Atom-type row misses */
+	ck_assert(!(eval(K617, 0, &s).bugs & B(RFDS)));	/* ... beside VMSCAPE's row */
+	ck_assert(eval(K617, 0, &s).bugs & B(VMSCAPE));		/* which still lists 0x97 */
+	ck_assert(eval(K72, 0, &s).bugs & B(RFDS));		/* HYBRID_CPU: affected */
+
+	/* booted on an Atom core: every form lists it */
+	s.host.core_type = KMC_CORE_TYPE_ATOM;
+	ck_assert(eval(K616, 0, &s).bugs & B(RFDS));
+	ck_assert(eval(K72, 0, &s).bugs & B(RFDS));
+
+	/* P-core-only die: only the plain row reports it */
+	s.host.core_type = KMC_CORE_TYPE_NONE;
+	s.host.cpuid &= ~F(HYBRID_CPU);
+	ck_assert(eval(K612, 0, &s).bugs & B(RFDS));
+	ck_assert(!(eval(K616, 0, &s).bugs & B(RFDS)));
+	ck_assert(!(eval(K72, 0, &s).bugs & B(RFDS)));
+
+	/* RFDS_CLEAR decides before any row (vulnerable_to_rfds()) */
+	s.host.arch_cap |= KMC_AC_RFDS_CLEAR;
+	ck_assert(eval(K616, 0, &s).bugs & B(RFDS));
+}
+END_TEST
+
+/*
+ * ---- TSA in a VM without VERW_CLEAR: the stable backports force the
+ * mitigation on (6.1/6.12 bugs.c "Forcing mitigation on in a VM"); upstream
+ * d8010d4ba43e (v6.16) selects UCODE_NEEDED and sets nothing.
+ */
+START_TEST(tsa_vm_without_microcode)
+{
+	const uint32_t both = KMC_HS_CLEAR_CPU_BUF | KMC_HS_CLEAR_CPU_BUF_VM;
+	struct kmc_scenario s = { .host = {
+		.vendor = KMC_VENDOR_AMD, .family = 0x19, .model = 0x01, .stepping = 1,
+		.cpuid = F(SSE3) | F(AVX) | F(AMD_IBPB) | F(HYPERVISOR),
+		.smt = 1, .ept = 1 } };
+
+	ck_assert(eval(K612, 0, &s).bugs & B(TSA));
+	ck_assert_uint_eq(eval(K612, 0, &s).host_state & both, both);
+	ck_assert(eval(K616, 0, &s).bugs & B(TSA));
+	ck_assert_uint_eq(eval(K616, 0, &s).host_state & both, 0);
+	ck_assert_uint_eq(eval(K72, 0, &s).host_state & both, 0);
+	/* with the microcode every TSA kernel sets both */
+	s.host.cpuid |= F(VERW_CLEAR);
+	ck_assert_uint_eq(eval(K616, 0, &s).host_state & both, both);
+}
+END_TEST
+
 /* ---- bugs.c sysfs strings for an MDS-affected bare-metal host ----------- */
 
 START_TEST(sysfs_strings_mds_host)
@@ -577,6 +640,8 @@ static Suite *ref_suite(void)
 	tcase_add_test(tc, fsgsbase_passthrough);
 	tcase_add_test(tc, set_cpuid_after_run);
 	tcase_add_test(tc, airmont_no_ssb);
+	tcase_add_test(tc, rfds_adl_forms);
+	tcase_add_test(tc, tsa_vm_without_microcode);
 	tcase_add_test(tc, sysfs_strings_mds_host);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, variant_fb_clear_synth);

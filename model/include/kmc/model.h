@@ -21,7 +21,10 @@ struct kmc_flag_info {
 	struct kmc_kver bp_6_1;	/* 6.1.y release that got it, 0.0.0 = never */
 	struct kmc_kver bp_6_12; /* 6.12.y release that got it, 0.0.0 = never */
 	const char *note;	/* what it changes, in a few words */
+	/* why a release above is not established, or NULL when it is */
+	const char *unsettled;
 };
+
 
 struct kmc_profile {
 	const char *name;	/* "6.1", "7.2", ... as written in vectors */
