@@ -29,9 +29,10 @@ static const char usage_text[] =
 "  eval [FILE...]          print every observation the model makes for each\n"
 "                          vector (stdin if no FILE)\n"
 "  decode VALUE...         names of the MSR 0x10a bits set in each VALUE\n"
-"  profiles                kernel profiles, each behaviour flag with the\n"
-"                          releases that have it, and the releases not\n"
-"                          established\n"
+"  profiles                kernel profiles, how each is known (booted in the\n"
+"                          labs, its source read, or list mails only), each\n"
+"                          behaviour flag with the releases that have it, and\n"
+"                          the releases not established\n"
 "  profile-for RELEASE [VERSION]\n"
 "                          the profile for `uname -r` [and `uname -v`]; a\n"
 "                          warning goes to stderr when the match is not exact\n"
@@ -288,17 +289,33 @@ static int cmd_decode(int argc, char **argv)
 	return bad;
 }
 
+/* "lab+src", "src", "lab" or "mails": how a profile is known */
+static const char *known_str(uint8_t known)
+{
+	static const char *const s[] = { "mails", "lab", "src", "lab+src" };
+
+	return s[known & (KMC_KNOWN_LAB | KMC_KNOWN_SOURCE)];
+}
+
 static int cmd_profiles(void)
 {
 	char a[32], b[32], c[32];
 
-	printf("%-8s %-10s %-5s %s\n", "PROFILE", "RELEASE", "TSX", "DESCRIPTION");
+	printf("%-8s %-10s %-5s %-8s %s\n", "PROFILE", "RELEASE", "TSX", "KNOWN", "DESCRIPTION");
 	for (unsigned int i = 0; i < kmc_nprofiles; i++) {
 		const struct kmc_profile *p = kmc_profile_at(i);
 		const char *tsx = kmc_name(&kmc_tsx_names, p->tsx_default);
 
 		kver_str(p->kver, a, sizeof(a));
-		printf("%-8s %-10s %-5s %s\n", p->name, a, tsx ? tsx : "?", p->desc);
+		printf("%-8s %-10s %-5s %-8s %s\n", p->name, a, tsx ? tsx : "?",
+		       known_str(p->known), p->desc);
+	}
+	printf("\nKNOWN: lab = booted in the QEMU and Bochs labs, src = its Debian source tree\n"
+	       "read, mails = list mails and stable diffs only:\n");
+	for (unsigned int i = 0; i < kmc_nprofiles; i++) {
+		const struct kmc_profile *p = kmc_profile_at(i);
+
+		printf("  %-8s %s\n", p->name, p->known_from ? p->known_from : "");
 	}
 	printf("\n%-30s %-9s %-9s %-9s", "FLAG", "SINCE", "6.1.y", "6.12.y");
 	for (unsigned int i = 0; i < kmc_nprofiles; i++)

@@ -4,8 +4,8 @@
  * flags it has.  A flag is in a release if the release is at or after the
  * upstream release that brought it, or on a stable line at or after the
  * stable release that got the backport.  docs/rules.md section 1 cites the
- * source of each release; `kmc profiles` prints the table and the releases
- * not established.
+ * source of each release; `kmc profiles` prints the table, says how each
+ * profile is known and which releases are not established.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,20 +127,31 @@ const struct kmc_flag_info kmc_flags[FL_NR] = {
 };
 const unsigned int kmc_nflags = FL_NR;
 
-/* The releases kmc models; flags and the TSX default come from kmc_flags[] */
-#define P(name, a, b, c, desc) \
-	{ name, KV(a, b, c), desc, 0, 0 }
+/*
+ * The releases kmc models.  Flags and the Kconfig TSX default are filled
+ * in by profiles_init() from kmc_flags[].  How each is known: LAB = Debian
+ * builds of the line boot in the QEMU and Bochs labs (docs/lab.md), SOURCE
+ * = the Debian linux-source tree named was read for the rules; neither =
+ * only list mails and stable diffs date its flags.
+ */
+#define P(name, a, b, c, desc, known, from) \
+	{ name, KV(a, b, c), desc, 0, 0, known, from }
+#define LAB_SRC (KMC_KNOWN_LAB | KMC_KNOWN_SOURCE)
+#define MAILS "list mails and stable diffs date its flags (docs/rules.md); no tree read, never booted"
 
 static struct kmc_profile profiles[] = {
-	P("6.1",  6, 1, 192, "Debian 12 bookworm (linux-image-6.1.0-*-amd64)"),
-	P("6.6",  6, 6, 0,   "upstream v6.6"),
-	P("6.12", 6, 12, 117, "Debian 12 bookworm-security (linux-image-6.12.*+deb12-amd64)"),
-	P("6.13", 6, 13, 0,  "upstream v6.13"),
-	P("6.14", 6, 14, 0,  "upstream v6.14"),
-	P("6.16", 6, 16, 0,  "upstream v6.16"),
+	P("6.1",  6, 1, 192, "Debian 12 bookworm (linux-image-6.1.0-*-amd64)", LAB_SRC,
+	  "labs boot linux-image-6.1.0-57-amd64 6.1.192-3; read linux-source-6.1 6.1.192-2"),
+	P("6.6",  6, 6, 0,   "upstream v6.6", 0, MAILS),
+	P("6.12", 6, 12, 117, "Debian 12 bookworm-security (linux-image-6.12.*+deb12-amd64)", LAB_SRC,
+	  "labs boot linux-image-6.12.118+deb12-amd64 (mapped to this profile); read linux-source-6.12 6.12.117-1~deb12u1"),
+	P("6.13", 6, 13, 0,  "upstream v6.13", 0, MAILS),
+	P("6.14", 6, 14, 0,  "upstream v6.14", 0, MAILS),
+	P("6.16", 6, 16, 0,  "upstream v6.16", 0, MAILS),
 	/* the Atom-type RFDS rows beside VMSCAPE's, attack-vector controls */
-	P("6.17", 6, 17, 0,  "upstream v6.17"),
-	P("7.2",  7, 2, 13,  "Debian sid (linux-image-7.2.*+deb14-amd64)"),
+	P("6.17", 6, 17, 0,  "upstream v6.17", 0, MAILS),
+	P("7.2",  7, 2, 13,  "Debian sid (linux-image-7.2.*+deb14-amd64)", LAB_SRC,
+	  "labs boot linux-binary-7.2.13+deb14-amd64 7.2.13-1; read linux-source-7.2 7.2.13-1"),
 };
 const unsigned int kmc_nprofiles = sizeof(profiles) / sizeof(profiles[0]);
 

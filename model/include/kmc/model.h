@@ -25,6 +25,11 @@ struct kmc_flag_info {
 	const char *unsettled;
 };
 
+/* How a profile is known (bits; 0 = from list mails and stable diffs only) */
+enum {
+	KMC_KNOWN_LAB = 1 << 0,		/* its kernel boots in the QEMU and Bochs labs */
+	KMC_KNOWN_SOURCE = 1 << 1,	/* its Debian linux-source tree was read */
+};
 
 struct kmc_profile {
 	const char *name;	/* "6.1", "7.2", ... as written in vectors */
@@ -32,6 +37,8 @@ struct kmc_profile {
 	const char *desc;
 	uint64_t flags;		/* bit i = kmc_flags[i] is in this kernel */
 	uint8_t tsx_default;	/* Kconfig TSX mode: KMC_TSX_ON/OFF/AUTO */
+	uint8_t known;		/* KMC_KNOWN_* */
+	const char *known_from;	/* the packages booted or read, or the sources */
 };
 
 extern const struct kmc_flag_info kmc_flags[];
