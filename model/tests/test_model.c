@@ -617,6 +617,23 @@ START_TEST(issue12_boundaries)
 }
 END_TEST
 
+/*
+ * Issue 12 item 4: every catalog CPU names its public real-host record (or
+ * says there is none), and the two entries public dumps corrected keep
+ * their correction: Ice Lake-SP without RRSBA (Firecracker's ICELAKE
+ * fingerprints, 0xc02a0eb) and Granite Rapids with TSX_CTRL_MSR (its
+ * GRANITE_RAPIDS fingerprint, 0x400000000d08e0eb).
+ */
+START_TEST(catalog_records)
+{
+	for (unsigned int i = 0; i < kmc_ncpus; i++)
+		ck_assert_msg(kmc_cpus[i].record && kmc_cpus[i].record[0], "%s", kmc_cpus[i].name);
+	ck_assert(!(kmc_cpu_find("icelake-server")->arch_cap & KMC_AC_RRSBA));
+	ck_assert(kmc_cpu_find("graniterapids")->arch_cap & KMC_AC_TSX_CTRL_MSR);
+	ck_assert(strstr(kmc_cpu_find("graniterapids")->record, "GRANITE_RAPIDS"));
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -640,6 +657,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, profile_for_uname);
 	tcase_add_test(tc, profile_flags);
 	tcase_add_test(tc, issue12_boundaries);
+	tcase_add_test(tc, catalog_records);
 	suite_add_tcase(s, tc);
 	return s;
 }

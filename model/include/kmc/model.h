@@ -74,6 +74,7 @@ struct kmc_cpu {
 	uint64_t cpuid;		/* KMC_F_* a typical part enumerates */
 	uint64_t arch_cap;	/* a typical raw 0x10a with current microcode */
 	uint64_t mcu_opt_ctrl;
+	const char *record;	/* the public real-host record of its 0x10a and CPUID */
 };
 
 extern const struct kmc_cpu kmc_cpus[];
