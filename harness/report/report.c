@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "derive.h"
 #include "known.h"
+#include "labrun.h"
 #include "report.h"
 #include "util.h"
 #include "version.h"
@@ -27,13 +28,15 @@ static const char css[] =
 "p.meta,span.meta{color:#57606a}nav a{margin-right:1em}\n"
 "table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #d0d7de;"
 "padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f6f8fa}\n"
-"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+"td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 ".scroll{overflow-x:auto;max-width:100%}\n"
 "table.matrix td{text-align:center;min-width:2.6em;font-variant-numeric:tabular-nums;"
 "padding:.2em .3em}table.matrix th.row{white-space:nowrap;font-weight:normal}\n"
 "table.matrix th.col{vertical-align:bottom;font-weight:normal;padding:.4em .2em;width:2.6em}"
 "table.matrix th.col span{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);"
 "white-space:nowrap}table.matrix{width:auto}\n"
+"table.lab th.kernel{font-weight:bold;text-align:center;white-space:nowrap}"
+"table.lab td{min-width:5em}td.steps{font-size:.9em;max-width:18em}\n"
 ".PASS{background:#c6efce;color:#0b5d1e}.FAIL{background:#f8b4b4;color:#7a0b0b;font-weight:bold}"
 ".XFAIL{background:#fde9a9;color:#6b4e00}.XPASS{background:#e0c3f5;color:#4a1170;font-weight:bold}"
 ".SKIP{background:#eaeef2;color:#57606a}.ERROR,.TIMEOUT{background:#fbc78d;color:#6a3300;"
@@ -373,6 +376,37 @@ static enum kt_status worst(const unsigned int n[KT_NSTATUS])
 	return w;
 }
 
+/* One cell: passed/total in the colour of its worst status, the rest in its tooltip */
+static void write_cell(FILE *fp, const struct cell *cl, const char *col, const char *row)
+{
+	enum kt_status w = worst(cl->n);
+
+	if (!cl->total) {
+		fputs("<td class=\"none\"></td>", fp);
+		return;
+	}
+	fprintf(fp, "<td class=\"%s\" title=\"", kt_status_names[w]);
+	esc(fp, col);
+	fputs(" on ", fp);
+	esc(fp, row);
+	for (int s = 0; s < KT_NSTATUS; s++)
+		if (cl->n[s])
+			fprintf(fp, "&#10;%s: %u", kt_status_names[s], cl->n[s]);
+	for (unsigned int n = 0; n < cl->nnames; n++) {
+		fputs("&#10;  ", fp);
+		esc(fp, cl->names[n]);
+	}
+	fprintf(fp, "\">%u/%u</td>", cl->n[KT_PASS] + cl->n[KT_XFAIL], cl->total);
+}
+
+static void cell_add(struct cell *cl, const struct kr_case *c)
+{
+	cl->n[c->status]++;
+	cl->total++;
+	if (c->status != KT_PASS && c->status != KT_SKIP && cl->nnames < CELL_NAMES)
+		cl->names[cl->nnames++] = c->name;
+}
+
 static void write_matrix(FILE *fp, const struct kr_results *res, unsigned int idx)
 {
 	struct axis rows = { 0 }, cols = { 0 };
@@ -400,10 +434,7 @@ static void write_matrix(FILE *fp, const struct kr_results *res, unsigned int id
 
 			kr_matrix_key(res, &res->suites[i], c, row, sizeof(row), col, sizeof(col));
 			cl = &cells[(size_t)axis_index(&rows, row) * cols.n + (size_t)axis_index(&cols, col)];
-			cl->n[c->status]++;
-			cl->total++;
-			if (c->status != KT_PASS && c->status != KT_SKIP && cl->nnames < CELL_NAMES)
-				cl->names[cl->nnames++] = c->name;
+			cell_add(cl, c);
 		}
 	fprintf(fp, "<section id=\"matrix-%u\"><h2>Conformance matrix: ", idx);
 	esc(fp, res->id);
@@ -424,27 +455,8 @@ static void write_matrix(FILE *fp, const struct kr_results *res, unsigned int id
 		fputs("<tr><th class=\"row\">", fp);
 		esc(fp, rows.v[r]);
 		fputs("</th>", fp);
-		for (unsigned int c = 0; c < cols.n; c++) {
-			const struct cell *cl = &cells[(size_t)r * cols.n + c];
-			enum kt_status w = worst(cl->n);
-
-			if (!cl->total) {
-				fputs("<td class=\"none\"></td>", fp);
-				continue;
-			}
-			fprintf(fp, "<td class=\"%s\" title=\"", kt_status_names[w]);
-			esc(fp, cols.v[c]);
-			fprintf(fp, " on %s", "");
-			esc(fp, rows.v[r]);
-			for (int s = 0; s < KT_NSTATUS; s++)
-				if (cl->n[s])
-					fprintf(fp, "&#10;%s: %u", kt_status_names[s], cl->n[s]);
-			for (unsigned int n = 0; n < cl->nnames; n++) {
-				fputs("&#10;  ", fp);
-				esc(fp, cl->names[n]);
-			}
-			fprintf(fp, "\">%u/%u</td>", cl->n[KT_PASS] + cl->n[KT_XFAIL], cl->total);
-		}
+		for (unsigned int c = 0; c < cols.n; c++)
+			write_cell(fp, &cells[(size_t)r * cols.n + c], cols.v[c], rows.v[r]);
 		fputs("</tr>\n", fp);
 	}
 	fputs("</table></div></section>\n", fp);
@@ -454,7 +466,143 @@ out:
 	axis_free(&cols);
 }
 
+/* Lab runs in the order of their kernels (6.1 before 6.12 before 7.2) */
+static const struct kr_labrun *sort_labs;
+static int cmp_lab_kernel(const void *pa, const void *pb)
+{
+	const struct kr_labrun *a = &sort_labs[*(const unsigned int *)pa];
+	const struct kr_labrun *b = &sort_labs[*(const unsigned int *)pb];
+	struct kr_kver va, vb;
+	int c = strcmp(a->stamp, b->stamp);
+
+	if (c)
+		return c;
+	if (!kr_kver_parse(a->kernel, &va) && !kr_kver_parse(b->kernel, &vb) &&
+	    (c = kr_kver_cmp(&va, &vb, 1)))
+		return c;
+	return strcmp(a->kernel, b->kernel);
+}
+
+/* The runs of one lab (@kind) in kernel order: their count, indices into @order */
+static unsigned int lab_runs(const struct kr_labrun *labs, unsigned int nruns, const char *kind,
+			     unsigned int *order)
+{
+	unsigned int n = 0;
+
+	for (unsigned int r = 0; r < nruns; r++)
+		if (labs[r].is_lab && !strcmp(labs[r].kind, kind))
+			order[n++] = r;
+	sort_labs = labs;
+	if (n)
+		qsort(order, n, sizeof(*order), cmp_lab_kernel);
+	return n;
+}
+
+/*
+ * One lab's matrix: a row per configuration or layer (kr_lab_row), a column
+ * per kernel -- a handful of columns however many tests a lab has.
+ */
+static void write_lab_matrix(FILE *fp, const struct kr_results *runs, const struct kr_labrun *labs,
+			     unsigned int nruns, const char *kind)
+{
+	struct axis rows = { 0 };
+	struct cell *cells = NULL;
+	unsigned int *col = calloc(nruns + 1, sizeof(*col)), ncols;
+	char row[512], head[300];
+
+	if (!col)
+		return;
+	ncols = lab_runs(labs, nruns, kind, col);
+	if (!ncols)
+		goto out;
+	for (unsigned int c = 0; c < ncols; c++) {
+		const struct kr_results *x = &runs[col[c]];
+
+		for (unsigned int i = 0; i < x->nsuites; i++)
+			for (unsigned int k = 0; k < x->suites[i].n; k++) {
+				kr_lab_row(x->suites[i].cases[k].name, labs[col[c]].kernel, row, sizeof(row));
+				if (axis_index(&rows, row) < 0)
+					goto out;
+			}
+	}
+	cells = calloc((size_t)rows.n * ncols + 1, sizeof(*cells));
+	if (!cells)
+		goto out;
+	for (unsigned int c = 0; c < ncols; c++) {
+		const struct kr_results *x = &runs[col[c]];
+
+		for (unsigned int i = 0; i < x->nsuites; i++)
+			for (unsigned int k = 0; k < x->suites[i].n; k++) {
+				const struct kr_case *cs = &x->suites[i].cases[k];
+
+				kr_lab_row(cs->name, labs[col[c]].kernel, row, sizeof(row));
+				cell_add(&cells[(size_t)axis_index(&rows, row) * ncols + c], cs);
+			}
+	}
+	fprintf(fp, "<section id=\"matrix-%s\"><h2>Conformance matrix: %s</h2>\n", kind,
+		kr_labrun_title(kind));
+	fputs("<p class=\"meta\">Rows: ", fp);
+	fputs(!strcmp(kind, "vmx") ? "the host configuration (its boot, 0x10a, the live vectors, "
+	      "the FB_CLEAR_DIS count and the host's own derivation)" :
+	      "L1's steps (<code>l1.live</code>: the live vectors in L1), each L2 configuration "
+	      "(its verdict and its flags), the coverage of the bug rules", fp);
+	fputs("; columns: the kernel. A cell shows passed/tests and takes the colour of its worst "
+	      "status: ", fp);
+	for (int s = 0; s < KT_NSTATUS; s++)
+		fprintf(fp, "<span class=\"badge %s\">%s</span>", kt_status_names[s], kt_status_names[s]);
+	fputs(". Hover a cell for the counts and the tests that did not pass.</p>\n", fp);
+	fputs("<table class=\"matrix lab\"><tr><th></th>", fp);
+	for (unsigned int c = 0; c < ncols; c++) {
+		const struct kr_labrun *l = &labs[col[c]];
+
+		fputs("<th class=\"kernel\">", fp);
+		esc(fp, l->kernel);
+		snprintf(head, sizeof(head), "%.*s", (int)strcspn(l->release, " "), l->release);
+		if (head[0]) {
+			fputs("<br><span class=\"meta\">", fp);
+			esc(fp, head);
+			fputs("</span>", fp);
+		}
+		fputs("</th>", fp);
+	}
+	fputs("</tr>\n", fp);
+	for (unsigned int r = 0; r < rows.n; r++) {
+		fputs("<tr><th class=\"row\">", fp);
+		esc(fp, rows.v[r]);
+		fputs("</th>", fp);
+		for (unsigned int c = 0; c < ncols; c++)
+			write_cell(fp, &cells[(size_t)r * ncols + c], labs[col[c]].name, rows.v[r]);
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table></section>\n", fp);
+out:
+	free(cells);
+	free(col);
+	axis_free(&rows);
+}
+
 /* ---- findings, failures ------------------------------------------------- */
+
+/* "None in: A, B." for the runs where @has() is 0 (one line, however many kernels) */
+static void write_none_in(FILE *fp, const struct kr_results *runs, unsigned int nruns,
+			  unsigned int (*has)(const struct kr_results *))
+{
+	unsigned int n = 0;
+
+	for (unsigned int r = 0; r < nruns; r++) {
+		if (has(&runs[r]))
+			continue;
+		fputs(n++ ? ", " : "<p>None in: ", fp);
+		esc(fp, runs[r].id);
+	}
+	if (n)
+		fputs(".</p>\n", fp);
+}
+
+static unsigned int has_findings(const struct kr_results *x)
+{
+	return x->findings;
+}
 
 static void write_findings(FILE *fp, struct kr_results *runs, unsigned int nruns)
 {
@@ -462,9 +610,13 @@ static void write_findings(FILE *fp, struct kr_results *runs, unsigned int nruns
 	      "whose expectations include a finding that held (<code># FINDING</code>): places "
 	      "where KVM's behaviour differs from what the architecture promises the guest. A "
 	      "finding is not a failure.</p>\n", fp);
+	write_none_in(fp, runs, nruns, has_findings);
 	for (unsigned int r = 0; r < nruns; r++) {
 		struct axis names = { 0 };
 		unsigned int *count = NULL;
+
+		if (!runs[r].findings)
+			continue;
 
 		for (unsigned int i = 0; i < runs[r].nsuites; i++)
 			for (unsigned int k = 0; k < runs[r].suites[i].n; k++) {
@@ -533,12 +685,21 @@ static int bad(enum kt_status s)
 	return s == KT_FAIL || s == KT_XPASS || s == KT_ERROR || s == KT_TIMEOUT || s == KT_MISS;
 }
 
+static unsigned int has_failures(const struct kr_results *x)
+{
+	return x->counts[KT_FAIL] + x->counts[KT_XPASS] + x->counts[KT_ERROR] +
+	       x->counts[KT_TIMEOUT] + x->counts[KT_MISS];
+}
+
 static void write_failures(FILE *fp, struct kr_results *runs, unsigned int nruns)
 {
 	fputs("<section id=\"failures\"><h2>Failures, errors and misses</h2>\n", fp);
+	write_none_in(fp, runs, nruns, has_failures);
 	for (unsigned int r = 0; r < nruns; r++) {
 		unsigned int listed = 0, total = 0;
 
+		if (!has_failures(&runs[r]))
+			continue;
 		fputs("<h3>", fp);
 		esc(fp, runs[r].id);
 		fputs("</h3>\n", fp);
@@ -619,82 +780,127 @@ static void keyed_free(struct keyed *v, unsigned int n)
 	free(v);
 }
 
-static void write_diff(FILE *fp, const struct kr_results *cur, const struct kr_results *old,
-		       const char *what)
-{
-	static const char *const kinds[] = { "newly failing", "fixed", "changed", "new", "gone" };
-	unsigned int na = 0, nb = 0, count[5] = { 0 };
-	struct keyed *a = keyed_list(cur, &na), *b = keyed_list(old, &nb);
+/* A run and what it is compared with */
+struct comparison {
+	const struct kr_results *cur;
+	struct kr_results old;
+	const char *what;		/* "the previous run", "the baseline" */
+	unsigned int count[5];		/* by kind, diff_kinds[] */
+};
 
-	fputs("<h3>", fp);
-	esc(fp, cur->id);
-	fprintf(fp, " against %s ", what);
-	esc(fp, old->id);
-	fputs("</h3>\n", fp);
+static const char *const diff_kinds[] = { "newly failing", "fixed", "changed", "new", "gone" };
+
+/* Walk both runs' tests by name: count each difference, or (@fp) list them */
+static int diff_walk(struct comparison *cmp, FILE *fp)
+{
+	unsigned int na = 0, nb = 0, i = 0, j = 0, listed = 0;
+	struct keyed *a = keyed_list(cmp->cur, &na), *b = keyed_list(&cmp->old, &nb);
+
 	if (!a || !b) {
-		fputs("<p>out of memory</p>\n", fp);
 		keyed_free(a, na);
 		keyed_free(b, nb);
-		return;
+		return -ENOMEM;
 	}
-	for (int pass = 0; pass < 2; pass++) {
-		unsigned int i = 0, j = 0, listed = 0;
+	while (i < na || j < nb) {
+		int c = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].key, b[j].key);
+		int kind;
+		enum kt_status was = KT_NSTATUS, now = KT_NSTATUS;
+		const char *key;
 
-		if (pass)
-			fputs("<table><tr><th>change</th><th>test</th><th>before</th><th>now</th></tr>\n", fp);
-		while (i < na || j < nb) {
-			int c = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].key, b[j].key);
-			int kind = -1;
-			enum kt_status was = KT_NSTATUS, now = KT_NSTATUS;
-			const char *key;
-
-			if (c < 0) {
-				kind = 3;
-				now = a[i].st;
-				key = a[i++].key;
-			} else if (c > 0) {
-				kind = 4;
-				was = b[j].st;
-				key = b[j++].key;
-			} else {
-				was = b[j++].st;
-				now = a[i].st;
-				key = a[i++].key;
-				if (was == now)
-					continue;
-				kind = bad(now) && !bad(was) ? 0 : !bad(now) && bad(was) ? 1 : 2;
-			}
-			if (!pass) {
-				count[kind]++;
-				continue;
-			}
-			if (listed++ >= MAX_LISTED)
-				continue;
-			fprintf(fp, "<tr><td>%s</td><td>", kinds[kind]);
-			esc(fp, key);
-			fprintf(fp, "</td><td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n",
-				was < KT_NSTATUS ? kt_status_names[was] : "none",
-				was < KT_NSTATUS ? kt_status_names[was] : "-",
-				now < KT_NSTATUS ? kt_status_names[now] : "none",
-				now < KT_NSTATUS ? kt_status_names[now] : "-");
-		}
-		if (!pass) {
-			fputs("<p>", fp);
-			for (unsigned int k = 0; k < 5; k++)
-				fprintf(fp, "%s%s: <b>%u</b>", k ? ", " : "", kinds[k], count[k]);
-			fputs(".</p>\n", fp);
-			if (!count[0] && !count[1] && !count[2] && !count[3] && !count[4]) {
-				fputs("<p>No differences.</p>\n", fp);
-				break;
-			}
+		if (c < 0) {
+			kind = 3;
+			now = a[i].st;
+			key = a[i++].key;
+		} else if (c > 0) {
+			kind = 4;
+			was = b[j].st;
+			key = b[j++].key;
 		} else {
-			fputs("</table>\n", fp);
-			if (listed > MAX_LISTED)
-				fprintf(fp, "<p>(and %u more)</p>\n", listed - MAX_LISTED);
+			was = b[j++].st;
+			now = a[i].st;
+			key = a[i++].key;
+			if (was == now)
+				continue;
+			kind = bad(now) && !bad(was) ? 0 : !bad(now) && bad(was) ? 1 : 2;
 		}
+		if (!fp) {
+			cmp->count[kind]++;
+			continue;
+		}
+		if (listed++ >= MAX_LISTED)
+			continue;
+		fprintf(fp, "<tr><td>%s</td><td>", diff_kinds[kind]);
+		esc(fp, key);
+		fprintf(fp, "</td><td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n",
+			was < KT_NSTATUS ? kt_status_names[was] : "none",
+			was < KT_NSTATUS ? kt_status_names[was] : "-",
+			now < KT_NSTATUS ? kt_status_names[now] : "none",
+			now < KT_NSTATUS ? kt_status_names[now] : "-");
 	}
+	if (fp && listed > MAX_LISTED)
+		fprintf(fp, "<tr><td colspan=\"4\">(and %u more)</td></tr>\n", listed - MAX_LISTED);
 	keyed_free(a, na);
 	keyed_free(b, nb);
+	return 0;
+}
+
+/*
+ * Every comparison in one table (a row each, however many kernels), then
+ * the differences of those that have any.  Tests are matched by "FILE:
+ * NAME", the baseline read like the run (kr_results_load_like).
+ */
+static void write_diffs(FILE *fp, struct comparison *cmp, unsigned int n)
+{
+	unsigned int differing = 0;
+
+	fputs("<table><tr><th>run</th><th>against</th>", fp);
+	for (unsigned int k = 0; k < 5; k++)
+		fprintf(fp, "<th>%s</th>", diff_kinds[k]);
+	fputs("</tr>\n", fp);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int any = 0;
+
+		if (diff_walk(&cmp[i], NULL)) {
+			fputs("<tr><td colspan=\"7\">out of memory</td></tr>\n", fp);
+			continue;
+		}
+		for (unsigned int k = 0; k < 5; k++)
+			any += cmp[i].count[k];
+		differing += !!any;
+		fputs("<tr><td>", fp);
+		esc(fp, cmp[i].cur->id);
+		fprintf(fp, "</td><td>%s <code>", cmp[i].what);
+		esc(fp, cmp[i].old.dir);
+		fputs("</code></td>", fp);
+		for (unsigned int k = 0; k < 5; k++)
+			fprintf(fp, "<td class=\"num%s\">%u</td>",
+				!cmp[i].count[k] ? "" : k == 0 ? " FAIL" : k == 1 ? " PASS" : " XFAIL",
+				cmp[i].count[k]);
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	if (!differing) {
+		fputs("<p>No differences.</p>\n", fp);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int any = 0;
+
+		for (unsigned int k = 0; k < 5; k++)
+			any += cmp[i].count[k];
+		if (!any)
+			continue;
+		fputs("<h3>", fp);
+		esc(fp, cmp[i].cur->id);
+		fprintf(fp, " against %s ", cmp[i].what);
+		esc(fp, cmp[i].old.id);
+		fputs("</h3>\n<p>", fp);
+		for (unsigned int k = 0; k < 5; k++)
+			fprintf(fp, "%s%s: <b>%u</b>", k ? ", " : "", diff_kinds[k], cmp[i].count[k]);
+		fputs(".</p>\n<table><tr><th>change</th><th>test</th><th>before</th><th>now</th></tr>\n", fp);
+		diff_walk(&cmp[i], fp);
+		fputs("</table>\n", fp);
+	}
 }
 
 /* Runs worth comparing: same backend, same kernel (labs), same machine (kvm) */
@@ -780,9 +986,164 @@ static char *find_previous(const struct kr_results *res)
 
 /* ---- the page ----------------------------------------------------------- */
 
-static void write_runs(FILE *fp, const char *out, struct kr_results *runs, unsigned int nruns)
+static void write_totals(FILE *fp, const struct kr_results *x)
 {
-	fputs("<section id=\"runs\"><h2>Runs</h2>\n<table><tr><th>run</th><th>backend</th>"
+	for (int s = 0; s < KT_NSTATUS; s++)
+		if (x->counts[s])
+			fprintf(fp, "<span class=\"badge %s\">%s %u</span>", kt_status_names[s],
+				kt_status_names[s], x->counts[s]);
+}
+
+/* Links to those of @files that @dir has */
+static void write_file_links(FILE *fp, const char *out, const char *dir, const char *const *files,
+			     unsigned int n)
+{
+	for (unsigned int f = 0; f < n; f++) {
+		char path[4300], *link;
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[f]);
+		if (stat(path, &st))
+			continue;
+		link = rel_link(out, path);
+		fputs("<a href=\"", fp);
+		esc(fp, link ? link : path);
+		fputs("\">", fp);
+		esc(fp, files[f]);
+		fputs("</a> ", fp);
+		free(link);
+	}
+}
+
+/* "14 min 52 s" */
+static void write_span(FILE *fp, double s)
+{
+	long t = (long)(s + 0.5);
+
+	if (t >= 3600)
+		fprintf(fp, "%ld h %ld min", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		fprintf(fp, "%ld min %ld s", t / 60, t % 60);
+	else
+		fprintf(fp, "%.1f s", s);
+}
+
+static void write_local(FILE *fp, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (!t || !localtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+		fputs("-", fp);
+	else
+		fputs(buf, fp);
+}
+
+/* One lab's runs: a row per kernel with its package, timing, boots and totals */
+static void write_lab_runs(FILE *fp, const char *out, const struct kr_results *runs,
+			   const struct kr_labrun *labs, unsigned int nruns, const char *kind)
+{
+	static const char *const files[] = { "summary.txt", "lab.ktap", "baseline-diff.txt",
+					     "junit.xml", "kcidb.json", "logs" };
+	unsigned int *order = calloc(nruns + 1, sizeof(*order)), n;
+	time_t first = 0, last = 0;
+
+	if (!order)
+		return;
+	n = lab_runs(labs, nruns, kind, order);
+	if (!n) {
+		free(order);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		const struct kr_labrun *l = &labs[order[i]];
+
+		if (l->started && (!first || l->started < first))
+			first = l->started;
+		if (l->finished > last)
+			last = l->finished;
+	}
+	fprintf(fp, "<h3>%s: %u kernel%s</h3>\n<p class=\"meta\">Run ", kr_labrun_title(kind), n,
+		n == 1 ? "" : "s");
+	for (unsigned int i = 0; i < n; i++)
+		if (!i || strcmp(labs[order[i]].stamp, labs[order[i - 1]].stamp)) {
+			fputs(i ? ", " : "", fp);
+			esc(fp, labs[order[i]].stamp);
+		}
+	if (labs[order[0]].mode[0]) {
+		fputs(" (", fp);
+		esc(fp, labs[order[0]].mode);
+		fputs(")", fp);
+	}
+	fputs(": started ", fp);
+	write_local(fp, first);
+	fputs(", last kernel done ", fp);
+	write_local(fp, last);
+	if (first && last >= first) {
+		fputs(", ", fp);
+		write_span(fp, difftime(last, first));
+	}
+	fputs(" (local time of this machine).</p>\n<table><tr><th>kernel</th><th>kernel package</th>"
+	      "<th>status</th><th>done after</th><th>boots</th><th>steps</th><th>totals</th>"
+	      "<th>files</th></tr>\n", fp);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct kr_results *x = &runs[order[i]];
+		const struct kr_labrun *l = &labs[order[i]];
+
+		fputs("<tr><th class=\"row\">", fp);
+		esc(fp, l->kernel);
+		fputs("</th><td>", fp);
+		esc(fp, l->release[0] ? l->release : "(no summary.txt)");
+		fprintf(fp, "</td><td class=\"%s\">", x->interrupted ? "MISS" : "PASS");
+		esc(fp, x->status);
+		fputs("</td><td class=\"num\">", fp);
+		if (l->started && l->finished >= l->started)
+			write_span(fp, difftime(l->finished, l->started));
+		else
+			fputs("-", fp);
+		fputs("</td><td class=\"num\">", fp);
+		if (l->nboots) {
+			fprintf(fp, "%u: ", l->nboots);
+			write_span(fp, l->boot_wall);
+			if (l->boot_cpu > 0) {
+				fputs("<br><span class=\"meta\">CPU ", fp);
+				write_span(fp, l->boot_cpu);
+				fputs("</span>", fp);
+			}
+		} else {
+			fputs("-", fp);
+		}
+		fputs("</td><td class=\"steps\">", fp);
+		esc(fp, l->steps[0] ? l->steps : "-");
+		fputs("</td><td>", fp);
+		write_totals(fp, x);
+		fputs("</td><td>", fp);
+		write_file_links(fp, out, x->dir, files, sizeof(files) / sizeof(files[0]));
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n<p class=\"meta\">Done after: from the lab's start to the kernel's "
+	      "<code>summary.txt</code>; boots: how many and their wall time summed (two run at a "
+	      "time); steps: the lab's own step times.</p>\n", fp);
+	free(order);
+}
+
+static void write_runs(FILE *fp, const char *out, struct kr_results *runs,
+		       const struct kr_labrun *labs, unsigned int nruns)
+{
+	unsigned int others = 0;
+
+	fputs("<section id=\"runs\"><h2>Runs</h2>\n", fp);
+	write_lab_runs(fp, out, runs, labs, nruns, "qemu");
+	write_lab_runs(fp, out, runs, labs, nruns, "vmx");
+	for (unsigned int r = 0; r < nruns; r++)
+		others += !labs[r].is_lab;
+	if (!others) {
+		fputs("</section>\n", fp);
+		return;
+	}
+	if (others < nruns)
+		fputs("<h3>Other runs</h3>\n", fp);
+	fputs("<table><tr><th>run</th><th>backend</th>"
 	      "<th>status</th><th>start</th><th>kernel</th><th>vectors</th><th>totals</th>"
 	      "<th>findings</th><th>files</th></tr>\n", fp);
 	for (unsigned int r = 0; r < nruns; r++) {
@@ -794,6 +1155,8 @@ static void write_runs(FILE *fp, const char *out, struct kr_results *runs, unsig
 		static const char *const files[] = { "kmc-run.ktap", "run.json", "junit.xml",
 						     "kcidb.json", "summary.txt" };
 
+		if (labs[r].is_lab)
+			continue;
 		for (int s = 0; s < KT_NSTATUS; s++)
 			total += x->counts[s];
 		kr_iso_time(&x->start, 0, when, sizeof(when));
@@ -828,68 +1191,63 @@ static void write_runs(FILE *fp, const char *out, struct kr_results *runs, unsig
 			fputs("</span>", fp);
 		}
 		fputs("</td><td>", fp);
-		for (int s = 0; s < KT_NSTATUS; s++)
-			if (x->counts[s])
-				fprintf(fp, "<span class=\"badge %s\">%s %u</span>", kt_status_names[s],
-					kt_status_names[s], x->counts[s]);
+		write_totals(fp, x);
 		fprintf(fp, "</td><td class=\"num\">%u</td><td>", x->findings);
-		for (unsigned int f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-			char path[4300], *link;
-			struct stat st;
-
-			snprintf(path, sizeof(path), "%s/%s", x->dir, files[f]);
-			if (stat(path, &st))
-				continue;
-			link = rel_link(out, path);
-			fputs("<a href=\"", fp);
-			esc(fp, link);
-			fputs("\">", fp);
-			esc(fp, files[f]);
-			fputs("</a> ", fp);
-			free(link);
-		}
+		write_file_links(fp, out, x->dir, files, sizeof(files) / sizeof(files[0]));
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></section>\n", fp);
 }
 
 static int write_page(FILE *fp, const char *out, const char *title, struct kr_results *runs,
-		      unsigned int nruns, struct kr_results *prev, struct kr_results *base,
-		      const char *covdir)
+		      const struct kr_labrun *labs, unsigned int nruns, struct comparison *cmp,
+		      unsigned int ncmp, const char *covdir)
 {
+	static const char *const kinds[] = { "qemu", "vmx" };
 	struct timespec now;
 	char when[48];
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	kr_iso_time(&now, 0, when, sizeof(when));
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", fp);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>", fp);
 	esc(fp, title);
 	fputs("</title>\n<link rel=\"stylesheet\" href=\"report.css\"></head>\n<body>\n<h1>", fp);
 	esc(fp, title);
 	fprintf(fp, "</h1>\n<p class=\"meta\">Generated %s by kmc-results %s.</p>\n", when, KMC_VERSION);
 	fputs("<nav><a href=\"#runs\">Runs</a>", fp);
+	for (unsigned int k = 0; k < 2; k++)
+		for (unsigned int r = 0; r < nruns; r++)
+			if (labs[r].is_lab && !strcmp(labs[r].kind, kinds[k])) {
+				fprintf(fp, "<a href=\"#matrix-%s\">Matrix: %s</a>", kinds[k],
+					kr_labrun_title(kinds[k]));
+				break;
+			}
 	for (unsigned int r = 0; r < nruns; r++) {
+		if (labs[r].is_lab)
+			continue;
 		fprintf(fp, "<a href=\"#matrix-%u\">Matrix: ", r);
 		esc(fp, runs[r].id);
 		fputs("</a>", fp);
 	}
 	fputs("<a href=\"#findings\">Findings</a><a href=\"#failures\">Failures</a>"
 	      "<a href=\"#diff\">Diff</a><a href=\"#coverage\">Coverage</a></nav>\n", fp);
-	write_runs(fp, out, runs, nruns);
+	write_runs(fp, out, runs, labs, nruns);
+	for (unsigned int k = 0; k < 2; k++)
+		write_lab_matrix(fp, runs, labs, nruns, kinds[k]);
 	for (unsigned int r = 0; r < nruns; r++)
-		write_matrix(fp, &runs[r], r);
+		if (!labs[r].is_lab)
+			write_matrix(fp, &runs[r], r);
 	write_findings(fp, runs, nruns);
 	write_failures(fp, runs, nruns);
 	fputs("<section id=\"diff\"><h2>Diff</h2>\n", fp);
-	if (prev)
-		write_diff(fp, &runs[0], prev, "the previous run");
-	if (base)
-		write_diff(fp, &runs[0], base, "the baseline");
-	if (!prev && !base) {
+	if (ncmp) {
+		write_diffs(fp, cmp, ncmp);
+	} else {
 		fputs("<p>Nothing to compare ", fp);
 		esc(fp, runs[0].id);
 		fputs(" with: no earlier run of the same backend beside it, and no "
-		      "<code>--baseline</code>.</p>\n", fp);
+		      "<code>--baseline</code> or matching <code>--baselines</code> directory.</p>\n", fp);
 	}
 	fputs("</section>\n", fp);
 	write_coverage(fp, out, covdir);
@@ -903,31 +1261,36 @@ int kr_report_main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "previous", required_argument, NULL, 'p' },
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "baselines", required_argument, NULL, 'B' },
 		{ "coverage", required_argument, NULL, 'c' },
 		{ "title", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = "results/report", *prevdir = NULL, *basedir = NULL;
+	const char *out = "results/report", *prevdir = NULL, *basedir = NULL, *basesdir = NULL;
 	const char *covdir = "results/coverage", *title = "kmc conformance report";
-	struct kr_results *runs, prev, base;
-	unsigned int nruns = 0;
+	struct kr_results *runs;
+	struct kr_labrun *labs;
+	struct comparison *cmp;
+	unsigned int nruns = 0, ncmp = 0;
 	char msg[1024], path[4300], *auto_prev = NULL;
 	struct kr_atomic a;
-	int c, ret = 1, have_prev = 0, have_base = 0;
+	int c, ret = 1;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:p:b:c:t:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:p:b:B:c:t:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'p': prevdir = optarg; break;
 		case 'b': basedir = optarg; break;
+		case 'B': basesdir = optarg; break;
 		case 'c': covdir = optarg; break;
 		case 't': title = optarg; break;
 		case 'h':
 			printf("kmc-results report [--out DIR] [--previous DIR|none] [--baseline DIR] "
-			       "[--coverage DIR] [--title TEXT] RUN...\n");
+			       "[--baselines DIR] [--coverage DIR] [--title TEXT] RUN...\n"
+			       "(kmc-results --help says what each does)\n");
 			return 0;
 		default:
 			fprintf(stderr, "kmc-results report: bad option '%s' (kmc-results --help)\n",
@@ -940,30 +1303,50 @@ int kr_report_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	runs = calloc((size_t)(argc - optind), sizeof(*runs));
-	if (!runs)
-		return 1;
+	labs = calloc((size_t)(argc - optind), sizeof(*labs));
+	/* at most a previous run and a baseline for each run */
+	cmp = calloc(2 * (size_t)(argc - optind), sizeof(*cmp));
+	if (!runs || !labs || !cmp)
+		goto out;
 	for (int i = optind; i < argc; i++) {
 		if (kr_results_load(argv[i], &runs[nruns], msg, sizeof(msg))) {
 			fprintf(stderr, "kmc-results: %s\n", msg);
 			goto out;
 		}
+		kr_labrun_read(argv[i], &labs[nruns]);
+		/* a kmc-run directory (it has vectors.tsv) is never a lab's */
+		labs[nruns].is_lab &= !runs[nruns].nvec;
 		nruns++;
 	}
 	if (!prevdir)
 		prevdir = auto_prev = find_previous(&runs[0]);
 	if (prevdir && strcmp(prevdir, "none")) {
-		if (kr_results_load(prevdir, &prev, msg, sizeof(msg))) {
+		if (kr_results_load(prevdir, &cmp[ncmp].old, msg, sizeof(msg))) {
 			fprintf(stderr, "kmc-results: previous run: %s\n", msg);
 			goto out;
 		}
-		have_prev = 1;
+		cmp[ncmp].cur = &runs[0];
+		cmp[ncmp++].what = "the previous run";
 	}
-	if (basedir) {
-		if (kr_results_load(basedir, &base, msg, sizeof(msg))) {
+	for (unsigned int r = 0; r < nruns; r++) {
+		const char *dir = NULL;
+		struct stat st;
+
+		if (!r && basedir) {
+			dir = basedir;
+		} else if (basesdir && labs[r].is_lab) {
+			snprintf(path, sizeof(path), "%s/%s", basesdir, labs[r].name);
+			if (!stat(path, &st) && S_ISDIR(st.st_mode))
+				dir = path;
+		}
+		if (!dir)
+			continue;
+		if (kr_results_load_like(dir, &runs[r], &cmp[ncmp].old, msg, sizeof(msg))) {
 			fprintf(stderr, "kmc-results: baseline: %s\n", msg);
 			goto out;
 		}
-		have_base = 1;
+		cmp[ncmp].cur = &runs[r];
+		cmp[ncmp++].what = "the baseline";
 	}
 	if (kr_mkdir_p(out, msg, sizeof(msg))) {
 		fprintf(stderr, "kmc-results: %s\n", msg);
@@ -984,24 +1367,25 @@ int kr_report_main(int argc, char **argv)
 		fprintf(stderr, "kmc-results: %s\n", msg);
 		goto out;
 	}
-	ret = write_page(a.fp, out, title, runs, nruns, have_prev ? &prev : NULL,
-			 have_base ? &base : NULL, covdir);
+	ret = write_page(a.fp, out, title, runs, labs, nruns, cmp, ncmp, covdir);
 	if (kr_atomic_commit(&a, ret == 0, msg, sizeof(msg)) || ret) {
 		fprintf(stderr, "kmc-results: %s: %s\n", path, ret ? "write error" : msg);
 		ret = 1;
 		goto out;
 	}
-	printf("%s%s%s%s\n", path, have_prev ? " (diff against " : "",
-	       have_prev ? prev.id : "", have_prev ? ")" : "");
+	printf("%s", path);
+	for (unsigned int i = 0; i < ncmp; i++)
+		printf("%s%s against %s", i ? ", " : " (", cmp[i].cur->id, cmp[i].old.id);
+	printf("%s\n", ncmp ? ")" : "");
 	ret = 0;
 out:
 	for (unsigned int i = 0; i < nruns; i++)
 		kr_results_free(&runs[i]);
+	for (unsigned int i = 0; i < ncmp; i++)
+		kr_results_free(&cmp[i].old);
 	free(runs);
-	if (have_prev)
-		kr_results_free(&prev);
-	if (have_base)
-		kr_results_free(&base);
+	free(labs);
+	free(cmp);
 	free(auto_prev);
 	return ret;
 }

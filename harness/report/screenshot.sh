@@ -6,7 +6,9 @@
 # also write the DOM Chromium built (--dump-dom) there.  A fresh profile,
 # no network: the flags are the ones that work on this kind of machine
 # (see docs/results.md).  Each Chromium gets KMC_SHOT_TIMEOUT seconds
-# (default 120) and one more try if it hung.  Exit status: Chromium's
+# (default 120) and one more try if it hung.  The DOM is built in a window
+# of the same size, so a script in the page measures the same layout as the
+# PNG shows (the report test does).  Exit status: Chromium's
 # (124: it timed out twice).
 set -eu
 [ $# -ge 2 ] || { echo "usage: screenshot.sh HTML PNG [W,H] [DOM]" >&2; exit 2; }
@@ -38,5 +40,5 @@ chrome() {
 
 chrome --window-size="$size" --screenshot="$png" "$url" >/dev/null || exit $?
 if [ -n "$dom" ]; then
-	chrome --dump-dom "$url" >"$dom" || exit $?
+	chrome --window-size="$size" --dump-dom "$url" >"$dom" || exit $?
 fi

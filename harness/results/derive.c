@@ -617,6 +617,32 @@ int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t l
 	return load(dir, NULL, res, msg, len);
 }
 
+int kr_results_load_like(const char *dir, const struct kr_results *like, struct kr_results *res,
+			 char *msg, size_t len)
+{
+	const char *ktap = kr_meta_str(like->meta, "files.ktap");
+	char path[4300];
+	struct stat st;
+	json_t *meta;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, KR_RUN_JSON);
+	if (!ktap || !stat(path, &st))
+		return load(dir, NULL, res, msg, len);
+	snprintf(path, sizeof(path), "%s/%s", dir, ktap);
+	if (stat(path, &st))
+		return load(dir, NULL, res, msg, len);
+	/* no run.json: read it as @like's was read, its KTAP file alone */
+	meta = json_pack("{s:{s:s}, s:s}", "files", "ktap", ktap, "backend", like->backend);
+	if (!meta) {
+		snprintf(msg, len, "%s: out of memory", dir);
+		return -ENOMEM;
+	}
+	ret = load(dir, meta, res, msg, len);
+	json_decref(meta);
+	return ret;
+}
+
 /* ---- JUnit (Ant's schema, harness/results/schemas/JUnit.xsd) ------------ */
 
 static void xml_text(FILE *fp, const char *s, int attr)

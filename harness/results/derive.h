@@ -56,6 +56,13 @@ struct kr_results {
 };
 
 int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t len);
+/*
+ * Load @dir to compare with @like: a directory without run.json (a committed
+ * baseline) is read the way @like was, from the KTAP file its run.json names
+ * (a lab's lab.ktap) when @dir has that file, not from every *.ktap in it.
+ */
+int kr_results_load_like(const char *dir, const struct kr_results *like, struct kr_results *res,
+			 char *msg, size_t len);
 void kr_results_free(struct kr_results *res);
 
 /* Rank of a status for roll-ups, as KCIDB orders them (FAIL highest, SKIP lowest) */

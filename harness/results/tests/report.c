@@ -195,6 +195,158 @@ START_TEST(the_report_renders_in_headless_chromium)
 }
 END_TEST
 
+/*
+ * A full `make lab` as lab.sh and vmx-lab.sh leave it: the committed
+ * baselines (real lab output) as results/lab/<stamp>_<kernel>/, adopted by
+ * the lab hook, an older QEMU-lab run beside them, and results/baselines.
+ */
+static const char *const lab_kernels[] = { "6.1", "6.12", "7.2", "vmx-6.1", "vmx-6.12", "vmx-7.2" };
+
+static void make_lab_tree(char *root, size_t len)
+{
+	char cwd[2048];
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	snprintf(root, len, "%s/results", tmp);
+	ck_assert_int_eq(kr_sh("mkdir -p '%s/lab' && ln -s '%s/results/baselines' '%s/baselines'",
+			       root, cwd, root), 0);
+	for (unsigned int i = 0; i < sizeof(lab_kernels) / sizeof(lab_kernels[0]); i++) {
+		const char *k = lab_kernels[i];
+		const char *stamp = strncmp(k, "vmx-", 4) ? "20261207-111818" : "20261207-113313";
+
+		ck_assert_int_eq(kr_sh("cp -r 'results/baselines/%s' '%s/lab/%s_%s' && "
+				       "KMC_BIN='%s' sh harness/results/lab-hook.sh '%s/lab/%s_%s' >/dev/null",
+				       k, root, stamp, k, kr_bin(""), root, stamp, k), 0);
+	}
+	/* yesterday's QEMU lab: not part of the newest run */
+	ck_assert_int_eq(kr_sh("cp -r 'results/baselines/6.1' '%s/lab/20261206-090000_6.1'", root), 0);
+}
+
+/* make report on @root; @shot: with its screenshot */
+static char *lab_report(const char *root, int shot)
+{
+	char p[4400];
+
+	ck_assert_int_eq(kr_sh("KMC_RESULTS='%s' KMC_REPORT_SHOT=%d KMC_SHOT_TIMEOUT=25 sh harness/report.sh "
+			       ">'%s/report.out' 2>&1", root, shot, tmp), 0);
+	snprintf(p, sizeof(p), "%s/report/index.html", root);
+	return kr_slurp(p);
+}
+
+START_TEST(make_report_shows_every_kernel_of_a_lab_run)
+{
+	char root[4300], *html;
+
+	make_lab_tree(root, sizeof(root));
+	html = lab_report(root, 0);
+	/* both labs, every kernel, with its package and timing */
+	ck_assert_ptr_nonnull(strstr(html, "<h3>QEMU lab: 3 kernels</h3>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h3>Bochs VMX lab: 3 kernels</h3>"));
+	ck_assert_uint_eq(kr_count(html, "<td>6.1.0-57-amd64 (linux-image-6.1.0-57-amd64=6.1.192-3)</td>"), 2);
+	ck_assert_uint_eq(kr_count(html, "<td>6.12.118+deb12-amd64 (linux-image-6.12.118+deb12-amd64="), 2);
+	ck_assert_uint_eq(kr_count(html, "<td>7.2.13+deb14-amd64 (linux-binary-7.2.13+deb14-amd64="), 2);
+	ck_assert_ptr_nonnull(strstr(html, "2: 3 min 22 s"));		/* 6.1's two L1 boots, 105.4 + 96.6 s */
+	ck_assert_ptr_nonnull(strstr(html, "kmod 45.9 s"));		/* a step time */
+	/* the older run is not shown */
+	ck_assert_ptr_null(strstr(html, "20261206-090000"));
+	/* one matrix per lab: a row per configuration, a column per kernel */
+	ck_assert_uint_eq(kr_count(html, "<table class=\"matrix lab\">"), 2);
+	ck_assert_ptr_nonnull(strstr(html, "<th class=\"kernel\">6.12<br>"));
+	ck_assert_ptr_nonnull(strstr(html, "<tr><th class=\"row\">tgl-stock</th><td class=\"none\"></td>"
+					   "<td class=\"none\"></td><td class=\"PASS\" title=\"vmx-7.2 on tgl-stock"
+					   "&#10;PASS: 83&#10;SKIP: 3\">83/86</td></tr>"));
+	ck_assert_ptr_nonnull(strstr(html, "<th class=\"row\">l2.clx-noac</th><td class=\"PASS\" "
+					   "title=\"6.1 on l2.clx-noac&#10;PASS: 2\">2/2</td>"));
+	/* each kernel against its own baseline, tests matched by name: no differences */
+	for (unsigned int i = 0; i < sizeof(lab_kernels) / sizeof(lab_kernels[0]); i++) {
+		char row[4800];
+
+		snprintf(row, sizeof(row), "_%s</td><td>the baseline <code>%s/baselines/%s</code></td>"
+			 "<td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td>"
+			 "<td class=\"num\">0</td><td class=\"num\">0</td></tr>", lab_kernels[i], root,
+			 lab_kernels[i]);
+		ck_assert_msg(strstr(html, row), "no clean diff row for %s", lab_kernels[i]);
+	}
+	ck_assert_ptr_nonnull(strstr(html, "<p>No differences.</p>"));
+	free(html);
+
+	/* a verdict that changed is found, under its own name */
+	ck_assert_int_eq(kr_sh("cd '%s/lab/20261207-113313_vmx-6.12' && "
+			       "sed -i 's/^ok \\([0-9]*\\) vmx.6.12.tgl-mds.arch_cap/not ok \\1 vmx.6.12.tgl-mds.arch_cap/' "
+			       "lab.ktap", root), 0);
+	html = lab_report(root, 0);
+	ck_assert_ptr_nonnull(strstr(html, "<td>newly failing</td><td>lab: vmx.6.12.tgl-mds.arch_cap</td>"
+					   "<td class=\"PASS\">PASS</td><td class=\"FAIL\">FAIL</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "newly failing: <b>1</b>, fixed: <b>0</b>, changed: <b>0</b>, "
+					   "new: <b>0</b>, gone: <b>0</b>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"FAIL\" title=\"vmx-6.12 on tgl-mds"));
+	free(html);
+}
+END_TEST
+
+/*
+ * Chromium lays the page out at @w x 900: the widest overflow of the page,
+ * of a scrolling box, or of a matrix past the window's right edge, in CSS
+ * pixels (0: nothing needs a sideways scroll).  The script goes into a copy
+ * of the page only; the report itself has none.
+ */
+static long sideways(const char *html, int w)
+{
+	char copy[4400], dom[4400], *t, *m;
+	FILE *fp;
+	long px = -1;
+
+	snprintf(copy, sizeof(copy), "%s.measure.html", html);
+	snprintf(dom, sizeof(dom), "%s.dom", html);
+	t = kr_slurp(html);
+	fp = fopen(copy, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(t, fp);
+	fputs("<script>var w=window.innerWidth,d=document.documentElement.scrollWidth-w;"
+	      "document.querySelectorAll('.scroll').forEach(function(e){"
+	      "d=Math.max(d,e.scrollWidth-e.clientWidth)});"
+	      "document.querySelectorAll('table.matrix').forEach(function(e){"
+	      "d=Math.max(d,Math.ceil(e.getBoundingClientRect().right)-w)});"
+	      "document.body.setAttribute('data-sideways',String(Math.max(d,0)));</script>\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	free(t);
+	ck_assert_int_eq(kr_sh("KMC_SHOT_TIMEOUT=25 sh harness/report/screenshot.sh '%s' '%s.png' %d,900 '%s'",
+			       copy, copy, w, dom), 0);
+	t = kr_slurp(dom);
+	m = strstr(t, "data-sideways=\"");
+	ck_assert_msg(m != NULL, "the measuring script did not run");
+	px = strtol(m + 15, NULL, 10);
+	free(t);
+	return px;
+}
+
+START_TEST(a_lab_report_needs_no_sideways_scroll)
+{
+	char root[4300], html[4400], png[4400];
+	unsigned char hdr[24];
+	FILE *fp;
+
+	ck_assert_msg(kr_sh("command -v chromium >/dev/null") == 0, "no chromium (make deps)");
+	make_lab_tree(root, sizeof(root));
+	free(lab_report(root, 1));
+	/* make report's own screenshot: a PNG of the default 1400 x 1000 */
+	snprintf(png, sizeof(png), "%s/report/report.png", root);
+	fp = fopen(png, "rb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fread(hdr, 1, sizeof(hdr), fp), sizeof(hdr));
+	fclose(fp);
+	ck_assert_int_eq(memcmp(hdr, "\x89PNG\r\n\x1a\n", 8), 0);
+	ck_assert_uint_eq(be32(hdr + 16), 1400);
+	/* a laptop's window: nothing wider than it, no matrix scrolled sideways */
+	snprintf(html, sizeof(html), "%s/report/index.html", root);
+	ck_assert_int_eq(sideways(html, 1200), 0);
+	/* the kmc-run matrix (host · kernel x rule family) too */
+	free(make_report(""));
+	snprintf(html, sizeof(html), "%s/report/index.html", tmp);
+	ck_assert_int_eq(sideways(html, 1200), 0);
+}
+END_TEST
+
 /* Stand-ins for LAVA's lava-test-case and lava-test-set: they log their arguments */
 static void fake_lava(char *bin, size_t len, char *log, size_t loglen)
 {
@@ -317,6 +469,8 @@ int main(void)
 	tcase_add_test(tc, the_report_has_matrix_findings_diff_and_coverage);
 	tcase_add_test(tc, a_baseline_and_no_previous);
 	tcase_add_test(tc, the_report_renders_in_headless_chromium);
+	tcase_add_test(tc, make_report_shows_every_kernel_of_a_lab_run);
+	tcase_add_test(tc, a_lab_report_needs_no_sideways_scroll);
 	tcase_add_test(tc, ktap_to_lava_makes_one_test_case_per_test);
 	tcase_add_test(tc, the_lava_test_definition_runs);
 	suite_add_tcase(s, tc);
