@@ -7,14 +7,24 @@
 #                   static libc for `make kvm-static` (docs/kvm-backend.md)
 #   results:        libjansson-dev (run.json, kcidb.json), libxml2-utils (xmllint:
 #                   JUnit XSD check), node-ajv (KCIDB schema check), chromium
-#                   (the report's screenshot test) -- docs/results.md
+#                   (the report's screenshot test), lava-common (LAVA's own
+#                   test-definition schema, for harness/lava/kmc.yaml) -- docs/results.md
 #
+# --list run: only the packages that building and running kmc-run need (what
+# harness/lava/kmc.yaml's install: deps: lists; a test keeps the two equal).
 # With --if-missing (what `make check` and `make lab` run first) nothing is
 # done when every package is installed already, so a developer host without
 # root can still run them.
 set -eu
-pkgs="build-essential pkg-config check lcov python3 bpftool linux-libc-dev"
-pkgs="$pkgs libjansson-dev libxml2-utils node-ajv chromium"
+run_pkgs="build-essential pkg-config linux-libc-dev libjansson-dev"
+pkgs="$run_pkgs check lcov python3 bpftool"
+pkgs="$pkgs libxml2-utils node-ajv chromium lava-common"
+
+if [ "${1:-}" = --list ]; then
+	[ "${2:-}" = run ] || { echo "usage: deps.sh [--if-missing | --list run]" >&2; exit 64; }
+	echo "$run_pkgs"
+	exit 0
+fi
 
 if [ "${1:-}" = --if-missing ]; then
 	missing=

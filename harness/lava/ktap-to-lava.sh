@@ -1,12 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# ktap-to-lava.sh FILE.ktap|RESULTS-DIR: one `lava-test-case NAME --result
-# pass|fail|skip|unknown` per KTAP test, grouped with `lava-test-set
-# start|stop` per top-level test.  KTAP is parsed by kmc-results (harness/
-# results/ktap_parse.c), so a cut stream from a killed run works too: tests
-# that were selected (vectors.tsv) or planned but never reported are
-# `unknown`, and the case run-complete (ktap-complete for a file) fails.
+# ktap-to-lava.sh FILE.ktap|RESULTS-DIR: one `lava-test-case FILE.GROUP
+# --result pass|fail|skip|unknown` per group of tests of each file (a
+# vector's group: host.mmio, caps.cascadelake; a lab's configuration:
+# lab.skx-stock, lab.l2_clx-noac) -- about 160 for vectors/, not one per
+# vector, which a LAVA server does not cope with -- inside `lava-test-set
+# start|stop` per file.  The result is the group's worst; each test that did
+# not pass is printed before it ("kmc: FAIL ID: FILE:LINE: WHAT: expected X,
+# got Y"), so the job's log names it.  KTAP is parsed by kmc-results
+# (harness/results/ktap_parse.c), so a cut stream from a killed run works
+# too: tests that were selected (vectors.tsv) or planned but never reported
+# are `unknown`, and the case run-complete (ktap-complete for a file) fails.
 # Mapping: PASS, XFAIL -> pass; FAIL, XPASS, ERROR, TIMEOUT -> fail;
 # SKIP -> skip; MISS -> unknown (docs/results.md).
 # Outside LAVA (no lava-test-case in PATH) it prints the lines
@@ -29,6 +34,8 @@ printf '%s\n' "$lines" | while read -r kind name result; do
 		if [ $lava = 1 ]; then lava-test-set start "$name"; else echo "# set $name"; fi ;;
 	end)
 		if [ $lava = 1 ]; then lava-test-set stop; fi ;;
+	note)
+		echo "kmc: $name $result" ;;
 	case)
 		if [ $lava = 1 ]; then
 			lava-test-case "$name" --result "$result"

@@ -108,14 +108,30 @@ void kr_labrun_read(const char *dir, struct kr_labrun *l)
 	}
 }
 
+/* The length of "6.1." at @p: dot-ended components of digits only */
+static size_t numeric_prefix(const char *p)
+{
+	size_t n = 0, k;
+
+	for (;;) {
+		for (k = 0; isdigit((unsigned char)p[n + k]); k++)
+			;
+		if (!k || p[n + k] != '.')
+			return n;
+		n += k + 1;
+	}
+}
+
 void kr_lab_row(const char *name, const char *kernel, char *row, size_t len)
 {
 	const char *rest = name, *dot = strchr(name, '.');
-	size_t kl = strlen(kernel), n1;
+	size_t kl = kernel ? strlen(kernel) : 0, n1;
 
 	/* "lab.6.1.l1.live.x" / "vmx.6.1.skx-stock.boot": drop "WORD.KERNEL." */
 	if (dot && kl && !strncmp(dot + 1, kernel, kl) && dot[1 + kl] == '.')
 		rest = dot + 2 + kl;
+	else if (dot && !kernel && numeric_prefix(dot + 1))
+		rest = dot + 1 + numeric_prefix(dot + 1);
 	n1 = strcspn(rest, ".");
 	if (!rest[n1]) {
 		snprintf(row, len, "%s", rest);

@@ -35,7 +35,8 @@ const char *kr_labrun_title(const char *kind);
 /*
  * The lab matrix's row of test @name run on @kernel: the lab's prefix
  * ("lab.K." or "vmx.K.") dropped, then the configuration or layer it
- * belongs to (docs/results.md "The report").
+ * belongs to (docs/results.md "The report").  @kernel NULL: the prefix is
+ * a word and the numeric components after it ("vmx.6.12.").
  */
 void kr_lab_row(const char *name, const char *kernel, char *row, size_t len);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "derive.h"
+#include "labrun.h"
 #include "rundir.h"
 #include "sha256.h"
 #include "util.h"
@@ -617,6 +618,31 @@ int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t l
 	return load(dir, NULL, res, msg, len);
 }
 
+int kr_results_load_ktap(const char *path, struct kr_results *res, char *msg, size_t len)
+{
+	char *dir = strdup(path), *slash;
+	json_t *meta;
+	int ret;
+
+	if (!dir) {
+		snprintf(msg, len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	meta = json_pack("{s:{s:s}}", "files", "ktap", slash ? slash + 1 : dir);
+	if (!meta) {
+		free(dir);
+		snprintf(msg, len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	ret = load(slash ? (*dir ? dir : "/") : ".", meta, res, msg, len);
+	json_decref(meta);
+	free(dir);
+	return ret;
+}
+
 int kr_results_load_like(const char *dir, const struct kr_results *like, struct kr_results *res,
 			 char *msg, size_t len)
 {
@@ -670,10 +696,87 @@ static void xml_attr(FILE *fp, const char *name, const char *val)
 	fputc('"', fp);
 }
 
-/* The first line of a text, for a message attribute */
-static char *first_line(const char *s)
+/* Dots would add levels to a JUnit class name */
+static void undot(char *p)
 {
-	return strndup(s ? s : "", s ? strcspn(s, "\n") : 0);
+	for (; *p; p++)
+		if (*p == '.')
+			*p = '_';
+}
+
+void kr_case_group(const struct kr_case *c, char *buf, size_t len)
+{
+	if (c->vi) {
+		/* a vector "FAMILY.GROUP.REST": its group (host.mmio.*: mmio) */
+		const char *d = strchr(c->vi->id, '.');
+
+		if (d)
+			snprintf(buf, len, "%.*s", (int)strcspn(d + 1, "."), d + 1);
+		else
+			snprintf(buf, len, "%s", c->vi->id);
+	} else {
+		/* a lab's test: its configuration or layer, as the report's matrix rows */
+		kr_lab_row(c->name, NULL, buf, len);
+	}
+	undot(buf);
+}
+
+/* "kmc.BACKEND.FILE.GROUP", each part without dots: Jenkins and GitLab take
+ * what comes before the last dot as the package, the rest as the class */
+static char *junit_class(const struct kr_results *res, const struct kr_suite *s,
+			 const struct kr_case *c)
+{
+	char group[256], back[128], stem[256], *cls = NULL;
+	size_t l = strlen(s->name);
+
+	kr_case_group(c, group, sizeof(group));
+	if (l > 4 && !strcmp(s->name + l - 4, ".kmv"))
+		l -= 4;
+	else if (l > 5 && !strcmp(s->name + l - 5, ".ktap"))
+		l -= 5;
+	snprintf(back, sizeof(back), "%s", res->backend);
+	snprintf(stem, sizeof(stem), "%.*s", (int)l, s->name);
+	undot(back);
+	undot(stem);
+	if (kr_appendf(&cls, "kmc.%s.%s.%s", back, stem, group))
+		return NULL;
+	return cls;
+}
+
+/*
+ * What a failure's message says (JUnit's attribute, LAVA's log): the mismatches (kmc-run's
+ * "FILE:LINE: WHAT: expected X, got Y" lines, joined), else the directive's
+ * reason, else the first diagnostic that is not a note ("not compared",
+ * "rerun:").  malloc'd.
+ */
+char *kr_case_message(const struct kr_case *c)
+{
+	const char *diag = c->t ? c->t->diag : NULL;
+	const char *reason = c->t ? c->t->reason : c->why;
+	const char *other = NULL;
+	char *msg = NULL;
+	size_t olen = 0;
+
+	for (const char *p = diag; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		const char *exp = memmem(p, n, ": expected ", 11);
+
+		if (exp && memmem(exp, n - (size_t)(exp - p), ", got ", 6)) {
+			if (kr_appendf(&msg, "%s%.*s", msg ? "; " : "", (int)n, p))
+				break;
+		} else if (!other && !memmem(p, n, ": not compared: ", 16) && strncmp(p, "rerun:", 6)) {
+			other = p;
+			olen = n;
+		}
+		p += n + (p[n] == '\n');
+	}
+	if (msg)
+		return msg;
+	if (reason && *reason)
+		return strndup(reason, strcspn(reason, "\n"));
+	if (other)
+		return strndup(other, olen);
+	return strdup("");
 }
 
 /* "REASON\nDIAG" of a case, malloc'd */
@@ -710,8 +813,6 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 			e += st == KT_ERROR || st == KT_TIMEOUT || st == KT_MISS;
 			sk += st == KT_SKIP || st == KT_XFAIL;
 		}
-		if (kr_appendf(&cls, "kmc.%s.%s", res->backend, s->name))
-			return -ENOMEM;
 		om = open_memstream(&out, &outlen);
 		if (!om) {
 			free(cls);
@@ -750,10 +851,12 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 		fputs("    </properties>\n", fp);
 		for (unsigned int k = 0; k < s->n; k++) {
 			const struct kr_case *c = &s->cases[k];
-			char *text = case_text(c), *msg = first_line(text);
+			char *text = case_text(c), *msg = kr_case_message(c);
 			const char *kind = NULL;
 
-			if (!text || !msg) {
+			free(cls);
+			cls = junit_class(res, s, c);
+			if (!text || !msg || !cls) {
 				free(text);
 				free(msg);
 				free(cls);

@@ -56,6 +56,8 @@ struct kr_results {
 };
 
 int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t len);
+/* Load one KTAP file as a results directory of that file alone (vectors.tsv beside it is read) */
+int kr_results_load_ktap(const char *path, struct kr_results *res, char *msg, size_t len);
 /*
  * Load @dir to compare with @like: a directory without run.json (a committed
  * baseline) is read the way @like was, from the KTAP file its run.json names
@@ -73,6 +75,20 @@ const char *kr_kcidb_status(enum kt_status s);
 const char *kr_meta_str(const json_t *meta, const char *key);
 /* The value of fact @name in run.json's @section ("runner"/"host"), or NULL */
 const char *kr_meta_fact(const json_t *meta, const char *section, const char *name);
+
+/*
+ * The group of a case, what JUnit's class and a LAVA test case stand for:
+ * a vector's second id component (host.mmio.x: "mmio"), a lab test's
+ * configuration or layer (vmx.6.1.skx-stock.boot: "skx-stock",
+ * lab.6.1.l2.clx-noac: "l2_clx-noac"); dots become '_'.
+ */
+void kr_case_group(const struct kr_case *c, char *buf, size_t len);
+/*
+ * What went wrong with a case, on one line: its mismatches ("FILE:LINE: WHAT:
+ * expected X, got Y", joined by "; "), else its directive's reason, else its
+ * first diagnostic that is not a note.  malloc'd, NULL on ENOMEM.
+ */
+char *kr_case_message(const struct kr_case *c);
 
 int kr_write_junit(const struct kr_results *res, FILE *fp);
 int kr_write_kcidb(const struct kr_results *res, FILE *fp, char *msg, size_t len);

@@ -38,8 +38,11 @@ static const char usage_text[] =
 "ktap     parse KTAP files and print every test as STATUS NAME, then a\n"
 "         summary line; exit 1 if a file cannot be read.\n"
 "lava     print the lines harness/lava/ktap-to-lava.sh turns into\n"
-"         lava-test-set / lava-test-case calls: 'set NAME', 'case NAME RESULT',\n"
-"         'end'.\n"
+"         lava-test-set / lava-test-case calls: 'set FILE', then per group of\n"
+"         its tests (a vector's group, a lab's configuration) 'note STATUS\n"
+"         TEST: MESSAGE' for each test that did not pass and 'case GROUP\n"
+"         RESULT' (the worst of the group), 'end'; last 'case run-complete'\n"
+"         (ktap-complete for a FILE).\n"
 "report   write an HTML report (index.html and report.css) into --out\n"
 "         (default results/report) for results directories RUN...: the\n"
 "         conformance matrix, the findings, the failures, the diff against\n"
@@ -182,68 +185,108 @@ static const char *lava_result(enum kt_status s)
 	}
 }
 
+/*
+ * One LAVA test case per group of each file (kr_case_group: a vector's
+ * group, a lab's configuration), its result the worst of its tests; before
+ * it a "note" line for each test that did not pass, so that LAVA's log
+ * names them and their mismatch.
+ */
+struct lava_member {
+	char group[256];
+	unsigned int k, first;	/* the case, the first case of its group */
+};
+
+static int by_group(const void *a, const void *b)
+{
+	const struct lava_member *x = a, *y = b;
+	int c = strcmp(x->group, y->group);
+
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const struct lava_member *x = a, *y = b;
+
+	return x->first != y->first ? (x->first > y->first) - (x->first < y->first) :
+	       (x->k > y->k) - (x->k < y->k);
+}
+
+static int lava_suite(const struct kr_suite *s)
+{
+	struct lava_member *m = calloc(s->n + 1, sizeof(*m));
+	char name[1024], full[1024];
+	size_t stem = strlen(s->name);
+
+	if (!m)
+		return -1;
+	lava_name(s->name, name, sizeof(name));
+	printf("set %s\n", name);
+	if (stem > 4 && !strcmp(s->name + stem - 4, ".kmv"))
+		stem -= 4;
+	else if (stem > 5 && !strcmp(s->name + stem - 5, ".ktap"))
+		stem -= 5;
+	/* the cases grouped (n log n), the groups in the order they first appear */
+	for (unsigned int k = 0; k < s->n; k++) {
+		kr_case_group(&s->cases[k], m[k].group, sizeof(m[k].group));
+		m[k].k = k;
+	}
+	qsort(m, s->n, sizeof(*m), by_group);
+	for (unsigned int i = 0; i < s->n; i++)
+		m[i].first = i && !strcmp(m[i].group, m[i - 1].group) ? m[i - 1].first : m[i].k;
+	qsort(m, s->n, sizeof(*m), by_first);
+	for (unsigned int i = 0; i < s->n;) {
+		enum kt_status w = KT_NSTATUS;
+		unsigned int j;
+
+		for (j = i; j < s->n && m[j].first == m[i].first; j++) {
+			const struct kr_case *c = &s->cases[m[j].k];
+			char *msg;
+
+			if (w == KT_NSTATUS || kr_status_rank(c->status) > kr_status_rank(w))
+				w = c->status;
+			if (c->status == KT_PASS || c->status == KT_XFAIL || c->status == KT_SKIP)
+				continue;
+			msg = kr_case_message(c);
+			printf("note %s %s%s%s\n", kt_status_names[c->status], c->name,
+			       msg && *msg ? ": " : "", msg ? msg : "");
+			free(msg);
+		}
+		/* FILE.GROUP: unique in the run (host.mmio, kvm.mmio) */
+		snprintf(full, sizeof(full), "%.*s.%s", (int)stem, s->name, m[i].group);
+		lava_name(full, name, sizeof(name));
+		printf("case %s %s\n", name, lava_result(w));
+		i = j;
+	}
+	printf("end\n");
+	free(m);
+	return 0;
+}
+
 static int cmd_lava(int argc, char **argv)
 {
 	struct kr_results res;
 	char msg[1024];
+	size_t l;
+	int file;
 
 	if (argc != 2) {
 		fprintf(stderr, "kmc-results lava: want one FILE or DIR (kmc-results --help)\n");
 		return EXIT_USAGE;
 	}
-	{
-		/* a KTAP file: read it as a directory of one */
-		size_t l = strlen(argv[1]);
-
-		if (l > 5 && !strcmp(argv[1] + l - 5, ".ktap")) {
-			struct kt_doc d;
-			char name[1024];
-
-			if (kt_parse_file(argv[1], &d, msg, sizeof(msg))) {
-				fprintf(stderr, "kmc-results: %s\n", msg);
-				return 1;
-			}
-			for (unsigned int i = 0; i < d.ntests; i++) {
-				const struct kt_test *t = &d.tests[i];
-
-				if (!t->nsub) {
-					lava_name(t->name ? t->name : "?", name, sizeof(name));
-					printf("case %s %s\n", name, lava_result(t->closed ? t->status : KT_MISS));
-					continue;
-				}
-				lava_name(t->name ? t->name : "?", name, sizeof(name));
-				printf("set %s\n", name);
-				for (unsigned int k = 0; k < t->nsub; k++) {
-					lava_name(t->sub[k].name ? t->sub[k].name : "?", name, sizeof(name));
-					printf("case %s %s\n", name,
-					       lava_result(t->sub[k].closed ? t->sub[k].status : KT_MISS));
-				}
-				printf("end\n");
-			}
-			if (d.truncated)
-				printf("case ktap-complete fail\n");
-			else
-				printf("case ktap-complete pass\n");
-			kt_doc_free(&d);
-			return 0;
-		}
-	}
-	if (kr_results_load(argv[1], &res, msg, sizeof(msg))) {
+	l = strlen(argv[1]);
+	file = l > 5 && !strcmp(argv[1] + l - 5, ".ktap");
+	if ((file ? kr_results_load_ktap : kr_results_load)(argv[1], &res, msg, sizeof(msg))) {
 		fprintf(stderr, "kmc-results: %s\n", msg);
 		return 1;
 	}
-	for (unsigned int i = 0; i < res.nsuites; i++) {
-		char name[1024];
-
-		lava_name(res.suites[i].name, name, sizeof(name));
-		printf("set %s\n", name);
-		for (unsigned int k = 0; k < res.suites[i].n; k++) {
-			lava_name(res.suites[i].cases[k].name, name, sizeof(name));
-			printf("case %s %s\n", name, lava_result(res.suites[i].cases[k].status));
+	for (unsigned int i = 0; i < res.nsuites; i++)
+		if (lava_suite(&res.suites[i])) {
+			kr_results_free(&res);
+			fprintf(stderr, "kmc-results: out of memory\n");
+			return 1;
 		}
-		printf("end\n");
-	}
-	printf("case run-complete %s\n", res.interrupted ? "fail" : "pass");
+	printf("case %s %s\n", file ? "ktap-complete" : "run-complete", res.interrupted ? "fail" : "pass");
 	kr_results_free(&res);
 	return 0;
 }

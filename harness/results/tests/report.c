@@ -362,29 +362,100 @@ static void fake_lava(char *bin, size_t len, char *log, size_t loglen)
 	ck_assert_int_eq(kr_sh("chmod +x '%s'/lava-test-case '%s'/lava-test-set", bin, bin), 0);
 }
 
-START_TEST(ktap_to_lava_makes_one_test_case_per_test)
+START_TEST(ktap_to_lava_makes_one_test_case_per_group)
 {
-	char bin[4300], log[4300], p[4400], *l;
+	char bin[4300], log[4300], p[4400], lab[4300], *l;
 
 	fake_lava(bin, sizeof(bin), log, sizeof(log));
-	ck_assert_int_eq(kr_sh("PATH='%s':\"$PATH\" LAVA_LOG='%s' sh harness/lava/ktap-to-lava.sh '%s'",
-			       bin, log, cur), 0);
+	snprintf(p, sizeof(p), "%s/lava.out", tmp);
+	ck_assert_int_eq(kr_sh("PATH='%s':\"$PATH\" LAVA_LOG='%s' sh harness/lava/ktap-to-lava.sh '%s' > '%s'",
+			       bin, log, cur, p), 0);
 	l = kr_slurp(log);
-	ck_assert_ptr_nonnull(strstr(l, "lava-test-set start t.kmv\n"
-					"lava-test-case host.mmio.spr-hidden.6-1 --result fail\n"
-					"lava-test-case host.mmio.spr-hidden.7-2 --result pass\n"));
-	ck_assert_ptr_nonnull(strstr(l, "lava-test-case fb.promise.spr.7-2 --result pass\n"
-					"lava-test-set stop\n"
-					"lava-test-case run-complete --result pass\n"));
+	/* a case per group of each file, its worst result; not one per vector */
+	ck_assert_str_eq(l, "lava-test-set start t.kmv\n"
+			    "lava-test-case t.mmio --result fail\n"
+			    "lava-test-case t.gate --result pass\n"
+			    "lava-test-case t.promise --result pass\n"
+			    "lava-test-set stop\n"
+			    "lava-test-case run-complete --result pass\n");
+	free(l);
+	/* the job's log names the failing vector and its mismatch */
+	l = kr_slurp(p);
+	ck_assert_ptr_nonnull(strstr(l, "kmc: FAIL host.mmio.spr-hidden.6-1: "));
+	ck_assert_ptr_nonnull(strstr(l, "bugs: expected mds, got"));
 	free(l);
 	/* outside LAVA: the send-to-lava.sh lines */
 	snprintf(p, sizeof(p), "%s/plain.out", tmp);
 	ck_assert_int_eq(kr_sh("PATH=/usr/bin:/bin sh harness/lava/ktap-to-lava.sh '%s/kmc-run.ktap' > '%s'",
 			       cur, p), 0);
 	l = kr_slurp(p);
-	ck_assert_ptr_nonnull(strstr(l, "<TEST_CASE_ID=host.mmio.spr-hidden.6-1 RESULT=fail>\n"));
+	ck_assert_ptr_nonnull(strstr(l, "<TEST_CASE_ID=t.mmio RESULT=fail>\n"));
 	ck_assert_ptr_nonnull(strstr(l, "<TEST_CASE_ID=ktap-complete RESULT=pass>\n"));
 	free(l);
+	/*
+	 * a VMX lab kernel (the committed 7.2 baseline, hundreds of tests): a case
+	 * per host configuration, the configurations read off the lab's own boot lines
+	 */
+	snprintf(lab, sizeof(lab), "%s/20261207-113313_vmx-7.2", tmp);
+	ck_assert_int_eq(kr_sh("cp -r results/baselines/vmx-7.2 '%s' && KMC_BIN=\"$(dirname '%s')\" "
+			       "sh harness/results/lab-hook.sh '%s' >/dev/null", lab, kr_bin("kmc-results"), lab), 0);
+	ck_assert_int_eq(kr_sh("rm -f '%s' && PATH='%s':\"$PATH\" LAVA_LOG='%s' sh harness/lava/ktap-to-lava.sh "
+			       "'%s' >/dev/null", log, bin, log, lab), 0);
+	snprintf(p, sizeof(p), "%s/want.log", tmp);
+	ck_assert_int_eq(kr_sh("{ echo 'lava-test-set start lab'; sed -n 's/^ok [0-9]* vmx\\.7\\.2\\.\\([a-z0-9-]*\\)\\.boot.*/"
+			       "lava-test-case lab.\\1 --result pass/p' '%s/lab.ktap'; echo 'lava-test-set stop'; "
+			       "echo 'lava-test-case run-complete --result pass'; } > '%s'", lab, p), 0);
+	l = kr_slurp(log);
+	{
+		char *want = kr_slurp(p);
+
+		ck_assert_uint_ge(kr_count(want, "lava-test-case lab."), 3);
+		ck_assert_str_eq(l, want);
+		free(want);
+	}
+	free(l);
+}
+END_TEST
+
+/*
+ * The definition as LAVA reads it: LAVA's own schema (Debian's lava-common,
+ * lava_common.schemas.test.testdef), a device type LAVA has, and the run's
+ * packages in install: deps: (the ones harness/deps.sh --list run names).
+ * 0 when @yaml is all that.
+ */
+static int lava_definition_ok(const char *yaml)
+{
+	return kr_sh("/usr/bin/python3 - '%s' \"$(sh harness/deps.sh --list run)\" 2>/dev/null <<'EOF'\n"
+		     "import sys, yaml\n"
+		     "from lava_common.schemas.test.testdef import validate\n"
+		     "d = yaml.safe_load(open(sys.argv[1]))\n"
+		     "validate(d)\n"
+		     "# x86: LAVA's device type for a bare-metal x86 machine\n"
+		     "# (etc/dispatcher-config/device-types/x86.jinja2); x86_64 is an architecture\n"
+		     "devs = d['metadata'].get('devices', [])\n"
+		     "assert devs and all(t == 'x86' for t in devs), devs\n"
+		     "assert set(d['install']['deps']) == set(sys.argv[2].split()), d['install']\n"
+		     "assert 'steps' not in d['install']\n"
+		     "assert not any('make deps' in x or 'apt-get' in x for x in d['run']['steps'])\n"
+		     "EOF", yaml);
+}
+
+START_TEST(the_lava_test_definition_is_what_lava_expects)
+{
+	char bad[4300];
+
+	ck_assert_msg(kr_sh("/usr/bin/python3 -c 'import lava_common.schemas.test.testdef' 2>/dev/null") == 0,
+		      "lava-common missing (make deps)");
+	ck_assert_int_eq(lava_definition_ok("harness/lava/kmc.yaml"), 0);
+	/* the check can fail: an architecture for a device type, a package missing, a bad format */
+	snprintf(bad, sizeof(bad), "%s/bad.yaml", tmp);
+	ck_assert_int_eq(kr_sh("sed 's/^    - x86$/    - x86_64/' harness/lava/kmc.yaml > '%s'", bad), 0);
+	ck_assert_int_ne(lava_definition_ok(bad), 0);
+	ck_assert_int_eq(kr_sh("sed '/^    - libjansson-dev$/d' harness/lava/kmc.yaml > '%s'", bad), 0);
+	ck_assert_int_ne(lava_definition_ok(bad), 0);
+	ck_assert_int_eq(kr_sh("sed 's/^  format: .*/  format: Lava-Test Test Definition 2.0/' "
+			       "harness/lava/kmc.yaml > '%s'", bad), 0);
+	ck_assert_int_ne(lava_definition_ok(bad), 0);
 }
 END_TEST
 
@@ -443,7 +514,7 @@ START_TEST(the_lava_test_definition_runs)
 			       bin, log, cwd, getenv("O") && *getenv("O") ? getenv("O") : "build", script), 0);
 	l = kr_slurp(log);
 	ck_assert_ptr_nonnull(strstr(l, "lava-test-set start t.kmv\n"));
-	ck_assert_ptr_nonnull(strstr(l, "lava-test-case vcpu.gate.epyc.7-2 --result pass\n"));
+	ck_assert_ptr_nonnull(strstr(l, "lava-test-case t.gate --result pass\n"));
 	ck_assert_ptr_nonnull(strstr(l, "lava-test-case kmc-run-exit --result pass --measurement 0 --units status\n"));
 	free(l);
 	{
@@ -471,7 +542,8 @@ int main(void)
 	tcase_add_test(tc, the_report_renders_in_headless_chromium);
 	tcase_add_test(tc, make_report_shows_every_kernel_of_a_lab_run);
 	tcase_add_test(tc, a_lab_report_needs_no_sideways_scroll);
-	tcase_add_test(tc, ktap_to_lava_makes_one_test_case_per_test);
+	tcase_add_test(tc, ktap_to_lava_makes_one_test_case_per_group);
+	tcase_add_test(tc, the_lava_test_definition_is_what_lava_expects);
 	tcase_add_test(tc, the_lava_test_definition_runs);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -523,6 +523,80 @@ START_TEST(the_lab_hook_makes_a_full_results_directory)
 }
 END_TEST
 
+/* The value of attribute @attr of the element that holds @within, or "" */
+static void attr_near(const char *xml, const char *within, const char *attr, char *out, size_t len)
+{
+	const char *p = strstr(xml, within), *a, *e;
+	char key[64];
+
+	out[0] = 0;
+	if (!p)
+		return;
+	snprintf(key, sizeof(key), " %s=\"", attr);
+	a = strstr(p, key);
+	if (!a)
+		return;
+	a += strlen(key);
+	e = strchr(a, '"');
+	snprintf(out, len, "%.*s", e ? (int)(e - a) : 0, a);
+}
+
+/* JUnit for Jenkins and GitLab: a class per file and group, the mismatch as the message */
+START_TEST(junit_has_a_class_per_group_and_the_mismatch_as_message)
+{
+	char dir[4300], p[4400], v[2048], *x;
+
+	snprintf(dir, sizeof(dir), "%s/run", tmp);
+	ck_assert_int_eq(kr_sh("'%s' -q --known none --results '%s' '%s' >/dev/null", kr_bin("kmc-run"),
+			       dir, vec), 1);
+	path_in(p, sizeof(p), dir, "junit.xml");
+	ck_assert(junit_valid(p));
+	x = kr_slurp(p);
+	/* package kmc.ref.t (the file), class the vector's group */
+	attr_near(x, "name=\"host.mmio.spr-hidden.6-1\"", "classname", v, sizeof(v));
+	ck_assert_str_eq(v, "kmc.ref.t.mmio");
+	attr_near(x, "name=\"vcpu.gate.epyc.7-2\"", "classname", v, sizeof(v));
+	ck_assert_str_eq(v, "kmc.ref.t.gate");
+	attr_near(x, "name=\"fb.promise.spr.7-2\"", "classname", v, sizeof(v));
+	ck_assert_str_eq(v, "kmc.ref.t.promise");
+	/* the failure's message is its mismatch */
+	attr_near(x, "name=\"kd.wrong.cascadelake.6-1\"", "message", v, sizeof(v));
+	ck_assert_msg(strstr(v, ": kvm.arch_cap: expected 0x1, got ") != NULL, "message: %s", v);
+	free(x);
+
+	/* a lab's: a class per configuration; notes before the mismatches are not the message */
+	snprintf(dir, sizeof(dir), "%s/20261207-113313_7.2", tmp);
+	ck_assert_int_eq(kr_sh("mkdir -p '%s'", dir), 0);
+	path_in(p, sizeof(p), dir, "lab.ktap");
+	kr_write(p, "KTAP version 1\n1..4\n"
+		    "ok 1 lab.7.2.l2.clx-noac\n"
+		    "ok 2 lab.7.2.l2flags.clx-noac\n"
+		    "# /payload/live.kmv:35: host.flags: not compared: osxsave (/proc/cpuinfo never prints them)\n"
+		    "# /payload/live.kmv:40: host.sysfs: expected mds=Mitigation, got mds=Vulnerable\n"
+		    "# /payload/live.kmv:40: host.bugs: expected mds, got -\n"
+		    "# rerun: kmc-run --backend kvm --id 'live.host.sysfs' /payload/live.kmv\n"
+		    "not ok 3 lab.7.2.l1.live.host.sysfs\n"
+		    "not ok 4 lab.7.2.l2.tgl-zero # L2 boot failed (rc=3): no /init\n");
+	ck_assert_int_eq(kr_sh("KMC_BIN=\"$(dirname '%s')\" sh harness/results/lab-hook.sh '%s' >/dev/null",
+			       kr_bin("kmc-results"), dir), 0);
+	path_in(p, sizeof(p), dir, "junit.xml");
+	ck_assert(junit_valid(p));
+	x = kr_slurp(p);
+	attr_near(x, "name=\"lab.7.2.l2.clx-noac\"", "classname", v, sizeof(v));
+	ck_assert_str_eq(v, "kmc.emulated-lab.lab.l2_clx-noac");
+	attr_near(x, "name=\"lab.7.2.l2flags.clx-noac\"", "classname", v, sizeof(v));
+	ck_assert_str_eq(v, "kmc.emulated-lab.lab.l2_clx-noac");
+	attr_near(x, "name=\"lab.7.2.l1.live.host.sysfs\"", "classname", v, sizeof(v));
+	ck_assert_str_eq(v, "kmc.emulated-lab.lab.l1_live");
+	attr_near(x, "name=\"lab.7.2.l1.live.host.sysfs\"", "message", v, sizeof(v));
+	ck_assert_str_eq(v, "/payload/live.kmv:40: host.sysfs: expected mds=Mitigation, got mds=Vulnerable; "
+			    "/payload/live.kmv:40: host.bugs: expected mds, got -");
+	attr_near(x, "name=\"lab.7.2.l2.tgl-zero\"", "message", v, sizeof(v));
+	ck_assert_str_eq(v, "L2 boot failed (rc=3): no /init");
+	free(x);
+}
+END_TEST
+
 START_TEST(a_results_directory_is_one_per_run)
 {
 	char dir[4300], p[4400], *err;
@@ -561,6 +635,7 @@ int main(void)
 	tcase_add_test(tc, a_lab_directory_derives_too);
 	tcase_add_test(tc, the_lab_hook_makes_a_full_results_directory);
 	tcase_add_test(tc, a_results_directory_is_one_per_run);
+	tcase_add_test(tc, junit_has_a_class_per_group_and_the_mismatch_as_message);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
