@@ -199,6 +199,12 @@ static ssize_t kmc_write(struct file *file, const char __user *buf,
 	char *line;
 	int err;
 
+	/* the writer too: an fd opened by root and handed on must not command */
+	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_RAWIO)) {
+		pr_info_ratelimited("write by pid %d refused: needs CAP_SYS_ADMIN or CAP_SYS_RAWIO\n",
+				    task_tgid_nr(current));
+		return -EPERM;
+	}
 	if (len == 0 || len >= KMC_CMD_MAX) {
 		mutex_lock(&k->lock);
 		err = kmc_fail(k, -EINVAL, "command of %zu bytes (1 to %d)", len, KMC_CMD_MAX - 1);

@@ -4,7 +4,10 @@
  *
  * On one CPU, with interrupts off (an IPI handler), kmc times SAMPLES
  * executions of VERW (with the kernel data selector, as the kernel's own
- * buffer clearing does), each bracketed by RDTSC with ordering fences:
+ * buffer clearing does), each bracketed by RDTSC with ordering fences, in
+ * batches of at most KMC_VERW_BATCH samples of each kind: interrupts are on
+ * again, and the caller may reschedule, between batches, so a calibration
+ * never keeps a CPU's interrupts off for more than a few hundred VERWs:
  *
  *   overhead   the bracket alone
  *   asis       VERW with MSR_IA32_MCU_OPT_CTRL as found
@@ -18,7 +21,9 @@
  */
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -34,10 +39,13 @@
 #include "kmc.h"
 
 #define KMC_VERW_WARMUP	16
+/* samples of each kind per interrupts-off stretch (4 kinds: 256 VERWs at most) */
+#define KMC_VERW_BATCH	64
 
 struct kmc_verw_ctx {
 	struct kmc_verw *r;
-	unsigned int n;
+	unsigned int n;			/* samples in all */
+	unsigned int off, len;		/* this batch: samples [off, off + len) */
 	u64 *buf[KMC_VERW_NR];
 };
 
@@ -93,10 +101,10 @@ static void kmc_verw_fb_clear(struct kmc_verw_ctx *c)
 		r->err = -EIO;
 		return;
 	}
-	kmc_time_verw(c->buf[KMC_VERW_DIS1], c->n);
+	kmc_time_verw(c->buf[KMC_VERW_DIS1] + c->off, c->len);
 	r->have[KMC_VERW_DIS1] = true;
 	if (!wrmsrq_safe(MSR_IA32_MCU_OPT_CTRL, orig & ~FB_CLEAR_DIS)) {
-		kmc_time_verw(c->buf[KMC_VERW_DIS0], c->n);
+		kmc_time_verw(c->buf[KMC_VERW_DIS0] + c->off, c->len);
 		r->have[KMC_VERW_DIS0] = true;
 	} else {
 		r->err = -EIO;
@@ -111,17 +119,19 @@ static void kmc_verw_on_cpu(void *arg)
 	struct kmc_verw *r = c->r;
 	u64 warm[KMC_VERW_WARMUP];
 
-	r->cpu = smp_processor_id();
-	r->arch_cap = 0;
-	if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES) &&
-	    rdmsrq_safe(MSR_IA32_ARCH_CAPABILITIES, &r->arch_cap))
+	if (!c->off) {
+		r->cpu = smp_processor_id();
 		r->arch_cap = 0;
-	r->fb_clear_ctrl = !!(r->arch_cap & ARCH_CAP_FB_CLEAR_CTRL);
+		if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES) &&
+		    rdmsrq_safe(MSR_IA32_ARCH_CAPABILITIES, &r->arch_cap))
+			r->arch_cap = 0;
+		r->fb_clear_ctrl = !!(r->arch_cap & ARCH_CAP_FB_CLEAR_CTRL);
+	}
 
 	kmc_time_verw(warm, ARRAY_SIZE(warm));
-	kmc_time_nothing(c->buf[KMC_VERW_OVERHEAD], c->n);
+	kmc_time_nothing(c->buf[KMC_VERW_OVERHEAD] + c->off, c->len);
 	r->have[KMC_VERW_OVERHEAD] = true;
-	kmc_time_verw(c->buf[KMC_VERW_ASIS], c->n);
+	kmc_time_verw(c->buf[KMC_VERW_ASIS] + c->off, c->len);
 	r->have[KMC_VERW_ASIS] = true;
 	if (r->fb_clear_ctrl)
 		kmc_verw_fb_clear(c);
@@ -177,9 +187,18 @@ int kmc_verw_run(struct kmc *k, unsigned int samples, int cpu)
 	err = 0;
 	cpus_read_lock();
 	cpu = kmc_verw_pick_cpu(k, cpu);
-	if (cpu >= 0)
-		err = smp_call_function_single(cpu, kmc_verw_on_cpu, &c, 1);
 	cpus_read_unlock();
+	/* bounded batches on that one CPU, rescheduling between them */
+	for (c.off = 0; cpu >= 0 && !err && !r->err && c.off < samples; c.off += c.len) {
+		c.len = min_t(unsigned int, KMC_VERW_BATCH, samples - c.off);
+		cpus_read_lock();
+		if (cpu_online(cpu))
+			err = smp_call_function_single(cpu, kmc_verw_on_cpu, &c, 1);
+		else
+			err = -ENXIO;
+		cpus_read_unlock();
+		cond_resched();
+	}
 	if (cpu < 0 || err) {
 		kvfree(mem);
 		memset(r, 0, sizeof(*r));

@@ -31,7 +31,11 @@
 
 #include "kmc.h"
 
-/* Far beyond any struct vcpu_vmx so far (about 12 KiB). */
+/*
+ * Far beyond any struct vcpu_vmx so far (about 12 KiB): what "watch"
+ * refuses at once. Each read is also bounded by the vCPU object's own size
+ * (kmc_vmx_record()); one past it counts as a fault and reads nothing.
+ */
 #define KMC_VMX_MAX_OFFSET	(64 * 1024)
 
 static const char *const kmc_src_key[KMC_SRC_NR] = {
@@ -124,7 +128,15 @@ static void kmc_vmx_record(struct kmc_vmx *v, const struct kvm_vcpu *vcpu,
 	u8 val;
 	int err;
 
-	err = get_kernel_nofault(val, (const u8 *)vcpu + v->offset);
+	/*
+	 * OFFSET must fall inside this vCPU's own slab object (struct
+	 * vcpu_vmx, about 12 KiB): ksize() is the size of its slot, so a
+	 * bad OFFSET never reads a byte of the object next to it.
+	 */
+	if (!vcpu || v->offset >= ksize(vcpu))
+		err = -ERANGE;
+	else
+		err = get_kernel_nofault(val, (const u8 *)vcpu + v->offset);
 	raw_spin_lock_irqsave(&v->lock, flags);
 	if (err) {
 		v->faults++;
@@ -201,11 +213,20 @@ static int kmc_set_msr_entry(struct kretprobe_instance *ri, struct pt_regs *regs
 	struct kmc_probes *p = container_of(get_kretprobe(ri), struct kmc_probes, set_msr);
 	struct kmc_rp_data *d = (struct kmc_rp_data *)ri->data;
 	struct msr_data *msr;
+	unsigned long flags;
+	u32 index;
 
 	if (!kmc_watched(p->v))
 		return 1;
 	msr = (struct msr_data *)regs_get_kernel_argument(regs, 1);
-	if (msr->index != MSR_IA32_ARCH_CAPABILITIES)
+	/* the argument as KVM passed it, read without trusting it */
+	if (copy_from_kernel_nofault(&index, &msr->index, sizeof(index))) {
+		raw_spin_lock_irqsave(&p->v->lock, flags);
+		p->v->faults++;
+		raw_spin_unlock_irqrestore(&p->v->lock, flags);
+		return 1;
+	}
+	if (index != MSR_IA32_ARCH_CAPABILITIES)
 		return 1;
 	d->vcpu = (struct kvm_vcpu *)regs_get_kernel_argument(regs, 0);
 	return 0;

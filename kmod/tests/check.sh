@@ -13,7 +13,9 @@
 #   3. the userspace tests build (tests/unpriv-read.c, tests/vcpu-run.c)
 #   4. kmc.ko builds against Debian headers already unpacked by `make kmod`
 #      (build-debian.sh --offline; KMOD_CHECK_KERNELS, default 6.1); a skip
-#      when none are unpacked
+#      when none are unpacked; the built module calls copy_from_kernel_nofault,
+#      ksize and cond_resched; kmc_write() checks the capability; VERW runs
+#      in bounded batches
 #   5. shellcheck of kmod's scripts, checkpatch.pl of its C (CHECKPATCH=),
 #      each a skip when the tool is not here
 #
@@ -173,8 +175,44 @@ for s in $KERNELS; do
 	else
 		fail "kmod.build.$s"
 		tail -n 20 "$TMP/out" | diag
+		continue
+	fi
+	# what the module calls (issue 13 item 10): the vmx_set_msr argument
+	# read fault-safely, each watch read bounded by the vCPU object's size,
+	# VERW batches with a reschedule point between them
+	miss=
+	for sym in copy_from_kernel_nofault ksize cond_resched; do
+		nm -u "$OUT/$s/kmc.ko" | grep -q "$sym\$" || miss="$miss $sym"
+	done
+	if [[ -z $miss ]]; then
+		pass "kmod.safe_reads.$s"
+	else
+		fail "kmod.safe_reads.$s # kmc.ko does not call:$miss"
 	fi
 done
+
+# ---- 4b. the write handler checks the writer's capability, not only open's
+if awk '/^static ssize_t kmc_write\(/,/^}/' "$KMOD_DIR/main.c" | grep -q 'capable(CAP_SYS_ADMIN)'; then
+	pass "kmod.write_checks_capability"
+else
+	fail "kmod.write_checks_capability # kmc_write() in main.c does not call capable()"
+fi
+# the vmx_set_msr probe reads its msr_data argument only fault-safely
+if awk '/^static int kmc_set_msr_entry\(/,/^}/' "$KMOD_DIR/vmx.c" >"$TMP/setmsr" &&
+	grep -q 'copy_from_kernel_nofault(&index, &msr->index' "$TMP/setmsr" &&
+	! grep -v 'copy_from_kernel_nofault' "$TMP/setmsr" | grep -q 'msr->'; then
+	pass "kmod.set_msr_reads_fault_safely"
+else
+	fail "kmod.set_msr_reads_fault_safely # kmc_set_msr_entry() dereferences its argument"
+fi
+# and each VERW batch is bounded (interrupts off for at most KMC_VERW_BATCH samples of each kind)
+b=$(sed -n 's/^#define KMC_VERW_BATCH[[:space:]]*\([0-9]*\).*/\1/p' "$KMOD_DIR/verw.c")
+if [[ -n $b ]] && ((b <= 256)) && grep -q 'smp_call_function_single(cpu, kmc_verw_on_cpu' "$KMOD_DIR/verw.c" &&
+	awk '/^int kmc_verw_run\(/,/^}/' "$KMOD_DIR/verw.c" | grep -q 'cond_resched()'; then
+	pass "kmod.verw_batches # $b samples of each kind per interrupts-off stretch"
+else
+	fail "kmod.verw_batches # no bounded batch with cond_resched() between (KMC_VERW_BATCH '${b}')"
+fi
 
 # ---- 5. style
 if command -v shellcheck >/dev/null; then

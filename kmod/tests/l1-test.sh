@@ -264,8 +264,8 @@ if [ -x "$D/unpriv-read" ]; then
 	"$D/unpriv-read" >/tmp/kmc.unpriv 2>&1
 	rc=$?
 	sed 's/^/# unpriv-read: /' /tmp/kmc.unpriv
-	check "unpriv-read: unprivileged readers are refused, either capability admits" \
-		sh -c "[ $rc -eq 0 ] && grep -qx '6 passed, 0 failed' /tmp/kmc.unpriv"
+	check "unpriv-read: unprivileged readers and writers are refused, either capability admits" \
+		sh -c "[ $rc -eq 0 ] && grep -qx '8 passed, 0 failed' /tmp/kmc.unpriv"
 else
 	not_ok "unpriv-read is in the payload"
 fi
@@ -326,6 +326,12 @@ if grep -qw svm /proc/cpuinfo && [ -x "$D/vcpu-run" ]; then
 	snapshot
 	check "svm: ... with ERANGE" grep -q '^kmc.last_error -34 ' "$FACTS"
 	check "svm: the refused watch kept the armed one" fact_eq vmx.status armed
+	# an OFFSET that watch accepts (< 64 KiB) but past the vCPU object: never read
+	check "svm: watch with OFFSET 0xfff0, then run a vCPU" watch_run 0xfff0 2
+	snapshot
+	check "svm: ... nothing is read past the vCPU object (no vCPU recorded)" fact_eq vmx.slots 0
+	check "svm: ... each refused read counts as a fault" \
+		sh -c "[ $(fact vmx.faults) -ge 2 ]"
 	check "svm: rmmod kmc while the probes are armed" rmmod kmc
 	check "svm: the kprobes are gone with the module" test "$(probes_on)" = 0
 else

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * unpriv-read: /dev/kmc refuses a reader without CAP_SYS_ADMIN and
- * CAP_SYS_RAWIO, and admits one with either.
+ * CAP_SYS_RAWIO, and admits one with either; a command written through a
+ * descriptor root opened is refused once the writer has dropped both.
  *
  * Run as root with kmc loaded. Each case runs in a child that first drops
- * what the case says (uid, capabilities), then opens the device. Prints
+ * what the case says (uid, capabilities), then opens the device (a
+ * "write" case opens it for writing first, then drops, then writes). Prints
  * one "ok N - ..." / "not ok N - ..." line per case and a closing
  * "N passed, N failed" line; exits 0 if all passed, 1 if any failed, 4 if
  * it cannot run here (not root, no /dev/kmc).
@@ -39,6 +41,7 @@ static const struct {
 	enum drop drop;
 	int flags;
 	int want_errno;		/* 0: open must succeed and read the facts */
+	const char *write;	/* open as root, drop, then write this: want_errno from write() */
 } cases[] = {
 	{ .name = "root reads the facts",
 	  .drop = DROP_NONE, .flags = O_RDONLY, .want_errno = 0 },
@@ -52,6 +55,10 @@ static const struct {
 	  .drop = DROP_RAWIO, .flags = O_RDONLY, .want_errno = 0 },
 	{ .name = "nobody cannot open for writing (EACCES from the file mode)",
 	  .drop = DROP_TO_NOBODY, .flags = O_WRONLY, .want_errno = EACCES },
+	{ .name = "root's descriptor handed to nobody cannot command (EPERM at write)",
+	  .drop = DROP_TO_NOBODY, .flags = O_WRONLY, .want_errno = EPERM, .write = "unwatch" },
+	{ .name = "root's descriptor, both capabilities dropped, cannot command (EPERM at write)",
+	  .drop = DROP_ADMIN_RAWIO, .flags = O_WRONLY, .want_errno = EPERM, .write = "unwatch" },
 };
 
 static int drop_caps(unsigned long long mask)
@@ -97,6 +104,33 @@ static int apply(enum drop drop)
 	return -EINVAL;
 }
 
+/* A "write" case: open as root, drop, write; 0 if write() fails with want_errno */
+static int child_write(const char *dev, int i)
+{
+	size_t len = strlen(cases[i].write);
+	int fd = open(dev, cases[i].flags), err;
+	ssize_t n;
+
+	if (fd < 0) {
+		fprintf(stderr, "# case %d: open(%s) as root: %s\n", i + 1, dev, strerror(errno));
+		return 2;
+	}
+	err = apply(cases[i].drop);
+	if (err) {
+		fprintf(stderr, "# case %d: cannot drop privileges: %s\n", i + 1, strerror(-err));
+		close(fd);
+		return 2;
+	}
+	n = write(fd, cases[i].write, len);
+	err = n < 0 ? errno : 0;
+	close(fd);
+	if (n < 0 && err == cases[i].want_errno)
+		return 0;
+	fprintf(stderr, "# case %d: write(%s): %s, want %s\n", i + 1, cases[i].write,
+		n < 0 ? strerror(err) : "it was accepted", strerror(cases[i].want_errno));
+	return 1;
+}
+
 /* Child: exit 0 if the case holds, 1 if not, 2 if it could not be set up. */
 static int child(const char *dev, int i)
 {
@@ -104,6 +138,8 @@ static int child(const char *dev, int i)
 	ssize_t n;
 	int fd, err;
 
+	if (cases[i].write)
+		return child_write(dev, i);
 	err = apply(cases[i].drop);
 	if (err) {
 		fprintf(stderr, "# case %d: cannot drop privileges: %s\n", i + 1, strerror(-err));
