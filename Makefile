@@ -58,6 +58,8 @@ help:
 	@echo "make lab        run the KVM backend here, or the emulated labs (QEMU, Bochs VMX) without kvm_intel/kvm_amd"
 	@echo "make lab-smoke  the emulated labs' CI subset (7.2: QEMU L1 + 3 L2 boots, one Bochs VMX host)"
 	@echo "make vectors    regenerate vectors/*.kmv from the model (python3)"
+	@echo "make source-check  model and ref tables against Debian's linux-source of each lab line"
+	@echo "make source-tables re-extract ref/tables/linux-*.h from those sources (python3)"
 	@echo "make coverage   lcov line+branch coverage of model/ and ref/ -> results/coverage/"
 	@echo "make bench      scenarios per second for model and ref, sweep wall time"
 	@echo "make kmod       build kmod/ against the running kernel's and Debian's 6.1/6.12/7.2 headers"
@@ -145,6 +147,15 @@ coverage:
 
 vectors: $(O)/bin/kmc
 	$(PYTHON) vectors/gen.py --kmc $(O)/bin/kmc --out vectors
+
+# the tables against Debian's kernel sources (docs/source-check.md): fetch
+# (cached), extract afresh, compare; source-tables rewrites ref/tables/
+.PHONY: source-check source-tables
+source-check: $(O)/bin/kmc
+	@sh harness/deps.sh --if-missing
+	KMC=$(O)/bin/kmc PYTHON=$(PYTHON) bash harness/source/check.sh
+source-tables: $(O)/bin/kmc
+	KMC=$(O)/bin/kmc PYTHON=$(PYTHON) bash harness/source/check.sh --update
 
 # each broken rule of harness/mutants.txt must make vectors fail (docs/vectors.md)
 mutants:

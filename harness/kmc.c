@@ -4,6 +4,8 @@
  * says about them, and list what it knows (profiles, CPUs, names).
  */
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "ktap.h"
 #include "migrate.h"
 #include "names.h"
+#include "source_check.h"
 #include "version.h"
 
 #define MSGLEN 1024
@@ -51,6 +54,14 @@ static const char usage_text[] =
 "                          --from-profile P, --to-profile P, --guest-ac VALUE,\n"
 "                          --guest-cpuid LIST (default: the source KVM's values).\n"
 "                          Exit 0: nothing changes, 1: something does\n"
+"  source-check [--tables DIR] [LINE...]\n"
+"                          the model's and ref's vulnerability tables,\n"
+"                          KVM_SUPPORTED_ARCH_CAP, ARCH_CAP_* and X86_BUG_*\n"
+"                          names and vulnerabilities files against those\n"
+"                          extracted from each kernel line's source\n"
+"                          (DIR/linux-LINE.h, default DIR ref/tables, default\n"
+"                          every line there; docs/source-check.md); KTAP on\n"
+"                          stdout, exit 1 on any mismatch\n"
 "  help, -h, --help        print this help\n"
 "  --version               print the version\n"
 "\n"
@@ -488,6 +499,75 @@ static int cmd_migrate(int argc, char **argv)
 	return ret;
 }
 
+/* The lines whose data files are in @dir: linux-LINE.h, sorted */
+static int data_lines(const char *dir, glob_t *g)
+{
+	char pat[PATH_MAX];
+
+	snprintf(pat, sizeof(pat), "%s/linux-*.h", dir);
+	return glob(pat, 0, NULL, g);
+}
+
+static int cmd_source_check(int argc, char **argv)
+{
+	const char *dir = "ref/tables";
+	struct source_check_totals t = { 0 };
+	struct kst_source *s = malloc(sizeof(*s));
+	char path[PATH_MAX], err[512];
+	glob_t g = { 0 };
+	unsigned int nlines, bad = 0;
+	int i = 0;
+
+	if (!s)
+		return 1;
+	if (argc >= 1 && !strcmp(argv[0], "--tables")) {
+		if (argc < 2) {
+			free(s);
+			return usage("source-check: --tables needs a directory%s", "");
+		}
+		dir = argv[1];
+		i = 2;
+	}
+	for (int j = i; j < argc; j++)
+		if (argv[j][0] == '-') {
+			free(s);
+			return usage("source-check: unknown option '%s'", argv[j]);
+		}
+	if (i == argc && data_lines(dir, &g)) {
+		fprintf(stderr, "kmc: source-check: no %s/linux-*.h (make source-tables writes them)\n", dir);
+		free(s);
+		return 1;
+	}
+	nlines = i < argc ? (unsigned int)(argc - i) : (unsigned int)g.gl_pathc;
+	printf("KTAP version 1\n1..%u\n", nlines);
+	for (unsigned int n = 0; n < nlines; n++) {
+		const struct kmc_profile *p;
+
+		if (i < argc)
+			snprintf(path, sizeof(path), "%s/linux-%s.h", dir, argv[i + (int)n]);
+		else
+			snprintf(path, sizeof(path), "%s", g.gl_pathv[n]);
+		if (kst_read(path, s, err, sizeof(err))) {
+			printf("# %s\nnot ok %u %s # ERROR cannot read it\n", err, n + 1, path);
+			bad++;
+			continue;
+		}
+		p = kmc_profile_find(s->line);
+		if (!p) {
+			printf("not ok %u %s # ERROR no kmc profile named %s (kmc profiles)\n", n + 1,
+			       s->line, s->line);
+			bad++;
+			continue;
+		}
+		source_check_line(stdout, n + 1, s, p, &t);
+	}
+	printf("# source-check: %u lines, %u rows and names compared, %lu CPUs probed, %u mismatches%s\n",
+	       nlines, t.rows, t.probes, t.mismatches, bad ? ", some lines unreadable" : "");
+	globfree(&g);
+	free(s);
+	return t.failed || bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -518,6 +598,8 @@ int main(int argc, char **argv)
 		return n ? usage("cpus takes no arguments%s", "") : cmd_cpus();
 	if (!strcmp(cmd, "names"))
 		return cmd_names(n, args);
+	if (!strcmp(cmd, "source-check"))
+		return cmd_source_check(n, argv + 2);
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(n, args);
 	return usage("unknown command '%s'", cmd);

@@ -45,6 +45,11 @@ for a in "$@"; do
 	fi
 done
 
+# The model's tables against Debian's sources of the lines the labs run
+# first (docs/source-check.md; seconds when cached): a mismatch stops the
+# lab, whose verdicts would come from a wrong model.
+bash harness/source/check.sh --lab "$@" >&2 || exit 1
+
 vendor=
 if [ -c /dev/kvm ] && [ $emulated = 0 ]; then
 	vendor=$(kvm_vendor)

@@ -111,6 +111,14 @@ if [ -n "$obs" ]; then
 	done
 fi
 
+# The model's and ref's tables against those extracted from the kernel
+# sources (ref/tables/, docs/source-check.md), and altered copies reported
+O=$O sh harness/tests/source-check.sh >"$LOG/source-check.log" 2>&1
+rc=$?
+printf '%-32s %s\n' "source-check" "$(tail -n 1 "$LOG/source-check.log")"
+[ "$rc" -eq 0 ] || grep -B 3 '^not ok' "$LOG/source-check.log" | head -n 20 | sed 's/^/    /'
+step "source-check" "$rc"
+
 # The VMX lab's checks that need no boot: bochs-patch.so's refusals, the
 # Bochs build check, the FB_CLEAR_DIS comparison (skips counted, not passed)
 bash harness/lab/bochs/test-bochs.sh >"$LOG/test-bochs.log" 2>&1

@@ -38,6 +38,16 @@ enum {
 	ITS = 1 << 8, ITS_NATIVE_ONLY = 1 << 9, TSA = 1 << 10, VMSCAPE = 1 << 11,
 };
 
+/* The flags as common.c names them (`kmc source-check` compares by name) */
+static const char *const whitelist_names[] = {
+	"NO_SPECULATION", "NO_MELTDOWN", "NO_SSB", "NO_L1TF", "NO_MDS", "MSBDS_ONLY",
+	"NO_SWAPGS", "NO_ITLB_MULTIHIT", "NO_SPECTRE_V2", "NO_MMIO", "NO_EIBRS_PBRSB", "NO_BHI",
+};
+static const char *const blacklist_names[] = {
+	"SRBDS", "MMIO", "MMIO_SBDS", "RETBLEED", "SMT_RSB", "SRSO", "GDS", "RFDS",
+	"ITS", "ITS_NATIVE_ONLY", "TSA", "VMSCAPE",
+};
+
 #define WL_I(m, f)	{ KMC_VENDOR_INTEL, 6, m, ANY, f, NONE }
 #define BL_I(m, s, f)	{ KMC_VENDOR_INTEL, 6, m, s, f, NONE }
 #define BL_I_IF(m, f, c) { KMC_VENDOR_INTEL, 6, m, ANY, f, c }
@@ -192,6 +202,23 @@ static uint16_t first_match(const struct kmc_profile *p, const struct kmc_host *
 	return 0;
 }
 
+const char *const *model_vuln_flag_names(enum kmc_vuln_table t, unsigned int *n)
+{
+	*n = t == KMC_VULN_WHITELIST ? NELEM(whitelist_names) : NELEM(blacklist_names);
+	return t == KMC_VULN_WHITELIST ? whitelist_names : blacklist_names;
+}
+
+uint32_t model_vuln_match(const struct kmc_profile *p, enum kmc_vuln_table t, uint8_t vendor,
+			  uint8_t family, uint8_t model, uint8_t stepping)
+{
+	struct kmc_host h = { .vendor = vendor, .family = family, .model = model,
+			      .stepping = stepping };
+
+	if (t == KMC_VULN_WHITELIST)
+		return first_match(p, &h, whitelist, NELEM(whitelist));
+	return first_match(p, &h, blacklist, NELEM(blacklist));
+}
+
 /* Everything a predicate may look at */
 struct ctx {
 	const struct kmc_profile *p;
@@ -326,6 +353,16 @@ static const struct bug_rule bug_rules[] = {
 	{ KMC_BUG_CPU_MELTDOWN,		meltdown,	NONE, true },
 	{ KMC_BUG_L1TF,			l1tf,		NONE, true },
 };
+
+uint64_t model_profile_bugs(const struct kmc_profile *p)
+{
+	uint64_t bugs = HAS(p, FL_NO_MMIO_UNKNOWN) ? 0 : KMC_B(MMIO_UNKNOWN);
+
+	for (unsigned int i = 0; i < NELEM(bug_rules); i++)
+		if (bug_rules[i].since == NONE || HAS(p, bug_rules[i].since))
+			bugs |= KMC_BIT(bug_rules[i].bug);
+	return bugs;
+}
 
 /*
  * The Zen generation bsp_init_amd() finds (amd.c, all three trees).  A

@@ -30,7 +30,7 @@ static const struct {
 	{ KMC_AC_ITS_NO, FL_KVM_ITS_NO },
 };
 
-static uint64_t supported_mask(const struct kmc_profile *p)
+uint64_t model_kvm_supported_arch_cap(const struct kmc_profile *p)
 {
 	uint64_t m = 0;
 
@@ -61,7 +61,7 @@ static const struct synth_rule no_bit_rules[] = {
 uint64_t model_kvm_arch_cap(const struct kmc_profile *p, const struct boot *b,
 			    uint64_t raw)
 {
-	uint64_t v = raw & supported_mask(p);
+	uint64_t v = raw & model_kvm_supported_arch_cap(p);
 
 	v |= KMC_AC_PSCHANGE_MC_NO;		/* NX huge pages cover L2 */
 	if (b->l1tf_vmx != KMC_L1TF_VMX_NEVER)

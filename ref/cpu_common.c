@@ -8,6 +8,7 @@
  * differ between trees carry the flag that decides them.  A bit of a bug the
  * release does not know is never consulted (the bug is gated where it is set).
  */
+#include "ref.h"
 #include "internal.h"
 
 /* whitelist bits (common.c NO_SPECULATION .. NO_BHI) */
@@ -450,4 +451,64 @@ void early_identify_cpu(struct ref_host *h)
 		bsp_init_amd(h);
 
 	cpu_set_bug_bits(h);
+}
+
+/* ---- for `kmc source-check` (ref.h) ------------------------------------- */
+
+static const char *const whitelist_flag_names[] = {
+	"NO_SPECULATION", "NO_MELTDOWN", "NO_SSB", "NO_L1TF", "NO_MDS", "MSBDS_ONLY",
+	"NO_SWAPGS", "NO_ITLB_MULTIHIT", "NO_SPECTRE_V2", "NO_MMIO", "NO_EIBRS_PBRSB", "NO_BHI",
+};
+static const char *const blacklist_flag_names[] = {
+	"SRBDS", "MMIO", "MMIO_SBDS", "RETBLEED", "SMT_RSB", "SRSO", "GDS", "RFDS",
+	"ITS", "ITS_NATIVE_ONLY", "TSA", "VMSCAPE",
+};
+
+const char *const *ref_vuln_flag_names(enum kmc_vuln_table t, unsigned int *n)
+{
+	*n = t == KMC_VULN_WHITELIST ? N(whitelist_flag_names) : N(blacklist_flag_names);
+	return t == KMC_VULN_WHITELIST ? whitelist_flag_names : blacklist_flag_names;
+}
+
+uint32_t ref_vuln_match(struct kmc_kver v, enum kmc_vuln_table t, uint8_t vendor,
+			uint8_t family, uint8_t model, uint8_t stepping)
+{
+	struct ref_kernel k;
+	struct ref_host h = { .k = &k, .c = { .vendor = vendor, .family = family,
+					      .model = model, .stepping = stepping } };
+
+	ref_kernel_init(&k, v);
+	if (t == KMC_VULN_WHITELIST)
+		return x86_match_cpu(&h, cpu_vuln_whitelist, N(cpu_vuln_whitelist));
+	return x86_match_cpu(&h, cpu_vuln_blacklist, N(cpu_vuln_blacklist));
+}
+
+/* The bugs cpu_set_bug_bits() above can set in release @v */
+uint64_t ref_known_bugs(struct kmc_kver v)
+{
+	struct ref_kernel k;
+	uint64_t b = B(ITLB_MULTIHIT) | B(SPECTRE_V1) | B(SPECTRE_V2) | B(SPEC_STORE_BYPASS) |
+		     B(EIBRS_PBRSB) | B(MDS) | B(MSBDS_ONLY) | B(SWAPGS) | B(TAA) | B(SRBDS) |
+		     B(MMIO_STALE_DATA) | B(RETBLEED) | B(SMT_RSB) | B(CPU_MELTDOWN) | B(L1TF);
+
+	ref_kernel_init(&k, v);
+	if (!k.mmio_unknown_removed)
+		b |= B(MMIO_UNKNOWN);
+	if (k.bug_spectre_v2_user)
+		b |= B(SPECTRE_V2_USER);
+	if (k.bug_gds)
+		b |= B(SRSO) | B(GDS);
+	if (k.bug_rfds)
+		b |= B(RFDS);
+	if (k.bug_bhi)
+		b |= B(BHI);
+	if (k.bug_ibpb_no_ret)
+		b |= B(IBPB_NO_RET);
+	if (k.bug_its)
+		b |= B(ITS) | B(ITS_NATIVE_ONLY);
+	if (k.bug_tsa)
+		b |= B(TSA);
+	if (k.bug_vmscape)
+		b |= B(VMSCAPE);
+	return b;
 }

@@ -7,6 +7,7 @@
  *
  * Line numbers: 6.1 = Debian 6.1.192 x86.c, 7.2 = Debian 7.2.13 x86.c.
  */
+#include "ref.h"
 #include "internal.h"
 
 #define MISC_ENABLE_EMON		KMC_BIT(7)
@@ -37,6 +38,14 @@ static uint64_t kvm_supported_arch_cap(const struct ref_kernel *k)
 	if (k->kvm_its_no)
 		m |= KMC_AC_ITS_NO;
 	return m;
+}
+
+uint64_t ref_kvm_supported_arch_cap(struct kmc_kver v)
+{
+	struct ref_kernel k;
+
+	ref_kernel_init(&k, v);
+	return kvm_supported_arch_cap(&k);
 }
 
 /* 6.1 x86.c l.1631: reads the MSR live; >= 6.6: the module-init snapshot */

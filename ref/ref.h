@@ -37,6 +37,18 @@ struct ref_variant_info {
 int ref_eval(const struct ref_opts *o, const struct kmc_scenario *s,
 	     struct kmc_obs *out);
 
+/*
+ * What `kmc source-check` compares with the kernel sources: the flags of
+ * the first row of common.c's table @t matching this CPU in release @v,
+ * the names of those flags (index = ref's bit), the KMC_BUG_* bits release
+ * @v can set, and its KVM_SUPPORTED_ARCH_CAP.
+ */
+uint32_t ref_vuln_match(struct kmc_kver v, enum kmc_vuln_table t, uint8_t vendor,
+			uint8_t family, uint8_t model, uint8_t stepping);
+const char *const *ref_vuln_flag_names(enum kmc_vuln_table t, unsigned int *n);
+uint64_t ref_known_bugs(struct kmc_kver v);
+uint64_t ref_kvm_supported_arch_cap(struct kmc_kver v);
+
 /* The variants, terminated by an entry with name == NULL */
 extern const struct ref_variant_info ref_variants[];
 

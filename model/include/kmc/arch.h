@@ -161,6 +161,9 @@ enum kmc_vendor {
 	KMC_VENDOR_NR
 };
 
+/* The two tables of cpu_set_bug_bits() (common.c), for `kmc source-check` */
+enum kmc_vuln_table { KMC_VULN_WHITELIST, KMC_VULN_BLACKLIST };
+
 /* CPUID.1A:EAX[31:24] core type on hybrid parts */
 #define KMC_CORE_TYPE_NONE	0x00
 #define KMC_CORE_TYPE_ATOM	0x20

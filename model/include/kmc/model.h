@@ -83,6 +83,18 @@ const struct kmc_cpu *kmc_cpu_find(const char *name);
 /* Fill @h with the catalog CPU's defaults and the default command line. */
 void kmc_host_from_cpu(struct kmc_host *h, const struct kmc_cpu *c);
 
+/* ---- the tables `kmc source-check` compares with the kernel sources -------- */
+
+/* The names of table @t's flags as common.c spells them, index = the model's bit */
+const char *const *model_vuln_flag_names(enum kmc_vuln_table t, unsigned int *n);
+/* The flags of the first row of table @t matching this CPU under profile @p (host_bugs.c) */
+uint32_t model_vuln_match(const struct kmc_profile *p, enum kmc_vuln_table t, uint8_t vendor,
+			  uint8_t family, uint8_t model, uint8_t stepping);
+/* The KMC_BUG_* bits profile @p can set at all (host_bugs.c) */
+uint64_t model_profile_bugs(const struct kmc_profile *p);
+/* KVM_SUPPORTED_ARCH_CAP of profile @p (kvm_feature.c) */
+uint64_t model_kvm_supported_arch_cap(const struct kmc_profile *p);
+
 /* ---- evaluation (model/eval.c) ------------------------------------------ */
 
 /* Evaluate @s under profile @p.  Fills all of @o.  Returns 0. */
