@@ -197,7 +197,7 @@ static int named(const struct ctx *c, struct kst_named *list, unsigned int *n, u
 static int fact(const struct ctx *c, struct kst_source *s, char *l)
 {
 	static const struct { const char *tag; unsigned int nargs; } forms[] = {
-		{ "KST_SOURCE", 3 }, { "KST_WL_FLAG", 2 }, { "KST_BL_FLAG", 2 },
+		{ "KST_SOURCE", 3 }, { "KST_KVER", 3 }, { "KST_WL_FLAG", 2 }, { "KST_BL_FLAG", 2 },
 		{ "KST_WL", 6 }, { "KST_BL", 6 }, { "KST_KVM_AC", 1 }, { "KST_AC", 2 },
 		{ "KST_BUG", 3 }, { "KST_VULN_FILE", 1 },
 	};
@@ -220,6 +220,15 @@ static int fact(const struct ctx *c, struct kst_source *s, char *l)
 		strcpy(s->line, a[0]);
 		strcpy(s->package, a[1]);
 		strcpy(s->version, a[2]);
+		return 0;
+	}
+	if (!strcmp(tag, "KST_KVER")) {
+		int v[3];
+
+		for (i = 0; i < 3; i++)
+			if (num(c, a[i], 0, &v[i]))
+				return -1;
+		s->kver = (struct kmc_kver){ (uint16_t)v[0], (uint16_t)v[1], (uint16_t)v[2] };
 		return 0;
 	}
 	if (!strcmp(tag, "KST_WL_FLAG"))
@@ -273,9 +282,9 @@ int kst_read(const char *path, struct kst_source *s, char *err, size_t errlen)
 	fclose(f);
 	if (rc)
 		return rc;
-	if (!s->line[0] || !s->table[0].nrows || !s->table[1].nrows || !s->nkvm_ac || !s->nac ||
+	if (!s->line[0] || !s->kver.major || !s->table[0].nrows || !s->table[1].nrows || !s->nkvm_ac || !s->nac ||
 	    !s->nbug || !s->nfiles) {
-		snprintf(err, errlen, "%s: incomplete: needs KST_SOURCE and at least one of each "
+		snprintf(err, errlen, "%s: incomplete: needs KST_SOURCE, KST_KVER and at least one of each "
 			 "KST_WL, KST_BL, KST_KVM_AC, KST_AC, KST_BUG, KST_VULN_FILE", path);
 		return -1;
 	}

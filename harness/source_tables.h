@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "kmc/arch.h"
+#include "kmc/scenario.h"
 
 #define KST_ANY		(-1)	/* family or model: every one; vendor: every one */
 #define KST_NOT_KMC	(-2)	/* a vendor kmc has no name for (NSC, VORTEX) */
@@ -44,6 +44,7 @@ struct kst_named {
 struct kst_source {
 	char path[256];
 	char line[16], package[64], version[64];
+	struct kmc_kver kver;			/* the release the package holds */
 	struct kst_table table[2];		/* enum kmc_vuln_table */
 	char kvm_ac[KST_MAX_BITS][KST_NAME];	/* KVM_SUPPORTED_ARCH_CAP terms */
 	unsigned int nkvm_ac;

@@ -3,195 +3,48 @@
  * arch/x86/kernel/cpu/common.c: early_identify_cpu() and cpu_set_bug_bits()
  * with the vulnerability whitelist and blacklist.
  *
- * The tables are 7.2.13's (common.c l.1184-1345) in the same order, which is
- * a superset of 6.1.192's (l.1162-1322) and 6.12.117's; rows and bits that
- * differ between trees carry the flag that decides them.  A bit of a bug the
- * release does not know is never consulted (the bug is gated where it is set).
+ * A bit of a bug the release does not know is never consulted (the bug is
+ * gated where it is set).
  */
+#include <stddef.h>
 #include "ref.h"
 #include "internal.h"
 
-/* whitelist bits (common.c NO_SPECULATION .. NO_BHI) */
-#define NO_SPECULATION		(1u << 0)
-#define NO_MELTDOWN		(1u << 1)
-#define NO_SSB			(1u << 2)
-#define NO_L1TF			(1u << 3)
-#define NO_MDS			(1u << 4)
-#define WL_MSBDS_ONLY		(1u << 5)
-#define NO_SWAPGS		(1u << 6)
-#define NO_ITLB_MULTIHIT	(1u << 7)
-#define NO_SPECTRE_V2		(1u << 8)
-#define NO_MMIO			(1u << 9)
-#define NO_EIBRS_PBRSB		(1u << 10)
-#define NO_BHI			(1u << 11)
+/*
+ * The tables are those of the release's Debian line, generated from its
+ * source (tables.c, ref/tables/linux-LINE.h).  A release without a line
+ * of its own (the upstream profiles) takes the newest line's rows less
+ * what came after it: each change below names a row and the bits a
+ * release without the change lacks (0: the whole row), decided by the
+ * same per-change flags as the rest of ref (kernel.c).
+ */
+enum row_gate { AIRMONT_NO_SSB, ARL_U_SRF, AMD_1A_SRSO, AMD_1A_TSA, AMD_1A_ROW, NO_RFDS_TYPE_ROW };
 
-/* blacklist bits (common.c BL_SRBDS .. BL_VMSCAPE) */
-#define BL_SRBDS			(1u << 0)
-#define BL_MMIO			(1u << 1)
-#define BL_MMIO_SBDS		(1u << 2)
-#define BL_RETBLEED		(1u << 3)
-#define BL_SMT_RSB			(1u << 4)
-#define BL_SRSO			(1u << 5)
-#define BL_GDS			(1u << 6)
-#define BL_RFDS			(1u << 7)
-#define BL_ITS			(1u << 8)
-#define BL_ITS_NATIVE_ONLY		(1u << 9)
-#define BL_TSA			(1u << 10)
-#define BL_VMSCAPE			(1u << 11)
-
-#define ANY		(-1)
-#define VENDOR_ANY	0xff
-#define STEP_MAX	0xff
-
-/* Which flag decides a row's conditional bits (see ref_kernel) */
-enum row_gate { ALWAYS, AIRMONT_NO_SSB, ARL_U_SRF, AMD_1A_SRSO, AMD_1A_TSA, AMD_1A_ROW,
-		RFDS_TYPE_ROW, NO_RFDS_TYPE_ROW };
-
-struct x86_cpu_id {
+static const struct later_change {
+	enum kmc_vuln_table table;
 	uint8_t vendor;
 	int16_t family, model;
-	uint8_t max_step;	/* X86_STEP_MIN .. max_step */
 	uint16_t bits;
-	struct {
-		uint16_t bits;	/* set only when @gate holds */
-		uint8_t gate;
-	} cond[3];
-	uint8_t exists;		/* the row is in the table only when this gate holds */
-	uint8_t type;		/* X86_MATCH_VFM_CPU_TYPE: boot CPU core type, 0 = any */
-};
-
-#define WL(v, f, m, b)			{ .vendor = v, .family = f, .model = m, .max_step = STEP_MAX, .bits = b }
-#define WL_INTEL(m, b)			WL(KMC_VENDOR_INTEL, 6, m, b)
-#define WL_INTEL_IF(m, b, c, g)		{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { c, g } }, ALWAYS, 0 }
-#define BL_INTEL(m, s, b)		{ KMC_VENDOR_INTEL, 6, m, s, b, { { 0, ALWAYS } }, ALWAYS, 0 }
-#define BL_INTEL_IF(m, s, c, g)		{ KMC_VENDOR_INTEL, 6, m, s, 0, { { c, g } }, ALWAYS, 0 }
-#define BL(v, f, b)			{ v, f, ANY, STEP_MAX, b, { { 0, ALWAYS } }, ALWAYS, 0 }
-/* VULNBL_INTEL_TYPE(): matches only when the boot CPU has core type @t */
-#define BL_INTEL_TYPE_IF(m, t, b, g)	{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { 0, ALWAYS } }, g, t }
-/* a row whose bits @c are there only when gate @g holds */
-#define BL_INTEL_PART(m, b, c, g)	{ KMC_VENDOR_INTEL, 6, m, STEP_MAX, b, { { c, g } }, ALWAYS, 0 }
-
-static const struct x86_cpu_id cpu_vuln_whitelist[] = {
-	WL(VENDOR_ANY, 4, ANY, NO_SPECULATION),
-	WL(KMC_VENDOR_CENTAUR, 5, ANY, NO_SPECULATION),
-	WL(KMC_VENDOR_INTEL, 5, ANY, NO_SPECULATION),
-	/* NSC family 5 and Vortex families 5/6 have no kmc vendor */
-
-	WL_INTEL(0x8D, NO_MMIO),	/* TIGERLAKE */
-	WL_INTEL(0x8C, NO_MMIO),	/* TIGERLAKE_L */
-	WL_INTEL(0x97, NO_MMIO),	/* ALDERLAKE */
-	WL_INTEL(0x9A, NO_MMIO),	/* ALDERLAKE_L */
-
-	WL_INTEL(0x36, NO_SPECULATION | NO_ITLB_MULTIHIT),	/* ATOM_SALTWELL */
-	WL_INTEL(0x35, NO_SPECULATION | NO_ITLB_MULTIHIT),	/* ATOM_SALTWELL_TABLET */
-	WL_INTEL(0x27, NO_SPECULATION | NO_ITLB_MULTIHIT),	/* ATOM_SALTWELL_MID */
-	WL_INTEL(0x1C, NO_SPECULATION | NO_ITLB_MULTIHIT),	/* ATOM_BONNELL */
-	WL_INTEL(0x26, NO_SPECULATION | NO_ITLB_MULTIHIT),	/* ATOM_BONNELL_MID */
-
-	WL_INTEL(0x37, NO_SSB | NO_L1TF | WL_MSBDS_ONLY | NO_SWAPGS | NO_ITLB_MULTIHIT), /* SILVERMONT */
-	WL_INTEL(0x4D, NO_SSB | NO_L1TF | WL_MSBDS_ONLY | NO_SWAPGS | NO_ITLB_MULTIHIT), /* SILVERMONT_D */
-	WL_INTEL(0x4A, NO_SSB | NO_L1TF | WL_MSBDS_ONLY | NO_SWAPGS | NO_ITLB_MULTIHIT), /* SILVERMONT_MID */
-	WL_INTEL(0x4C, NO_SSB | NO_L1TF | WL_MSBDS_ONLY | NO_SWAPGS | NO_ITLB_MULTIHIT), /* AIRMONT */
-	WL_INTEL(0x57, NO_SSB | NO_L1TF | WL_MSBDS_ONLY | NO_SWAPGS | NO_ITLB_MULTIHIT), /* XEON_PHI_KNL */
-	WL_INTEL(0x85, NO_SSB | NO_L1TF | WL_MSBDS_ONLY | NO_SWAPGS | NO_ITLB_MULTIHIT), /* XEON_PHI_KNM */
-
-	WL_INTEL(0x0E, NO_SSB),		/* CORE_YONAH */
-
-	/* SILVERMONT_MID2 (6.1: AIRMONT_MID) and AIRMONT_NP: NO_SSB only in >= 6.12 */
-	WL_INTEL_IF(0x5A, NO_L1TF | NO_SWAPGS | NO_ITLB_MULTIHIT | WL_MSBDS_ONLY, NO_SSB, AIRMONT_NO_SSB),
-	WL_INTEL_IF(0x75, NO_L1TF | NO_SWAPGS | NO_ITLB_MULTIHIT, NO_SSB, AIRMONT_NO_SSB),
-
-	WL_INTEL(0x5C, NO_MDS | NO_L1TF | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO),	/* GOLDMONT */
-	WL_INTEL(0x5F, NO_MDS | NO_L1TF | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO),	/* GOLDMONT_D */
-	WL_INTEL(0x7A, NO_MDS | NO_L1TF | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_EIBRS_PBRSB), /* GOLDMONT_PLUS */
-
-	WL_INTEL(0x96, NO_EIBRS_PBRSB),			/* ATOM_TREMONT */
-	WL_INTEL(0x9C, NO_EIBRS_PBRSB),			/* ATOM_TREMONT_L */
-	WL_INTEL(0x86, NO_ITLB_MULTIHIT | NO_EIBRS_PBRSB),	/* ATOM_TREMONT_D */
-
-	WL(KMC_VENDOR_AMD, 0x0f, ANY, NO_MELTDOWN | NO_SSB | NO_L1TF | NO_MDS | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_BHI),
-	WL(KMC_VENDOR_AMD, 0x10, ANY, NO_MELTDOWN | NO_SSB | NO_L1TF | NO_MDS | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_BHI),
-	WL(KMC_VENDOR_AMD, 0x11, ANY, NO_MELTDOWN | NO_SSB | NO_L1TF | NO_MDS | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_BHI),
-	WL(KMC_VENDOR_AMD, 0x12, ANY, NO_MELTDOWN | NO_SSB | NO_L1TF | NO_MDS | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_BHI),
-
-	/* FAMILY_ANY must come after 0x0f - 0x12 (first match wins) */
-	WL(KMC_VENDOR_AMD, ANY, ANY, NO_MELTDOWN | NO_L1TF | NO_MDS | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_EIBRS_PBRSB | NO_BHI),
-	WL(KMC_VENDOR_HYGON, ANY, ANY, NO_MELTDOWN | NO_L1TF | NO_MDS | NO_SWAPGS | NO_ITLB_MULTIHIT | NO_MMIO | NO_EIBRS_PBRSB | NO_BHI),
-
-	WL(KMC_VENDOR_CENTAUR, 7, ANY, NO_SPECTRE_V2 | NO_SWAPGS | NO_MMIO | NO_BHI),
-	WL(KMC_VENDOR_ZHAOXIN, 7, ANY, NO_SPECTRE_V2 | NO_SWAPGS | NO_MMIO | NO_BHI),
-};
-
-static const struct x86_cpu_id cpu_vuln_blacklist[] = {
-	BL_INTEL(0x2D, STEP_MAX, BL_VMSCAPE),			/* SANDYBRIDGE_X */
-	BL_INTEL(0x2A, STEP_MAX, BL_VMSCAPE),			/* SANDYBRIDGE */
-	BL_INTEL(0x3E, STEP_MAX, BL_VMSCAPE),			/* IVYBRIDGE_X */
-	BL_INTEL(0x3A, STEP_MAX, BL_SRBDS | BL_VMSCAPE),		/* IVYBRIDGE */
-	BL_INTEL(0x3C, STEP_MAX, BL_SRBDS | BL_VMSCAPE),		/* HASWELL */
-	BL_INTEL(0x45, STEP_MAX, BL_SRBDS | BL_VMSCAPE),		/* HASWELL_L */
-	BL_INTEL(0x46, STEP_MAX, BL_SRBDS | BL_VMSCAPE),		/* HASWELL_G */
-	BL_INTEL(0x3F, STEP_MAX, BL_MMIO | BL_VMSCAPE),		/* HASWELL_X */
-	BL_INTEL(0x56, STEP_MAX, BL_MMIO | BL_VMSCAPE),		/* BROADWELL_D */
-	BL_INTEL(0x4F, STEP_MAX, BL_MMIO | BL_VMSCAPE),		/* BROADWELL_X */
-	BL_INTEL(0x47, STEP_MAX, BL_SRBDS | BL_VMSCAPE),		/* BROADWELL_G */
-	BL_INTEL(0x3D, STEP_MAX, BL_SRBDS | BL_VMSCAPE),		/* BROADWELL */
-	BL_INTEL(0x55, 0x5, BL_MMIO | BL_RETBLEED | BL_GDS | BL_VMSCAPE),	/* SKYLAKE_X (Skylake-SP) */
-	BL_INTEL(0x55, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_ITS | BL_VMSCAPE), /* Cascade/Cooper Lake */
-	BL_INTEL(0x4E, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_SRBDS | BL_VMSCAPE), /* SKYLAKE_L */
-	BL_INTEL(0x5E, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_SRBDS | BL_VMSCAPE), /* SKYLAKE */
-	BL_INTEL(0x8E, 0xb, BL_MMIO | BL_RETBLEED | BL_GDS | BL_SRBDS | BL_VMSCAPE),	/* KABYLAKE_L */
-	BL_INTEL(0x8E, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_SRBDS | BL_ITS | BL_VMSCAPE),
-	BL_INTEL(0x9E, 0xc, BL_MMIO | BL_RETBLEED | BL_GDS | BL_SRBDS | BL_VMSCAPE),	/* KABYLAKE */
-	BL_INTEL(0x9E, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_SRBDS | BL_ITS | BL_VMSCAPE),
-	BL_INTEL(0x66, STEP_MAX, BL_RETBLEED | BL_VMSCAPE),		/* CANNONLAKE_L */
-	BL_INTEL(0x7E, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RETBLEED | BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY), /* ICELAKE_L */
-	BL_INTEL(0x6C, STEP_MAX, BL_MMIO | BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY),	/* ICELAKE_D */
-	BL_INTEL(0x6A, STEP_MAX, BL_MMIO | BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY),	/* ICELAKE_X */
-	BL_INTEL(0xA5, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RETBLEED | BL_GDS | BL_ITS | BL_VMSCAPE), /* COMETLAKE */
-	BL_INTEL(0xA6, 0x0, BL_MMIO | BL_RETBLEED | BL_ITS | BL_VMSCAPE),		/* COMETLAKE_L */
-	BL_INTEL(0xA6, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RETBLEED | BL_GDS | BL_ITS | BL_VMSCAPE),
-	BL_INTEL(0x8C, STEP_MAX, BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY),		/* TIGERLAKE_L */
-	BL_INTEL(0x8D, STEP_MAX, BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY),		/* TIGERLAKE */
-	BL_INTEL(0x8A, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RETBLEED),		/* LAKEFIELD */
-	BL_INTEL(0xA7, STEP_MAX, BL_MMIO | BL_RETBLEED | BL_GDS | BL_ITS | BL_ITS_NATIVE_ONLY), /* ROCKETLAKE */
+	uint8_t gate;		/* enum row_gate */
+	uint8_t keep_type;	/* the bits stay on a boot CPU of this core type (0: none) */
+} later_changes[] = {
+	/* "x86/bugs: Add missing NO_SSB flag" (SILVERMONT_MID2 / AIRMONT_NP) */
+	{ KMC_VULN_WHITELIST, KMC_VENDOR_INTEL, 6, 0x5A, WL_NO_SSB, AIRMONT_NO_SSB, 0 },
+	{ KMC_VULN_WHITELIST, KMC_VENDOR_INTEL, 6, 0x75, WL_NO_SSB, AIRMONT_NO_SSB, 0 },
+	/* the VMSCAPE rows of ARROWLAKE_U and ATOM_CRESTMONT_X (not in 6.1.y) */
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_INTEL, 6, 0xB5, 0, ARL_U_SRF, 0 },
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_INTEL, 6, 0xAF, 0, ARL_U_SRF, 0 },
+	/* AMD family 0x1a: the row, its SRSO (SRSO_USER_KERNEL_NO), its TSA (Zen5 TSA) */
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_AMD, 0x1a, ANY, 0, AMD_1A_ROW, 0 },
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_AMD, 0x1a, ANY, BL_SRSO, AMD_1A_SRSO, 0 },
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_AMD, 0x1a, ANY, BL_TSA, AMD_1A_TSA, 0 },
 	/*
-	 * 6.15 .. the rework: VULNBL_INTEL_TYPE(ALDERLAKE, ATOM, RFDS | VMSCAPE)
-	 * then VULNBL_INTEL_STEPS(ALDERLAKE, VMSCAPE) (6.16.7 common.c); the
-	 * 6.15/6.16 trees have no VMSCAPE bit and no second row, which ends
-	 * the same since VMSCAPE is not consulted there.
+	 * 722fa0dba74f: while ALDERLAKE / RAPTORLAKE are VULNBL_INTEL_TYPE(..,
+	 * ATOM, RFDS) rows (until the open-coded rework), RFDS only when the
+	 * boot CPU is an Atom core
 	 */
-	BL_INTEL_TYPE_IF(0x97, KMC_CORE_TYPE_ATOM, BL_RFDS | BL_VMSCAPE, RFDS_TYPE_ROW), /* ALDERLAKE */
-	BL_INTEL_PART(0x97, BL_VMSCAPE, BL_RFDS, NO_RFDS_TYPE_ROW),	/* ALDERLAKE */
-	BL_INTEL(0x9A, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* ALDERLAKE_L */
-	BL_INTEL_TYPE_IF(0xB7, KMC_CORE_TYPE_ATOM, BL_RFDS | BL_VMSCAPE, RFDS_TYPE_ROW), /* RAPTORLAKE */
-	BL_INTEL_PART(0xB7, BL_VMSCAPE, BL_RFDS, NO_RFDS_TYPE_ROW),	/* RAPTORLAKE */
-	BL_INTEL(0xBA, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* RAPTORLAKE_P */
-	BL_INTEL(0xBF, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* RAPTORLAKE_S */
-	BL_INTEL(0xAA, STEP_MAX, BL_VMSCAPE),			/* METEORLAKE_L */
-	BL_INTEL(0xC5, STEP_MAX, BL_VMSCAPE),			/* ARROWLAKE_H */
-	BL_INTEL(0xC6, STEP_MAX, BL_VMSCAPE),			/* ARROWLAKE */
-	BL_INTEL_IF(0xB5, STEP_MAX, BL_VMSCAPE, ARL_U_SRF),	/* ARROWLAKE_U: not in 6.1.y */
-	BL_INTEL(0xBD, STEP_MAX, BL_VMSCAPE),			/* LUNARLAKE_M */
-	BL_INTEL(0x8F, STEP_MAX, BL_VMSCAPE),			/* SAPPHIRERAPIDS_X */
-	BL_INTEL(0xAD, STEP_MAX, BL_VMSCAPE),			/* GRANITERAPIDS_X */
-	BL_INTEL(0xCF, STEP_MAX, BL_VMSCAPE),			/* EMERALDRAPIDS_X */
-	BL_INTEL(0xBE, STEP_MAX, BL_RFDS | BL_VMSCAPE),		/* ATOM_GRACEMONT (ALDERLAKE_N) */
-	BL_INTEL(0x96, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RFDS),	/* ATOM_TREMONT */
-	BL_INTEL(0x86, STEP_MAX, BL_MMIO | BL_RFDS),			/* ATOM_TREMONT_D */
-	BL_INTEL(0x9C, STEP_MAX, BL_MMIO | BL_MMIO_SBDS | BL_RFDS),	/* ATOM_TREMONT_L */
-	BL_INTEL(0x5C, STEP_MAX, BL_RFDS),				/* ATOM_GOLDMONT */
-	BL_INTEL(0x5F, STEP_MAX, BL_RFDS),				/* ATOM_GOLDMONT_D */
-	BL_INTEL(0x7A, STEP_MAX, BL_RFDS),				/* ATOM_GOLDMONT_PLUS */
-	BL_INTEL_IF(0xAF, STEP_MAX, BL_VMSCAPE, ARL_U_SRF),	/* ATOM_CRESTMONT_X: not in 6.1.y */
-
-	BL(KMC_VENDOR_AMD, 0x15, BL_RETBLEED),
-	BL(KMC_VENDOR_AMD, 0x16, BL_RETBLEED),
-	BL(KMC_VENDOR_AMD, 0x17, BL_RETBLEED | BL_SMT_RSB | BL_SRSO | BL_VMSCAPE),
-	BL(KMC_VENDOR_HYGON, 0x18, BL_RETBLEED | BL_SMT_RSB | BL_SRSO | BL_VMSCAPE),
-	BL(KMC_VENDOR_AMD, 0x19, BL_SRSO | BL_TSA | BL_VMSCAPE),
-	/* 0x1a: absent in 6.1.y; BL_SRSO|BL_VMSCAPE from 6.12.47, |BL_TSA in 6.12.117; BL_SRSO|BL_VMSCAPE in 7.2 */
-	{ KMC_VENDOR_AMD, 0x1a, ANY, STEP_MAX, 0,
-	  { { BL_SRSO, AMD_1A_SRSO }, { BL_TSA, AMD_1A_TSA }, { BL_VMSCAPE, AMD_1A_ROW } }, ALWAYS, 0 },
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_INTEL, 6, 0x97, BL_RFDS, NO_RFDS_TYPE_ROW, KMC_CORE_TYPE_ATOM },
+	{ KMC_VULN_BLACKLIST, KMC_VENDOR_INTEL, 6, 0xB7, BL_RFDS, NO_RFDS_TYPE_ROW, KMC_CORE_TYPE_ATOM },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -203,25 +56,45 @@ static bool gate_holds(const struct ref_kernel *k, uint8_t gate)
 	case ARL_U_SRF:		return k->vmscape_arl_u_srf;
 	case AMD_1A_SRSO:	return k->amd_1a_srso;
 	case AMD_1A_TSA:	return k->tsa_zen5;
-	case AMD_1A_ROW:	return k->amd_1a_srso || k->tsa_zen5;
-	case RFDS_TYPE_ROW:	return k->rfds_atom_type_row;
 	case NO_RFDS_TYPE_ROW:	return !k->rfds_atom_type_row;
-	default:		return true;
+	default:		return k->amd_1a_srso || k->tsa_zen5;
 	}
 }
 
-/*
- * x86_match_cpu() for the boot CPU: the bits of the first row that matches
- * vendor, family, model and stepping (first match wins).
- */
-static unsigned int x86_match_cpu(const struct ref_host *h, const struct x86_cpu_id *t,
-				  unsigned int n)
+/* The bits of row @r for a release without a line: -1 if it lacks the row */
+static int later_bits(const struct ref_kernel *k, enum kmc_vuln_table t,
+		      const struct ref_vuln_row *r, const struct cpuinfo_x86 *cpu)
 {
-	const struct cpuinfo_x86 *c = &h->c;
+	int bits = r->bits;
+
+	for (unsigned int i = 0; i < N(later_changes); i++) {
+		const struct later_change *c = &later_changes[i];
+
+		if (c->table != t || c->vendor != r->vendor || c->family != r->family ||
+		    c->model != r->model || gate_holds(k, c->gate) ||
+		    (c->keep_type && cpu->intel_type == c->keep_type))
+			continue;
+		if (!c->bits)
+			return -1;
+		bits &= ~c->bits;
+	}
+	return bits;
+}
+
+/*
+ * The bits of the first row of @line's table @t that matches the CPU
+ * (first match wins); @k: later changes removed for a release without a
+ * line of its own, NULL: the line's rows as they are.
+ */
+static unsigned int match_rows(const struct ref_line *line, const struct ref_kernel *k,
+			       enum kmc_vuln_table t, const struct cpuinfo_x86 *c)
+{
+	const struct ref_vuln_row *rows = t == KMC_VULN_WHITELIST ? line->wl : line->bl;
+	unsigned int n = t == KMC_VULN_WHITELIST ? line->nwl : line->nbl;
 
 	for (unsigned int i = 0; i < n; i++) {
-		const struct x86_cpu_id *m = &t[i];
-		unsigned int bits = m->bits;
+		const struct ref_vuln_row *m = &rows[i];
+		int bits = m->bits;
 
 		if (m->vendor != VENDOR_ANY && m->vendor != c->vendor)
 			continue;
@@ -229,18 +102,28 @@ static unsigned int x86_match_cpu(const struct ref_host *h, const struct x86_cpu
 			continue;
 		if (m->model != ANY && m->model != c->model)
 			continue;
-		if (c->stepping > m->max_step)
+		if (c->stepping < m->step_min || c->stepping > m->step_max)
 			continue;
-		if (!gate_holds(h->k, m->exists))
-			continue;
-		if (m->type && m->type != c->intel_type)
-			continue;
-		for (unsigned int j = 0; j < 3; j++)
-			if (m->cond[j].bits && gate_holds(h->k, m->cond[j].gate))
-				bits |= m->cond[j].bits;
-		return bits;
+		if (k)
+			bits = later_bits(k, t, m, c);
+		if (bits >= 0)
+			return (unsigned int)bits;
 	}
 	return 0;
+}
+
+unsigned int ref_match_newest(const struct ref_kernel *k, enum kmc_vuln_table t,
+			      const struct cpuinfo_x86 *c)
+{
+	return match_rows(ref_newest_line(), k, t, c);
+}
+
+/* x86_match_cpu() for the boot CPU, on table @t of the release */
+static unsigned int x86_match_cpu(const struct ref_host *h, enum kmc_vuln_table t)
+{
+	if (h->k->line)
+		return match_rows(h->k->line, NULL, t, &h->c);
+	return ref_match_newest(h->k, t, &h->c);
 }
 
 struct vuln_match {
@@ -308,44 +191,44 @@ static void cpu_set_bug_bits(struct ref_host *h)
 	struct cpuinfo_x86 *c = &h->c;
 	uint64_t ac = c->arch_cap;
 	struct vuln_match vm = {
-		.wl = x86_match_cpu(h, cpu_vuln_whitelist, N(cpu_vuln_whitelist)),
-		.bl = x86_match_cpu(h, cpu_vuln_blacklist, N(cpu_vuln_blacklist)),
+		.wl = x86_match_cpu(h, KMC_VULN_WHITELIST),
+		.bl = x86_match_cpu(h, KMC_VULN_BLACKLIST),
 	};
 
 	/* OLD_MICROCODE (7.2 l.1471) is not modelled: microcode assumed current */
 
-	if (!cpu_matches_wl(&vm, NO_ITLB_MULTIHIT) && !(ac & KMC_AC_PSCHANGE_MC_NO))
+	if (!cpu_matches_wl(&vm, WL_NO_ITLB_MULTIHIT) && !(ac & KMC_AC_PSCHANGE_MC_NO))
 		setup_force_cpu_bug(h, B(ITLB_MULTIHIT));
 
-	if (cpu_matches_wl(&vm, NO_SPECULATION))
+	if (cpu_matches_wl(&vm, WL_NO_SPECULATION))
 		return;
 
 	setup_force_cpu_bug(h, B(SPECTRE_V1));
 
-	if (!cpu_matches_wl(&vm, NO_SPECTRE_V2)) {
+	if (!cpu_matches_wl(&vm, WL_NO_SPECTRE_V2)) {
 		setup_force_cpu_bug(h, B(SPECTRE_V2));
 		if (k->bug_spectre_v2_user)
 			setup_force_cpu_bug(h, B(SPECTRE_V2_USER));
 	}
 
-	if (!cpu_matches_wl(&vm, NO_SSB) && !(ac & KMC_AC_SSB_NO) &&
+	if (!cpu_matches_wl(&vm, WL_NO_SSB) && !(ac & KMC_AC_SSB_NO) &&
 	    !boot_cpu_has(h, F(AMD_SSB_NO)))
 		setup_force_cpu_bug(h, B(SPEC_STORE_BYPASS));
 
 	/* AutoIBRS counts as eIBRS; SEV-SNP (6.12+ exclusion) is not modelled: off */
 	if ((ac & KMC_AC_IBRS_ALL) || boot_cpu_has(h, F(AUTOIBRS))) {
 		c->ibrs_enhanced = true;
-		if (!cpu_matches_wl(&vm, NO_EIBRS_PBRSB) && !(ac & KMC_AC_PBRSB_NO))
+		if (!cpu_matches_wl(&vm, WL_NO_EIBRS_PBRSB) && !(ac & KMC_AC_PBRSB_NO))
 			setup_force_cpu_bug(h, B(EIBRS_PBRSB));
 	}
 
-	if (!cpu_matches_wl(&vm, NO_MDS) && !(ac & KMC_AC_MDS_NO)) {
+	if (!cpu_matches_wl(&vm, WL_NO_MDS) && !(ac & KMC_AC_MDS_NO)) {
 		setup_force_cpu_bug(h, B(MDS));
 		if (cpu_matches_wl(&vm, WL_MSBDS_ONLY))
 			setup_force_cpu_bug(h, B(MSBDS_ONLY));
 	}
 
-	if (!cpu_matches_wl(&vm, NO_SWAPGS))
+	if (!cpu_matches_wl(&vm, WL_NO_SWAPGS))
 		setup_force_cpu_bug(h, B(SWAPGS));
 
 	/* RTM as identified: tsx_init() only runs later, in identify_boot_cpu() */
@@ -360,7 +243,7 @@ static void cpu_set_bug_bits(struct ref_host *h)
 	if (!arch_cap_mmio_immune(ac)) {
 		if (cpu_matches_bl(&vm, BL_MMIO))
 			setup_force_cpu_bug(h, B(MMIO_STALE_DATA));
-		else if (!k->mmio_unknown_removed && !cpu_matches_wl(&vm, NO_MMIO))
+		else if (!k->mmio_unknown_removed && !cpu_matches_wl(&vm, WL_NO_MMIO))
 			setup_force_cpu_bug(h, B(MMIO_UNKNOWN));
 	}
 
@@ -383,7 +266,7 @@ static void cpu_set_bug_bits(struct ref_host *h)
 	if (k->bug_rfds && vulnerable_to_rfds(h, &vm))
 		setup_force_cpu_bug(h, B(RFDS));
 
-	if (k->bug_bhi && !cpu_matches_wl(&vm, NO_BHI) &&
+	if (k->bug_bhi && !cpu_matches_wl(&vm, WL_NO_BHI) &&
 	    (c->ibrs_enhanced || boot_cpu_has(h, F(HYPERVISOR))))
 		setup_force_cpu_bug(h, B(BHI));
 
@@ -414,14 +297,14 @@ static void cpu_set_bug_bits(struct ref_host *h)
 	if (k->bug_vmscape && cpu_matches_bl(&vm, BL_VMSCAPE) && !boot_cpu_has(h, F(HYPERVISOR)))
 		setup_force_cpu_bug(h, B(VMSCAPE));
 
-	if (cpu_matches_wl(&vm, NO_MELTDOWN))
+	if (cpu_matches_wl(&vm, WL_NO_MELTDOWN))
 		return;
 	if (ac & KMC_AC_RDCL_NO)
 		return;
 
 	setup_force_cpu_bug(h, B(CPU_MELTDOWN));
 
-	if (cpu_matches_wl(&vm, NO_L1TF))
+	if (cpu_matches_wl(&vm, WL_NO_L1TF))
 		return;
 
 	setup_force_cpu_bug(h, B(L1TF));
@@ -478,9 +361,7 @@ uint32_t ref_vuln_match(struct kmc_kver v, enum kmc_vuln_table t, uint8_t vendor
 					      .model = model, .stepping = stepping } };
 
 	ref_kernel_init(&k, v);
-	if (t == KMC_VULN_WHITELIST)
-		return x86_match_cpu(&h, cpu_vuln_whitelist, N(cpu_vuln_whitelist));
-	return x86_match_cpu(&h, cpu_vuln_blacklist, N(cpu_vuln_blacklist));
+	return x86_match_cpu(&h, t);
 }
 
 /* The bugs cpu_set_bug_bits() above can set in release @v */

@@ -26,6 +26,7 @@
  */
 struct ref_kernel {
 	uint32_t kv;
+	const struct ref_line *line;	/* its Debian line's tables, or NULL */
 	/* arch/x86/kernel/cpu: common.c, amd.c, tsx.c */
 	bool tsx_mode_auto;		/* Kconfig default X86_INTEL_TSX_MODE_AUTO (f8c7600d468b) */
 	bool airmont_no_ssb;		/* "x86/bugs: Add missing NO_SSB flag" */
@@ -71,6 +72,63 @@ struct ref_kernel {
 };
 
 void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v);
+
+/* ---- the tables generated from the kernel sources (tables.c) ---------- */
+
+/* cpu_vuln_whitelist flags, named as in ref/tables/ (common.c's, WL_ added) */
+#define WL_NO_SPECULATION	(1u << 0)
+#define WL_NO_MELTDOWN		(1u << 1)
+#define WL_NO_SSB		(1u << 2)
+#define WL_NO_L1TF		(1u << 3)
+#define WL_NO_MDS		(1u << 4)
+#define WL_MSBDS_ONLY		(1u << 5)
+#define WL_NO_SWAPGS		(1u << 6)
+#define WL_NO_ITLB_MULTIHIT	(1u << 7)
+#define WL_NO_SPECTRE_V2	(1u << 8)
+#define WL_NO_MMIO		(1u << 9)
+#define WL_NO_EIBRS_PBRSB	(1u << 10)
+#define WL_NO_BHI		(1u << 11)
+
+/* cpu_vuln_blacklist flags (common.c's, BL_ added) */
+#define BL_SRBDS		(1u << 0)
+#define BL_MMIO			(1u << 1)
+#define BL_MMIO_SBDS		(1u << 2)
+#define BL_RETBLEED		(1u << 3)
+#define BL_SMT_RSB		(1u << 4)
+#define BL_SRSO			(1u << 5)
+#define BL_GDS			(1u << 6)
+#define BL_RFDS			(1u << 7)
+#define BL_ITS			(1u << 8)
+#define BL_ITS_NATIVE_ONLY	(1u << 9)
+#define BL_TSA			(1u << 10)
+#define BL_VMSCAPE		(1u << 11)
+
+#define ANY		(-1)	/* X86_FAMILY_ANY, X86_MODEL_ANY */
+#define VENDOR_ANY	0xff	/* X86_VENDOR_ANY */
+#define VENDOR_NOT_KMC	0xfe	/* NSC, VORTEX: no kmc CPU is one */
+
+/* One row of cpu_vuln_whitelist[] or cpu_vuln_blacklist[] */
+struct ref_vuln_row {
+	uint8_t vendor;
+	int16_t family, model;
+	uint8_t step_min, step_max;
+	uint16_t bits;
+};
+
+/* A kernel line's tables, from Debian's linux-source of that line */
+struct ref_line {
+	const struct kmc_kver *kver;	/* the release the source holds */
+	const struct ref_vuln_row *wl;
+	unsigned int nwl;
+	const struct ref_vuln_row *bl;
+	unsigned int nbl;
+	const uint64_t *kvm_supported_arch_cap;
+};
+
+/* The line of release @kv (same major.minor), or NULL */
+const struct ref_line *ref_line_of(uint32_t kv);
+/* The newest line: the releases without one of their own start from it */
+const struct ref_line *ref_newest_line(void);
 
 /* cpu_caps/findings variants of this run (REF_V_*) */
 struct ref_variant_set {
@@ -134,6 +192,9 @@ struct ref_host {
 
 /* cpu_common.c */
 void early_identify_cpu(struct ref_host *h);
+/* Table @t as a release without a line sees it: the newest line's, less later changes */
+unsigned int ref_match_newest(const struct ref_kernel *k, enum kmc_vuln_table t,
+			      const struct cpuinfo_x86 *c);
 /* cpu_amd.c */
 void bsp_init_amd(struct ref_host *h);
 void init_amd(struct ref_host *h);

@@ -31,7 +31,7 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 {
 	uint32_t kv = KV(v.major, v.minor, v.sub > 255 ? 255 : v.sub);
 
-	*k = (struct ref_kernel){ .kv = kv };
+	*k = (struct ref_kernel){ .kv = kv, .line = ref_line_of(kv) };
 
 	/*
 	 * The Kconfig choice's default: f8c7600d468b "x86/tsx: Set default TSX

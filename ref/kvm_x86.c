@@ -20,7 +20,10 @@
 /* MAXPHYADDR without a 0x80000008 leaf (cpuid_query_maxphyaddr); NOTES.md */
 #define REF_GUEST_MAXPHYADDR		36
 
-/* KVM_SUPPORTED_ARCH_CAP (6.1 x86.c l.1623, 7.2 l.1202) as it grew */
+/*
+ * KVM_SUPPORTED_ARCH_CAP: a Debian line's from its source (tables.c);
+ * another release's as it grew (6.1 x86.c l.1623, 7.2 l.1202)
+ */
 static uint64_t kvm_supported_arch_cap(const struct ref_kernel *k)
 {
 	uint64_t m = KMC_AC_RDCL_NO | KMC_AC_IBRS_ALL | KMC_AC_RSBA |
@@ -29,6 +32,8 @@ static uint64_t kvm_supported_arch_cap(const struct ref_kernel *k)
 		     KMC_AC_SBDR_SSDP_NO | KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO |
 		     KMC_AC_FB_CLEAR | KMC_AC_RRSBA | KMC_AC_PBRSB_NO;
 
+	if (k->line)
+		return *k->line->kvm_supported_arch_cap;
 	if (k->kvm_gds_no)
 		m |= KMC_AC_GDS_NO;
 	if (k->kvm_rfds_no)
