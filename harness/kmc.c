@@ -310,7 +310,7 @@ static const char *known_str(uint8_t known)
 
 static int cmd_profiles(void)
 {
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[64], e[32];
 
 	printf("%-8s %-10s %-5s %-8s %s\n", "PROFILE", "RELEASE", "TSX", "KNOWN", "DESCRIPTION");
 	for (unsigned int i = 0; i < kmc_nprofiles; i++) {
@@ -328,7 +328,7 @@ static int cmd_profiles(void)
 
 		printf("  %-8s %s\n", p->name, p->known_from ? p->known_from : "");
 	}
-	printf("\n%-30s %-9s %-9s %-9s", "FLAG", "SINCE", "6.1.y", "6.12.y");
+	printf("\n%-30s %-9s %-9s %-9s %-9s", "FLAG", "SINCE", "6.1.y", "6.12.y", "OTHER.y");
 	for (unsigned int i = 0; i < kmc_nprofiles; i++)
 		printf(" %-4s", kmc_profile_at(i)->name);
 	printf(" NOTE\n");
@@ -340,7 +340,12 @@ static int cmd_profiles(void)
 			strncat(a, "?", sizeof(a) - strlen(a) - 1);
 		kver_str(fl->bp_6_1, b, sizeof(b));
 		kver_str(fl->bp_6_12, c, sizeof(c));
-		printf("%-30s %-9s %-9s %-9s", fl->name, a, b, c);
+		kver_str(fl->bp_more[0], d, sizeof(d));
+		if (fl->bp_more[1].major) {
+			kver_str(fl->bp_more[1], e, sizeof(e));
+			snprintf(d + strlen(d), sizeof(d) - strlen(d), ",%s", e);
+		}
+		printf("%-30s %-9s %-9s %-9s %-9s", fl->name, a, b, c, d);
 		for (unsigned int i = 0; i < kmc_nprofiles; i++)
 			printf(" %-4s", f < 64 && (kmc_profile_at(i)->flags >> f & 1) ? "x" : ".");
 		printf(" %s\n", fl->note ? fl->note : "");

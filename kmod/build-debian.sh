@@ -22,21 +22,24 @@ Builds kmod/ against the Debian linux-headers package of each KERNEL:
         (linux-headers-6.1.0-N-amd64), else the newest linux-headers-6.1.0-N-amd64
   6.12  Debian 12 (bookworm-security): newest linux-headers-6.12.N+deb12-amd64
   7.2   Debian sid: newest linux-headers-7.2.N+deb14-amd64
-  all   all three
+  7.3   Debian 13 (trixie-backports): newest linux-headers-7.3.N+deb13-amd64
+  all   all four
 
 Package names are resolved with apt-cache at run time. 6.1 and 6.12 use the
-system's apt lists; 7.2 uses a private apt state under $OUT/apt-sid
-whose sources are derived from the machine's own Debian sources (Suites: sid).
+system's apt lists; 7.2 and 7.3 a private apt state each, under
+$OUT/apt-{sid,trixie-backports}, whose sources are derived from
+the machine's own Debian sources (harness/lab/debian-sources.sh).
 The packages (headers, -common, linux-kbuild) are unpacked with dpkg-deb -x
 under $OUT/hdr-SERIES/ and the module is built in $OUT/SERIES/:
   $OUT/SERIES/kmc.ko     the module
   $OUT/SERIES/kmc.env    KVER, HDR, CC, PKGS, BUILD_SECONDS
   $OUT/SERIES/build.log  the full kbuild output
 
-The 7.2 headers come from sid and were built with gcc-16 and glibc >= 2.38.
-On Debian 12 the script (1) runs sid's kbuild host tools (fixdep, modpost,
-objtool) with sid's own dynamic loader and libraries, unpacked next to the
-headers, when they do not run with the system's C library, and (2) compiles
+The 7.2 headers come from sid and were built with gcc-16 and glibc >= 2.38
+(7.3: trixie's gcc-14 and glibc 2.41).
+On Debian 12 the script (1) runs a newer suite's kbuild host tools (fixdep,
+modpost, objtool) with that suite's own dynamic loader and libraries, unpacked
+next to the headers, when they do not run with the system's C library, and (2) compiles
 with the local gcc after switching off, in the private copy of the headers'
 configuration, the compiler-capability symbols (CONFIG_CC_HAS_*, ...) that
 the local gcc fails, as listed and tested in kmod/compat/cc-features; the
@@ -46,7 +49,7 @@ own major version on PATH (x86_64-linux-gnu-gcc-16) is used as is.
   --kver SERIES=KVER  use linux-headers-KVER for SERIES (e.g. to match the
                       kernel the lab boots: --kver 6.1=6.1.0-57-amd64)
   --offline           no apt access: reuse what is unpacked under $OUT
-  --refresh           refresh the private sid package lists
+  --refresh           refresh the private package lists
   --jobs N            make -j N (default: number of CPUs)
 EOF
 }
@@ -92,9 +95,9 @@ while (($#)); do
 		shift
 		;;
 	-h | --help) usage; exit 0 ;;
-	all) series+=(6.1 6.12 7.2) ;;
-	6.1 | 6.12 | 7.2) series+=("$1") ;;
-	*) die "unknown argument '$1' (KERNEL is one of 6.1 6.12 7.2 all; see --help)" ;;
+	all) series+=(6.1 6.12 7.2 7.3) ;;
+	6.1 | 6.12 | 7.2 | 7.3) series+=("$1") ;;
+	*) die "unknown argument '$1' (KERNEL is one of 6.1 6.12 7.2 7.3 all; see --help)" ;;
 	esac
 	shift
 done
@@ -105,7 +108,7 @@ mkdir -p "$OUT/debs"
 
 # ---------------------------------------------------------------- apt
 
-APT_SID=()
+APT_PRIV=()
 APT_SYS=(-o APT::Sandbox::User=root)
 sys_updated=0
 
@@ -157,74 +160,30 @@ lib_closure() {
 		sort -u
 }
 
-# write_sid_sources DIR: a sources file for sid derived from the machine's
-# own Debian sources; prints its path.
-write_sid_sources() {
-	local d=$1 f out codename found=0
-	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
-	[[ -n $codename ]] || die "cannot read VERSION_CODENAME from /etc/os-release"
-	out=$d/sid.sources
-	: >"$out.tmp"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[[ -r $f ]] || continue
-		awk -v cn="$codename" '
-			function flush() {
-				if (deb && mainsuite && uris != "") {
-					print "Types: deb"
-					print "URIs: " uris
-					print "Suites: sid"
-					print "Components: main"
-					if (signed != "")
-						print "Signed-By: " signed
-					print ""
-					found++
-				}
-				deb = 0; mainsuite = 0; uris = ""; signed = ""
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			/^Types:/ { for (i = 2; i <= NF; i++) if ($i == "deb") deb = 1 }
-			/^URIs:/ { uris = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == cn) mainsuite = 1 }
-			/^Signed-By:/ { signed = $2 }
-			END { flush(); exit found ? 0 : 1 }
-		' "$f" >>"$out.tmp" && found=1
-	done
-	if ((found)); then
-		mv "$out.tmp" "$out"
-		printf '%s\n' "$out"
-		return 0
-	fi
-	out=$d/sid.list
-	: >"$out.tmp"
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[[ -r $f ]] || continue
-		awk -v cn="$codename" '
-			$1 != "deb" { next }
-			{
-				i = 2; opts = ""
-				if ($2 ~ /^\[/) {
-					while ($i !~ /\]$/) { opts = opts $i " "; i++ }
-					opts = opts $i " "; i++
-				}
-				if ($(i + 1) != cn) next
-				print "deb " opts $i " sid main"
-				found++
-			}
-			END { exit found ? 0 : 1 }
-		' "$f" >>"$out.tmp" && found=1
-	done
-	((found)) || die "no Debian '$codename' entry in /etc/apt/sources.list{,.d/*}; cannot derive a sid source"
-	mv "$out.tmp" "$out"
-	printf '%s\n' "$out"
+# suite_of SERIES: "NAME SUITE..." of the private apt state SERIES needs
+# (empty: the system's); the kbuild sysroot takes its C library from there too.
+suite_of() {
+	case $1 in
+	7.2) echo sid sid ;;
+	7.3) echo trixie-backports trixie trixie-backports ;;
+	esac
 }
 
-sid_setup() {
-	local d=$OUT/apt-sid src stamp
-	((${#APT_SID[@]})) && return 0
+# priv_setup SERIES: private apt state for SERIES under $OUT/apt-NAME, its
+# sources derived from the machine's own (harness/lab/debian-sources.sh);
+# sets APT_PRIV.
+priv_setup() {
+	local name suites d src stamp
+	read -r name suites <<<"$(suite_of "$1")"
+	d=$OUT/apt-$name
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/prefs"
-	src=$(write_sid_sources "$d")
-	APT_SID=(
+	# shellcheck disable=SC2086 # suites: one word each
+	src=$("$KMC_ROOT/harness/lab/debian-sources.sh" "$d/$name" $suites) || die "cannot write the sources for $suites"
+	# the machine's apt hooks (an AppStream refresh after every update) are
+	# about its own lists, not these
+	printf '#clear APT::Update::Post-Invoke-Success;\n#clear APT::Update::Post-Invoke;\n' >"$d/no-hooks.conf"
+	APT_PRIV=(
+		-c "$d/no-hooks.conf"
 		-o "Dir::Etc::sourcelist=$src"
 		-o Dir::Etc::sourceparts=/nonexistent
 		-o "Dir::State::Lists=$d/lists"
@@ -233,10 +192,13 @@ sid_setup() {
 		-o APT::Sandbox::User=root
 	)
 	stamp=$d/lists/.kmc-updated
-	if ((refresh)) || [[ ! -e $stamp ]] || [[ -n $(find "$stamp" -mmin +1440) ]]; then
-		info "updating the private sid package lists in $d"
-		apt-get "${APT_SID[@]}" update -q >&2 ||
-			die "apt-get update of the private sid lists failed (sources: $src)"
+	# lists older than a day, or fetched for other sources, are updated
+	if ((refresh)) || [[ ! -e $stamp ]] || [[ -n $(find "$stamp" -mmin +1440) ]] ||
+		! cmp -s "$src" "$d/lists/.kmc-sources"; then
+		info "updating the private package lists ($suites) in $d"
+		apt-get "${APT_PRIV[@]}" update -q >&2 ||
+			die "apt-get update of the private lists failed (sources: $src)"
+		cp "$src" "$d/lists/.kmc-sources"
 		touch "$stamp"
 	fi
 }
@@ -267,16 +229,17 @@ fetch_debs() {
 
 # resolve SERIES: sets HDR_PKG and APT_OPTS for SERIES.
 resolve() {
-	local s=$1 re
+	local s=$1 re priv
 	APT_OPTS=("${APT_SYS[@]}")
-	if [[ $s == 7.2 ]]; then
-		sid_setup
-		APT_OPTS=("${APT_SID[@]}")
+	priv=$(suite_of "$s")
+	if [[ -n $priv ]]; then
+		priv_setup "$s"
+		APT_OPTS=("${APT_PRIV[@]}")
 	fi
 	if [[ -n ${kver_override[$s]:-} ]]; then
 		HDR_PKG=linux-headers-${kver_override[$s]}
 		[[ -n $(candidate "${APT_OPTS[@]}" -- "$HDR_PKG") ]] || {
-			[[ $s == 7.2 ]] || sys_update_once
+			[[ -n $priv ]] || sys_update_once
 			[[ -n $(candidate "${APT_OPTS[@]}" -- "$HDR_PKG") ]] ||
 				die "$s: --kver asks for $HDR_PKG, which apt does not know"
 		}
@@ -286,18 +249,19 @@ resolve() {
 	6.1) re='^linux-headers-6\.1\.0-[0-9]+-amd64$' ;;
 	6.12) re='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	7.2) re='^linux-headers-7\.2\.[0-9]+\+deb14-amd64$' ;;
+	7.3) re='^linux-headers-7\.3\.[0-9]+\+deb13-amd64$' ;;
 	esac
 	HDR_PKG=
 	if [[ $s == 6.1 ]]; then
 		HDR_PKG=$(depends_on "${APT_OPTS[@]}" -- linux-headers-amd64 "$re" | head -n1)
 	fi
 	[[ -n $HDR_PKG ]] || HDR_PKG=$(newest "$re" "${APT_OPTS[@]}")
-	if [[ -z $HDR_PKG && $s != 7.2 ]]; then
+	if [[ -z $HDR_PKG && -z $priv ]]; then
 		sys_update_once
 		HDR_PKG=$(depends_on "${APT_OPTS[@]}" -- linux-headers-amd64 "$re" | head -n1)
 		[[ -n $HDR_PKG ]] || HDR_PKG=$(newest "$re" "${APT_OPTS[@]}")
 	fi
-	[[ -n $HDR_PKG ]] || die "$s: no package matching $re (apt sources: $([[ $s == 7.2 ]] && echo sid || echo system))"
+	[[ -n $HDR_PKG ]] || die "$s: no package matching $re (apt sources: ${priv:-system})"
 }
 
 # hdr_fixup ROOT: the packages name their own files by absolute /usr/...

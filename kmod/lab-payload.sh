@@ -25,7 +25,8 @@ usage() {
 	cat <<EOF
 usage: $PROG [--offline] KERNEL DIR
 
-KERNEL is 6.1, 6.12 or 7.2; DIR the payload directory (created if needed).
+KERNEL is a line the lab knows (6.1, 6.12, 7.2, 7.3); DIR the payload
+directory (created if needed).
   --offline   no apt: reuse the kernels and headers already unpacked
 EOF
 }
@@ -50,8 +51,8 @@ done
 s=${args[0]}
 dir=${args[1]}
 case $s in
-6.1 | 6.12 | 7.2) ;;
-*) die "unknown kernel '$s' (6.1, 6.12 or 7.2)" ;;
+6.1 | 6.12 | 7.2 | 7.3) ;;
+*) die "unknown kernel '$s' (6.1, 6.12, 7.2 or 7.3)" ;;
 esac
 
 "$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"

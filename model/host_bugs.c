@@ -369,7 +369,7 @@ uint64_t model_profile_bugs(const struct kmc_profile *p)
  * model of a listed family that no range covers is "goto warn": the rest
  * of bsp_init_amd(), tsa_init() included, is skipped.
  */
-enum zen { ZEN_NONE, ZEN_UNKNOWN, ZEN_1, ZEN_2, ZEN_3, ZEN_4, ZEN_5 };
+enum zen { ZEN_NONE, ZEN_UNKNOWN, ZEN_1, ZEN_2, ZEN_3, ZEN_4, ZEN_5, ZEN_6 };
 
 struct zen_range {
 	uint8_t family, lo, hi, gen;
@@ -384,6 +384,8 @@ static const struct zen_range zen_ranges[] = {
 	{ 0x19, 0x10, 0x1f, ZEN_4, NONE }, { 0x19, 0x60, 0xaf, ZEN_4, NONE },
 	{ 0x1a, 0x00, 0x2f, ZEN_5, FL_ZEN5_GENERATION }, { 0x1a, 0x40, 0x4f, ZEN_5, FL_ZEN5_GENERATION },
 	{ 0x1a, 0x60, 0x7f, ZEN_5, FL_ZEN5_GENERATION }, { 0x1a, 0xd0, 0xd7, ZEN_5, FL_ZEN5_GENERATION },
+	{ 0x1a, 0x50, 0x5f, ZEN_6, FL_ZEN6_GENERATION }, { 0x1a, 0x80, 0xaf, ZEN_6, FL_ZEN6_GENERATION },
+	{ 0x1a, 0xc0, 0xcf, ZEN_6, FL_ZEN6_GENERATION }, { 0x1a, 0xd8, 0xef, ZEN_6, FL_ZEN6_GENERATION },
 };
 
 static enum zen zen_generation(const struct kmc_profile *p, const struct kmc_host *h)

@@ -62,12 +62,17 @@ const struct kmc_flag_info kmc_flags[FL_NR] = {
 		"877818802c3e x86/bugs: Add SRSO_USER_KERNEL_NO support (tip x86/bugs 2024-12-30, v6.14); 6.12.y: the VMSCAPE backport 7c62c442b6eb in 6.12.47 added VULNBL_AMD(0x1a, SRSO | VMSCAPE)",
 		KV(6, 14, 0), NEVER, KV(6, 12, 47), "Zen 5 (family 0x1a) listed: SRSO" },
 	[FL_AMD_1A_TSA] = { "amd_1a_tsa",
-		"x86/bugs: Mitigate TSA on AMD Zen5 (stable 6.12.117; not in 7.2.13 nor 7.3-rc7)",
+		"x86/bugs: Mitigate TSA on AMD Zen5 (stable 6.12.117 and 7.3.4; not in 7.2.13 nor 7.3-rc7)",
 		NOT_UPSTREAM, NEVER, KV(6, 12, 117), "Zen 5 listed for TSA",
-		"mainline release unknown (after 7.3-rc7); 7.3.4 reported to carry it, no 7.3.y source or stable mail to check" },
+		"mainline release unknown (after 7.3-rc7); the 7.3.y backport is read in 7.3.4's source",
+		.bp_more = { KV(7, 3, 4) } },
 	[FL_ZEN5_GENERATION] = { "zen5_generation",
 		"3e4147f33f8b x86/CPU/AMD: Add X86_FEATURE_ZEN5 (tip x86/urgent 2024-01-23, v6.8-rc2): bsp_init_amd knows family 0x1a",
 		KV(6, 8, 0), NEVER, NEVER, "unlisted 0x1a models skip tsa_init ('goto warn')" },
+	[FL_ZEN6_GENERATION] = { "zen6_generation",
+		"x86/CPU/AMD: Add X86_FEATURE_ZEN6 (bsp_init_amd's Zen6 ranges of family 0x1a: 7.2.13 amd.c, 7.3.4 amd.c l.527-531; not in 6.12.117)",
+		KV(6, 18, 0), NEVER, NEVER, "0x1a Zen6 models run tsa_init: TSA_SQ_NO, TSA_L1_NO, TSA_FILL_NO forced",
+		"release not checked against a tree or pull; v6.18 assumed (as ref's zen6_generation); observable only with the Zen5 TSA row (6.12.117 has no Zen6 ranges, 7.3.4 has both)" },
 	[FL_VMSCAPE_LATE_MODELS] = { "vmscape_late_models",
 		"VMSCAPE list has ARROWLAKE_U 0xB5 and ATOM_CRESTMONT_X 0xAF",
 		KV(6, 17, 0), NEVER, KV(6, 12, 47), "VMSCAPE on 0xB5/0xAF" },
@@ -152,6 +157,8 @@ static struct kmc_profile profiles[] = {
 	P("6.17", 6, 17, 0,  "upstream v6.17", 0, MAILS),
 	P("7.2",  7, 2, 13,  "Debian sid (linux-image-7.2.*+deb14-amd64)", LAB_SRC,
 	  "labs boot linux-binary-7.2.13+deb14-amd64 7.2.13-1; read linux-source-7.2 7.2.13-1"),
+	P("7.3",  7, 3, 4,   "Debian 13 trixie-backports (linux-image-7.3.*+deb13-amd64)", LAB_SRC,
+	  "labs boot linux-binary-7.3.4+deb13-amd64 7.3.4-1~bpo13+1; read linux-source-7.3 7.3.4-1~bpo13+1"),
 };
 const unsigned int kmc_nprofiles = sizeof(profiles) / sizeof(profiles[0]);
 
@@ -177,7 +184,8 @@ int kmc_flag_in_release(unsigned int i, struct kmc_kver kv)
 	const struct kmc_flag_info *f = &kmc_flags[i];
 
 	return kmc_kver_cmp(kv, f->since) >= 0 || on_line(kv, f->bp_6_1) ||
-	       on_line(kv, f->bp_6_12);
+	       on_line(kv, f->bp_6_12) || on_line(kv, f->bp_more[0]) ||
+	       on_line(kv, f->bp_more[1]);
 }
 
 /*

@@ -27,6 +27,12 @@ static bool since(uint32_t kv, uint32_t up, unsigned int s61, unsigned int s612)
 	return false;
 }
 
+/* stable backport to another line: @kv is on @line's x.y and at or after it */
+static bool on_stable(uint32_t kv, uint32_t line)
+{
+	return (kv & 0xffff00u) == (line & 0xffff00u) && kv >= line;
+}
+
 void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 {
 	uint32_t kv = KV(v.major, v.minor, v.sub > 255 ? 255 : v.sub);
@@ -72,8 +78,12 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	 * (VULNBL_AMD(0x1a, SRSO | VMSCAPE); reported on stable@ 2025-09-19).
 	 */
 	k->amd_1a_srso = since(kv, KV(6, 14, 0), 0, 47);
-	/* "x86/bugs: Mitigate TSA on AMD Zen5": 6.12.117 only (7.2.13 does not have it) */
-	k->tsa_zen5 = since(kv, NEVER, 0, 117);
+	/*
+	 * "x86/bugs: Mitigate TSA on AMD Zen5": stable 6.12.117 and 7.3.4
+	 * (linux-source-7.3 7.3.4-1~bpo13+1: common.c l.1344 and l.1607-1614,
+	 * amd.c tsa_init() l.407-427); 7.2.13 does not have it
+	 */
+	k->tsa_zen5 = since(kv, NEVER, 0, 117) || on_stable(kv, KV(7, 3, 4));
 	/*
 	 * bsp_init_amd()'s ZEN6 ranges of family 0x1a: in 7.2.13, not in
 	 * 6.12.117; release assumed v6.18 (no observable effect before: 0x1a has

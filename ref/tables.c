@@ -51,6 +51,11 @@
 #include "line_tables.inc"
 #undef LINE_ID
 #undef LINE_FILE
+#define LINE_ID		linux_7_3
+#define LINE_FILE	"tables/linux-7.3.h"
+#include "line_tables.inc"
+#undef LINE_ID
+#undef LINE_FILE
 
 #define N(a)		(sizeof(a) / sizeof((a)[0]))
 #define LINE(id)	{ &id##_kver, id##_wl, N(id##_wl), id##_bl, N(id##_bl), &id##_kvm_ac }
@@ -60,6 +65,7 @@ static const struct ref_line lines[] = {
 	LINE(linux_6_1),
 	LINE(linux_6_12),
 	LINE(linux_7_2),
+	LINE(linux_7_3),
 };
 
 const struct ref_line *ref_line_of(uint32_t kv)

@@ -12,12 +12,15 @@ KERNEL is one of:
   6.1   Debian 12: the image linux-image-amd64 depends on (linux-image-6.1.0-N-amd64)
   6.12  Debian 12 (bookworm-security): newest linux-image-6.12.*+deb12-amd64[-unsigned]
   7.2   Debian sid: newest linux-binary-7.2.*+deb14-amd64 + linux-modules-7.2.*+deb14-amd64
+  7.3   Debian 13 (trixie-backports): newest linux-binary-7.3.*+deb13-amd64
+        + linux-modules-7.3.*+deb13-amd64
 
 Package names are resolved at run time with apt-cache. 6.1 and 6.12 use the
 system's apt state (running 'apt-get update' once if the package is unknown).
-7.2 uses a private apt state under the cache whose sources file is derived,
-at run time, from the machine's own Debian sources (Suites replaced by sid);
-the system's apt state is not touched.
+7.2 and 7.3 each use a private apt state under the cache,
+CACHE/apt-{sid,trixie-backports}, whose sources file
+debian-sources.sh derives at run time from the machine's own Debian sources
+(other suites, same archives); the system's apt state is not touched.
 
 Each kernel is fetched with 'apt-get download' and unpacked with 'dpkg -x' into
   CACHE/kernel-SERIES/root/
@@ -25,7 +28,7 @@ and described by CACHE/kernel-SERIES/kernel.env (KVER, VMLINUZ, MODDIR, PKGS...)
 A kernel already unpacked at the resolved version is reused (idempotent).
 
   --cache DIR  cache directory (default: build/lab/cache in the repository)
-  --refresh    refresh the private sid package lists even if they are recent
+  --refresh    refresh the private package lists even if they are recent
   --offline    no apt access: reuse whatever is unpacked in the cache
 EOF
 }
@@ -55,7 +58,7 @@ exec 8>"$cache/.fetch.lock"
 flock -n 8 || { info "waiting for another fetch into $cache"; flock 8; }
 
 sys_updated=0
-APT_SID=()
+APT_PRIV=()
 
 # apt_sys ARGS...: apt-cache/apt-get against the system's state.
 sys_update_once() {
@@ -85,69 +88,19 @@ newest_pkg() {
 	done
 }
 
-# write_sid_sources FILE: Debian sources for sid derived from the machine's own.
-write_sid_sources() {
-	local out=$1 f found=0 codename
-	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
-	[[ -n $codename ]] || die "cannot read VERSION_CODENAME from /etc/os-release"
-	: >"$out.tmp"
-	# deb822 files: keep the stanzas of the main archive (Suites contain the
-	# release codename itself, not only -security/-updates), main component.
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[[ -r $f ]] || continue
-		awk -v cn="$codename" '
-			function flush() {
-				if (n && is_deb && main_suite && uris != "") {
-					print "Types: deb"; print "URIs: " uris; print "Suites: sid"
-					print "Components: main"
-					if (signed != "") print "Signed-By: " signed
-					print ""; found++
-				}
-				n = 0; is_deb = 0; main_suite = 0; uris = ""; signed = ""
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			{ n++ }
-			/^Types:/ { for (i = 2; i <= NF; i++) if ($i == "deb") is_deb = 1 }
-			/^URIs:/ { uris = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == cn) main_suite = 1 }
-			/^Signed-By:/ { signed = $2 }
-			END { flush(); exit found ? 0 : 1 }
-		' "$f" >>"$out.tmp" && found=1
-	done
-	# one-line format
-	if ((!found)); then
-		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-			[[ -r $f ]] || continue
-			awk -v cn="$codename" '
-				$1 != "deb" { next }
-				{
-					i = 2; opts = ""
-					if ($2 ~ /^\[/) { while ($i !~ /\]$/) { opts = opts $i " "; i++ } opts = opts $i " "; i++ }
-					if ($(i + 1) != cn) next
-					print "deb " opts $i " sid main"; found++
-				}
-				END { exit found ? 0 : 1 }
-			' "$f" >>"$out.tmp" && found=1
-		done
-		if ((found)); then
-			mv "$out.tmp" "${out%.sources}.list"
-			rm -f "$out"
-			printf '%s\n' "${out%.sources}.list"
-			return 0
-		fi
-	fi
-	((found)) || die "no Debian '$codename' entry found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; cannot derive a sid source"
-	mv "$out.tmp" "$out"
-	printf '%s\n' "$out"
-}
-
-# sid_setup: private apt state for sid under CACHE/apt-sid; sets APT_SID.
-sid_setup() {
-	local d=$cache/apt-sid src stamp
+# suite_setup NAME SUITE...: private apt state for SUITE... under
+# CACHE/apt-NAME (sources from debian-sources.sh); sets APT_PRIV, APT_PRIV_DIR.
+suite_setup() {
+	local name=$1 d=$cache/apt-$1 src stamp
+	shift
+	APT_PRIV_DIR=$d
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/etc/preferences.d"
-	src=$(write_sid_sources "$d/etc/sid.sources")
-	APT_SID=(
+	src=$("$LAB_DIR/debian-sources.sh" "$d/etc/$name" "$@") || die "cannot write the sources for $*"
+	# the machine's apt hooks (an AppStream refresh after every update: minutes
+	# on a busy machine) are about its own lists, not these
+	printf '#clear APT::Update::Post-Invoke-Success;\n#clear APT::Update::Post-Invoke;\n' >"$d/etc/no-hooks.conf"
+	APT_PRIV=(
+		-c "$d/etc/no-hooks.conf"
 		-o "Dir::Etc::sourcelist=$src"
 		-o Dir::Etc::sourceparts=/nonexistent
 		-o "Dir::State::Lists=$d/lists"
@@ -156,9 +109,12 @@ sid_setup() {
 		-o APT::Sandbox::User=root
 	)
 	stamp=$d/lists/.kmc-updated
-	if ((refresh)) || [[ ! -e $stamp ]] || [[ -n $(find "$stamp" -mmin +1440 2>/dev/null) ]]; then
-		info "updating private sid package lists in $d"
-		apt-get "${APT_SID[@]}" update -q >&2 || die "apt-get update of the private sid lists failed (sources: $src)"
+	# lists older than a day, or fetched for other sources, are updated
+	if ((refresh)) || [[ ! -e $stamp ]] || [[ -n $(find "$stamp" -mmin +1440 2>/dev/null) ]] ||
+		! cmp -s "$src" "$d/lists/.kmc-sources"; then
+		info "updating private package lists ($*) in $d"
+		apt-get "${APT_PRIV[@]}" update -q >&2 || die "apt-get update of the private lists failed (sources: $src)"
+		cp "$src" "$d/lists/.kmc-sources"
 		touch "$stamp"
 	fi
 }
@@ -167,7 +123,7 @@ sid_setup() {
 download_unpack() {
 	local dir=$1 pv p v deb aopts=()
 	shift
-	if [[ ${1:-} == --sid ]]; then aopts=("${APT_SID[@]}"); shift; else aopts=(-o APT::Sandbox::User=root); fi
+	if [[ ${1:-} == --private ]]; then aopts=("${APT_PRIV[@]}"); shift; else aopts=(-o APT::Sandbox::User=root); fi
 	mkdir -p "$cache/debs"
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new/root"
@@ -218,7 +174,7 @@ EOF
 
 # fetch SERIES
 fetch() {
-	local s=$1 dir=$cache/kernel-$1 img ver mods mver pkgs=() sid=()
+	local s=$1 dir=$cache/kernel-$1 img ver mods mver re pkgs=() priv=()
 	local t0
 	t0=$(now_ms)
 	if ((offline)); then
@@ -252,15 +208,22 @@ fetch() {
 		ver=$(candidate -- "$img")
 		pkgs=("$img=$ver")
 		;;
-	7.2)
-		sid_setup
-		sid=(--sid)
-		img=$(newest_pkg '^linux-binary-7\.2\.[0-9]+\+deb14-amd64$' "${APT_SID[@]}")
-		[[ -n $img ]] || die "7.2: no package linux-binary-7.2.*+deb14-amd64 in sid (lists in $cache/apt-sid; try --refresh)"
+	7.2 | 7.3)
+		# sid's 7.2, trixie-backports' 7.3
+		if [[ $s == 7.2 ]]; then
+			suite_setup sid sid
+			re='^linux-binary-7\.2\.[0-9]+\+deb14-amd64$'
+		else
+			suite_setup trixie-backports trixie-backports
+			re='^linux-binary-7\.3\.[0-9]+\+deb13-amd64$'
+		fi
+		priv=(--private)
+		img=$(newest_pkg "$re" "${APT_PRIV[@]}")
+		[[ -n $img ]] || die "$s: no package matching $re (private lists in $APT_PRIV_DIR; try --refresh)"
 		mods=linux-modules-${img#linux-binary-}
-		ver=$(candidate "${APT_SID[@]}" -- "$img")
-		mver=$(candidate "${APT_SID[@]}" -- "$mods")
-		[[ -n $mver ]] || die "7.2: $img found but its modules package $mods is not in sid"
+		ver=$(candidate "${APT_PRIV[@]}" -- "$img")
+		mver=$(candidate "${APT_PRIV[@]}" -- "$mods")
+		[[ -n $mver ]] || die "$s: $img found but not its modules package $mods"
 		pkgs=("$img=$ver" "$mods=$mver")
 		;;
 	esac
@@ -269,7 +232,7 @@ fetch() {
 		printf '%s\t%s\t%s\t%s\t(cached, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"
 		return 0
 	fi
-	download_unpack "$dir" "${sid[@]}" "${pkgs[@]}"
+	download_unpack "$dir" "${priv[@]}" "${pkgs[@]}"
 	write_env "$s" "$dir" "$ver" "${pkgs[@]}"
 	load_kernel "$cache" "$s"
 	printf '%s\t%s\t%s\t%s\t(fetched, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"

@@ -42,7 +42,8 @@ test per L1 check and L2 configuration). Exit 0 all passed (XFAIL allowed),
 Options:
   --smoke             the CI subset: one kernel (7.2 unless --kernels), the L1
                       checks and the configurations tagged smoke
-  --kernels 'LIST'    kernels (default: '6.1 6.12 7.2')
+  --kernels 'LIST'    kernels (default: '$LAB_KERNELS_DEFAULT'; 'all': every
+                      line the lab knows, $LAB_KERNELS_ALL)
   --only 'ID...'      only these matrix configurations
   --matrix FILE       the L2 matrix (default harness/lab/matrix.txt)
   --parallel N        L1 boots at once (default 2; each is one TCG thread)
@@ -68,7 +69,7 @@ EOF
 }
 
 DIE_RC=2
-kernels="6.1 6.12 7.2"
+kernels=$LAB_KERNELS_DEFAULT
 kernels_given=0
 smoke=0
 only=
@@ -113,9 +114,8 @@ done
 parts=${parts:-$parallel}
 [[ $parts =~ ^[1-9][0-9]*$ ]] || die "--parts wants a positive number, got '$parts'"
 [[ $l2_tmo =~ ^[1-9][0-9]*$ ]] || die "--l2-timeout wants seconds, got '$l2_tmo'"
-read -ra KERNELS <<<"$kernels"
+kernels_list "$kernels"
 ((${#KERNELS[@]})) || die "--kernels: empty list"
-for k in "${KERNELS[@]}"; do check_series "$k"; done
 
 stamp=$(date +%Y%m%d-%H%M%S)
 RUN=$LAB_BUILD/runs/lab-$stamp
@@ -281,7 +281,7 @@ declare -A BOOT_KERNEL=() BOOT_PART=() BOOT_NPARTS=() BOOT_ROWS=() BOOT_NJOBS=()
 # BOOT_L1[B]: B runs the L1 checks; BOOT_RETRY[B]: the second boot that reran
 # B's unfinished jobs after B failed or hung; BOOT_ORIG[R]: the boot R reran.
 declare -A BOOT_L1=() BOOT_RETRY=() BOOT_ORIG=()
-for k in 7.2 6.12 6.1; do # the slowest kernel first: the lanes end together
+for k in $LAB_KERNELS_ALL; do # the slowest kernel first: the lanes end together
 	[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
 	read -ra r <<<"${ROWS[$k]}"
 	np=$parts

@@ -61,12 +61,30 @@ elapsed() {
 	printf '%d.%d' $((d / 1000)) $((d % 1000 / 100))
 }
 
+# The kernel lines the labs know, newest (slowest to boot) first: the boot
+# queues take them in this order so that their lanes end together. The
+# default set keeps make lab inside its time (docs/lab.md "Timing");
+# --kernels all boots every line.
+LAB_KERNELS_ALL="7.3 7.2 6.12 6.1"
+LAB_KERNELS_DEFAULT="6.1 6.12 7.2"
+
 # check_series SERIES: the kernel lines the lab knows.
 check_series() {
-	case "$1" in
-	6.1 | 6.12 | 7.2) ;;
-	*) die "unknown kernel '$1' (expected one of: 6.1 6.12 7.2)" ;;
-	esac
+	[[ " $LAB_KERNELS_ALL " == *" $1 "* ]] ||
+		die "unknown kernel '$1' (expected one of: $LAB_KERNELS_ALL, or all)"
+}
+
+# kernels_list LIST: KERNELS=( LIST (--kernels) with "all" expanded, each
+# line checked, each once ).
+kernels_list() {
+	local k
+	KERNELS=()
+	for k in $1; do
+		[[ $k == all ]] || check_series "$k"
+		for k in $([[ $k == all ]] && echo "$LAB_KERNELS_ALL" || echo "$k"); do
+			[[ " ${KERNELS[*]} " == *" $k "* ]] || KERNELS+=("$k")
+		done
+	done
 }
 
 # kernel_env CACHE SERIES: path of the manifest fetch-kernels.sh writes.

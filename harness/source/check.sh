@@ -9,9 +9,11 @@
 #   harness/source/check.sh --lab [LAB-ARGS...]
 # --offline  use what is unpacked under build/source, no apt
 # --update   write the fresh tables over ref/tables/ (make source-tables)
-# --lab      as harness/lab.sh runs it: every line, the lab's arguments
-#            ignored but --offline; a source that moved or cannot be
-#            fetched is a warning, only a mismatch fails
+# --lab      as harness/lab.sh runs it: the lines the labs will boot (their
+#            --kernels, default harness/lab/lib.sh's LAB_KERNELS_DEFAULT;
+#            "all": every line), the lab's other arguments ignored but
+#            --offline; a source that moved or cannot be fetched is a
+#            warning, only a mismatch fails
 # Exit 0: every table agrees and the committed data is current; 1: a
 # mismatch, or Debian's source moved and the committed data differs
 # (`make source-tables`, then fix what it reports); 2: setup error.
@@ -29,6 +31,16 @@ update=0
 lines=()
 lab=0
 [[ ${1:-} == --lab ]] && { lab=1; shift; }
+if ((lab)); then
+	# shellcheck disable=SC1091 # LAB_KERNELS_DEFAULT
+	kernels=$(. "$ROOT/harness/lab/lib.sh" && echo "$LAB_KERNELS_DEFAULT")
+	prev=
+	for a in "$@"; do
+		[[ $prev == --kernels ]] && kernels=$a
+		prev=$a
+	done
+	[[ " $kernels " == *" all "* ]] || read -ra lines <<<"$kernels"
+fi
 for a in "$@"; do
 	if ((lab)); then
 		[[ $a == --offline ]] && fetch_args+=(--offline)

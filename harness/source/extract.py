@@ -11,7 +11,7 @@ KST_KVER name the package and the release it holds):
   arch/x86/kernel/cpu/common.c   cpu_vuln_whitelist -> KST_WL, cpu_vuln_blacklist -> KST_BL,
                                  the BIT() names of their flags -> KST_WL_FLAG, KST_BL_FLAG
   arch/x86/include/asm/intel-family.h   the INTEL_* model numbers those rows name
-  arch/x86/kvm/x86.c             KVM_SUPPORTED_ARCH_CAP -> KST_KVM_AC
+  arch/x86/kvm/x86.c (7.3: msrs.c)  KVM_SUPPORTED_ARCH_CAP -> KST_KVM_AC
   arch/x86/include/asm/msr-index.h      ARCH_CAP_* bit numbers -> KST_AC
   arch/x86/include/asm/cpufeatures.h    X86_BUG_* numbers and /proc/cpuinfo names -> KST_BUG
   drivers/base/cpu.c             the vulnerabilities files that exist -> KST_VULN_FILE
@@ -168,11 +168,11 @@ def bit_names(code, first, table):
             re.finditer(r"^#define\s+(\w+)\s+BIT\((\d+)\)", span, re.M)}
 
 
-def kvm_supported_arch_cap(text):
+def kvm_supported_arch_cap(text, name="x86.c"):
     code = strip_comments(text)
     m = re.search(r"#define\s+KVM_SUPPORTED_ARCH_CAP\s*\\?\s*\(((?:[^()])*)\)", code)
     if not m:
-        raise ParseError("x86.c: no #define KVM_SUPPORTED_ARCH_CAP (...)")
+        raise ParseError(f"{name}: no #define KVM_SUPPORTED_ARCH_CAP (...)")
     body = m.group(1).replace("\\", " ")
     names = [t.strip() for t in body.split("|")]
     for n in names:
@@ -230,7 +230,12 @@ def extract(tree, line, package, version):
     bl_bits = bit_names(common, "SRBDS", "cpu_vuln_blacklist")
     wl = rows(common, "cpu_vuln_whitelist", wl_bits, models)
     bl = rows(common, "cpu_vuln_blacklist", bl_bits, models)
-    kvm, kvm_line = kvm_supported_arch_cap(read(tree, "arch/x86/kvm/x86.c"))
+    # 7.3 moved KVM's MSR code, this define with it, from x86.c into msrs.c
+    kvm_file = "arch/x86/kvm/x86.c"
+    if os.path.exists(f"{tree}/arch/x86/kvm/msrs.c") and \
+            "KVM_SUPPORTED_ARCH_CAP" not in strip_comments(read(tree, kvm_file)):
+        kvm_file = "arch/x86/kvm/msrs.c"
+    kvm, kvm_line = kvm_supported_arch_cap(read(tree, kvm_file), os.path.basename(kvm_file))
     acs = arch_caps(read(tree, "arch/x86/include/asm/msr-index.h"))
     bug = bugs(read(tree, "arch/x86/include/asm/cpufeatures.h"))
     files, files_line = vulnerability_files(read(tree, "drivers/base/cpu.c"))
@@ -252,7 +257,7 @@ def extract(tree, line, package, version):
         for vendor, fam, model, lo, hi, fl, _ in table:
             o.append(f"KST_{tag}({vendor}, {fmt_num(fam)}, {fmt_num(model)}, 0x{lo:x}, 0x{hi:x}, "
                      + " | ".join(f"{tag}_{f}" for f in fl) + ")")
-    o.append(f"/* KVM_SUPPORTED_ARCH_CAP, arch/x86/kvm/x86.c l.{kvm_line} */")
+    o.append(f"/* KVM_SUPPORTED_ARCH_CAP, {kvm_file} l.{kvm_line} */")
     o.extend(f"KST_KVM_AC({n})" for n in kvm)
     o.append("/* ARCH_CAP_* of arch/x86/include/asm/msr-index.h: name, bit */")
     o.extend(f"KST_AC({n}, {b})" for n, b in acs)

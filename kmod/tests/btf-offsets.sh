@@ -33,7 +33,7 @@ usage() {
 	cat <<EOF
 usage: $PROG [--cache DIR] [--facts DIR] [--fixtures DIR] KERNEL...
 
-KERNEL is 6.1, 6.12, 7.2 or all (as fetched by harness/lab/fetch-kernels.sh
+KERNEL is 6.1, 6.12, 7.2, 7.3 or all (as fetched by harness/lab/fetch-kernels.sh
 into the lab cache, default $CACHE). BTF extracts are kept in $WORK/KERNEL/.
 EOF
 }
@@ -57,8 +57,8 @@ while (($#)); do
 	--facts) (($# >= 2)) || die "--facts needs a directory"; facts=$2; shift ;;
 	--fixtures) (($# >= 2)) || die "--fixtures needs a directory"; fixtures=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
-	all) series+=(6.1 6.12 7.2) ;;
-	6.1 | 6.12 | 7.2) series+=("$1") ;;
+	all) series+=(6.1 6.12 7.2 7.3) ;;
+	6.1 | 6.12 | 7.2 | 7.3) series+=("$1") ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift

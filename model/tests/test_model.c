@@ -547,6 +547,8 @@ START_TEST(profile_for_uname)
 		{ "7.2.13+deb14-amd64", NULL, "7.2", 0 },
 		{ "6.15.3", NULL, "6.14", 1 },
 		{ "7.3.0-rc7", NULL, "7.2", 1 },
+		{ "7.3.4+deb13-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 7.3.4-1~bpo13+1 (2026-11-15)", "7.3", 0 },
+		{ "7.3.9+deb13-amd64", NULL, "7.3", 1 },
 		{ "5.10.0-30-amd64", NULL, NULL, 0 },
 		{ "garbage", NULL, NULL, 0 },
 	};
@@ -583,6 +585,15 @@ START_TEST(profile_flags)
 	ck_assert((p612->flags >> quirk & 1) && !(p612->flags >> gate & 1));
 	ck_assert((p72->flags >> gate & 1));
 	ck_assert_int_eq(kmc_flag_index("no-such-flag"), -1);
+	/* Zen5's TSA row: stable 6.12.117 and 7.3.4, in neither 7.2.13 nor 7.3.0 */
+	int zen5 = kmc_flag_index("amd_1a_tsa");
+	ck_assert(zen5 >= 0);
+	ck_assert(kmc_flag_in_release(zen5, (struct kmc_kver){ 7, 3, 4 }));
+	ck_assert(!kmc_flag_in_release(zen5, (struct kmc_kver){ 7, 3, 3 }));
+	ck_assert(!kmc_flag_in_release(zen5, (struct kmc_kver){ 7, 2, 13 }));
+	ck_assert(kmc_flag_in_release(zen5, (struct kmc_kver){ 6, 12, 117 }));
+	ck_assert(kmc_profile_find("7.3")->flags >> zen5 & 1);
+	ck_assert(!(p72->flags >> zen5 & 1));
 	ck_assert(!kmc_profile_find("6.2"));
 	ck_assert(kmc_profile_at(kmc_nprofiles) == NULL);
 }

@@ -37,7 +37,8 @@ on stderr. Exit 0 all passed (XFAIL allowed), 1 a failure, 4 nothing ran,
 Options:
   --smoke             one kernel (7.2 unless --kernels), configurations
                       tagged smoke
-  --kernels 'LIST'    default '6.1 6.12 7.2'
+  --kernels 'LIST'    default '$LAB_KERNELS_DEFAULT'; 'all': every line the
+                      lab knows ($LAB_KERNELS_ALL)
   --only 'ID...'      only these configurations
   --all-configs       every configuration on every kernel (default: as the
                       on= tags of bochs/configs.txt say)
@@ -55,7 +56,7 @@ EOF
 }
 
 DIE_RC=2
-kernels="6.1 6.12 7.2"
+kernels=$LAB_KERNELS_DEFAULT
 kernels_given=0
 smoke=0
 only=
@@ -92,9 +93,8 @@ done
 ((smoke && !kernels_given)) && kernels=7.2
 [[ $parallel =~ ^[1-9][0-9]*$ ]] || die "--parallel wants a positive number, got '$parallel'"
 [[ $tmo =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, got '$tmo'"
-read -ra KERNELS <<<"$kernels"
+kernels_list "$kernels"
 ((${#KERNELS[@]})) || die "--kernels: empty list"
-for k in "${KERNELS[@]}"; do check_series "$k"; done
 
 # ---- the configurations -------------------------------------------------------
 declare -a CFG_IDS=()
@@ -196,7 +196,7 @@ progress "step payload: $(elapsed "$t")s"
 # ---- the boots ------------------------------------------------------------------
 # Boot K:ID, and K:ID:2 for the second attempt after a failed first.
 declare -a QUEUE=()
-for k in 7.2 6.12 6.1; do # the slowest kernel first
+for k in $LAB_KERNELS_ALL; do # the slowest kernel first
 	[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
 	for id in "${CFGS[@]}"; do
 		on_kernel "$id" "$k" && QUEUE+=("$k:$id")

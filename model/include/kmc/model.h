@@ -23,6 +23,8 @@ struct kmc_flag_info {
 	const char *note;	/* what it changes, in a few words */
 	/* why a release above is not established, or NULL when it is */
 	const char *unsettled;
+	/* releases of other stable lines (7.3.y, ...) that got it */
+	struct kmc_kver bp_more[2];
 };
 
 /* How a profile is known (bits; 0 = from list mails and stable diffs only) */
