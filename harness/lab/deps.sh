@@ -70,7 +70,7 @@ if ((check_only)); then
 fi
 [[ $(id -u) == 0 ]] || die "need root to install: ${missing[*]}"
 # another lab's deps.sh, or any apt, may hold dpkg's lock: wait for it
-hold_lock apt
+hold_lock "$LAB_BUILD/locks/apt.lock" "another lab's deps.sh"
 apt_wait=(-o DPkg::Lock::Timeout=600)
 command -v apt-get >/dev/null || die "apt-get not found; this lab needs a Debian host"
 info "installing: ${missing[*]}"

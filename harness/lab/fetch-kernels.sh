@@ -54,8 +54,7 @@ mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 need_cmd dpkg-deb flock
 # one fetch at a time per cache (make lab runs both emulated labs at once)
-exec 8>"$cache/.fetch.lock"
-flock -n 8 || { info "waiting for another fetch into $cache"; flock 8; }
+hold_lock "$cache/.fetch.lock" "another fetch into $cache"
 
 sys_updated=0
 APT_PRIV=()

@@ -32,19 +32,20 @@ need_cmd() {
 	done
 }
 
-# hold_lock NAME: take an exclusive lock on build/lab/locks/NAME.lock until
-# this shell exits (fd 8). The two emulated labs run at once under make lab;
-# what they share (make, the kernel cache, kmc.ko builds, apt) takes turns.
+# hold_lock FILE WHAT: take an exclusive lock on FILE until this shell exits
+# (fd 8), saying so when WHAT holds it first. The two emulated labs run at
+# once under make lab; what they share (make, the kernel cache, kmc.ko
+# builds, apt) takes turns.
 hold_lock() {
-	mkdir -p "$LAB_BUILD/locks"
-	exec 8>"$LAB_BUILD/locks/$1.lock"
+	mkdir -p "$(dirname "$1")"
+	exec 8>"$1"
 	if ! flock -n 8; then
-		info "waiting for the $1 lock (the other lab holds it)"
+		info "waiting for the lock $1 ($2 holds it)"
 		flock 8
 	fi
 }
 
-# locked NAME CMD...: run CMD holding build/lab/locks/NAME.lock (see hold_lock)
+# locked NAME CMD...: run CMD holding build/lab/locks/NAME.lock
 locked() {
 	mkdir -p "$LAB_BUILD/locks"
 	flock "$LAB_BUILD/locks/$1.lock" "${@:2}"

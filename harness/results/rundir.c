@@ -234,7 +234,11 @@ static void runner_facts(struct kr_run *r)
 	}
 }
 
-static int dir_is_empty(const char *path)
+/*
+ * PATH has no entries; with SKIP_TMP, none but other runs' hidden
+ * directories in the making (".NAME.tmp.XXXXXX")
+ */
+static int dir_is_empty(const char *path, int skip_tmp)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -243,7 +247,8 @@ static int dir_is_empty(const char *path)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    !(skip_tmp && de->d_name[0] == '.' && strstr(de->d_name, ".tmp.")))
 			empty = 0;
 	closedir(d);
 	return empty;
@@ -370,23 +375,6 @@ static int fill_tmpdir(struct kr_run *r, const char *backend, int argc, char **a
 	return write_meta(r, msg, len);
 }
 
-/* Empty but for other runs' hidden directories in the making (".NAME.tmp.XXXXXX") */
-static int empty_but_tmp(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	int empty = 1;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    !(de->d_name[0] == '.' && strstr(de->d_name, ".tmp.")))
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
 /*
  * DIR is a mount point or the working directory, which a rename cannot
  * replace: it is taken in place.  The run is made in a hidden directory
@@ -414,8 +402,12 @@ static int claim_in_place(struct kr_run *r, const char *real, const char *backen
 	err = fill_tmpdir(r, backend, argc, argv, msg, len);
 	if (err)
 		goto fail;
-	if (!empty_but_tmp(real) || linkat(r->dirfd, KR_RUN_JSON, dfd, KR_RUN_JSON, 0)) {
-		err = !empty_but_tmp(real) || errno == EEXIST ? -EEXIST : -errno;
+	/* one look at DIR, and linkat's errno read before anything else can change it */
+	if (!dir_is_empty(real, 1))
+		err = -EEXIST;
+	else if (linkat(r->dirfd, KR_RUN_JSON, dfd, KR_RUN_JSON, 0))
+		err = -errno;
+	if (err) {
 		snprintf(msg, len, "%s: %s", r->dir, err == -EEXIST ?
 			 "exists and is not empty (one results directory per run)" : strerror(-err));
 		goto fail;
@@ -469,7 +461,7 @@ static int claim_dir(struct kr_run *r, const char *dir, const char *backend, int
 			snprintf(msg, len, "%s: exists and is not a directory", r->dir);
 			return -ENOTDIR;
 		}
-		if (!dir_is_empty(r->dir)) {
+		if (!dir_is_empty(r->dir, 0)) {
 			snprintf(msg, len, "%s: exists and is not empty (one results directory per run)",
 				 r->dir);
 			return -EEXIST;
