@@ -58,6 +58,7 @@ help:
 	@echo "make lab        run the KVM backend here, or the emulated labs (QEMU, Bochs VMX) without kvm_intel/kvm_amd"
 	@echo "make lab-smoke  the emulated labs' CI subset (7.2: QEMU L1 + 3 L2 boots, one Bochs VMX host)"
 	@echo "make vectors    regenerate vectors/*.kmv from the model (python3)"
+	@echo "make qemu-models regenerate data/qemu/ from QEMU 7.2 (the machine's) and sid's over QMP (python3)"
 	@echo "make source-check  model and ref tables against Debian's linux-source of each lab line"
 	@echo "make source-tables re-extract ref/tables/linux-*.h from those sources (python3)"
 	@echo "make coverage   lcov line+branch coverage of model/ and ref/ -> results/coverage/"
@@ -147,6 +148,13 @@ coverage:
 
 vectors: $(O)/bin/kmc
 	$(PYTHON) vectors/gen.py --kmc $(O)/bin/kmc --out vectors
+
+# QEMU's named CPU models, asked of the machine's QEMU and of sid's (fetched
+# into build/qemu/, nothing installed) over QMP -> data/qemu/ (docs/qemu-models.md)
+.PHONY: qemu-models
+qemu-models: $(O)/bin/kmc
+	$(PYTHON) harness/qemu/gen-models.py --kmc $(O)/bin/kmc --out-dir data/qemu -- qemu-system-x86_64
+	$(PYTHON) harness/qemu/gen-models.py --kmc $(O)/bin/kmc --out-dir data/qemu -- $$(harness/qemu/fetch.sh sid)
 
 # the tables against Debian's kernel sources (docs/source-check.md): fetch
 # (cached), extract afresh, compare; source-tables rewrites ref/tables/
