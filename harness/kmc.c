@@ -13,6 +13,7 @@
 #include "ktap.h"
 #include "migrate.h"
 #include "names.h"
+#include "qemu_models.h"
 #include "source_check.h"
 #include "version.h"
 
@@ -54,6 +55,20 @@ static const char usage_text[] =
 "                          --from-profile P, --to-profile P, --guest-ac VALUE,\n"
 "                          --guest-cpuid LIST (default: the source KVM's values).\n"
 "                          Exit 0: nothing changes, 1: something does\n"
+"  qemu-models --host HOST [--profile P] [--qemu VERSION] [--data DIR] [--json]\n"
+"                          QEMU's named CPU models (every version QEMU lists,\n"
+"                          asked of QEMU itself: data/qemu/, docs/qemu-models.md)\n"
+"                          started on HOST's KVM under profile P (default 6.1):\n"
+"                          the 0x10a bits and modelled CPUID features KVM lacks\n"
+"                          (QEMU drops them, or refuses the start with\n"
+"                          enforce), what the guest reads in 0x10a, whether\n"
+"                          its VERW clears the fill buffers, the findings, and\n"
+"                          whether that QEMU synthesises FB_CLEAR.  HOST as for\n"
+"                          migrate.  --qemu picks one QEMU by version prefix\n"
+"                          (default: every file in DIR, default data/qemu).\n"
+"                          --observed FILE: KTAP of the predictions against a\n"
+"                          lab's enforce starts (harness/qemu/lab-enforce.sh);\n"
+"                          exit 1 when one differs\n"
 "  source-check [--tables DIR] [LINE...]\n"
 "                          the model's and ref's vulnerability tables,\n"
 "                          KVM_SUPPORTED_ARCH_CAP, ARCH_CAP_* and X86_BUG_*\n"
@@ -457,6 +472,52 @@ static int cmd_names(int argc, char **argv)
 	return usage("names: unknown topic '%s'", argv[0]);
 }
 
+static int cmd_qemu_models(int argc, char **argv)
+{
+	struct kmc_qemu_models_args a = { .profile = "6.1", .data_dir = "data/qemu" };
+	char err[MSGLEN];
+	int ret;
+
+	for (int i = 0; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(opt, "--json")) {
+			a.json = 1;
+			continue;
+		}
+		if (strcmp(opt, "--host") && strcmp(opt, "--profile") && strcmp(opt, "--qemu") &&
+		    strcmp(opt, "--data") && strcmp(opt, "--observed"))
+			return usage("qemu-models: unknown option '%s'", opt);
+		if (!val)
+			return usage("qemu-models: option '%s' needs a value", opt);
+		i++;
+		if (!strcmp(opt, "--host"))
+			a.host = val;
+		else if (!strcmp(opt, "--profile"))
+			a.profile = val;
+		else if (!strcmp(opt, "--qemu"))
+			a.qemu = val;
+		else if (!strcmp(opt, "--observed"))
+			a.observed = val;
+		else
+			a.data_dir = val;
+	}
+	if (!a.host)
+		return usage("qemu-models needs --host HOST (e.g. cpu=sapphirerapids)%s", "");
+	if (a.observed && (a.json || a.qemu))
+		return usage("qemu-models: --observed takes the QEMU version from its file,"
+			     " and prints KTAP%s", "");
+	ret = a.observed ? kmc_qemu_check(stdout, &a, err, sizeof(err)) :
+			   kmc_qemu_models(stdout, &a, err, sizeof(err));
+	if (ret == 1)
+		return 1;	/* --observed: a start differs from the prediction */
+	if (ret) {
+		fprintf(stderr, "kmc: qemu-models: %s\n", err);
+		return ret == -EINVAL ? KTAP_EXIT_USAGE : 1;
+	}
+	return 0;
+}
+
 static int cmd_migrate(int argc, char **argv)
 {
 	struct kmc_migrate_args a = { .from_profile = NULL, .to_profile = NULL };
@@ -607,5 +668,7 @@ int main(int argc, char **argv)
 		return cmd_source_check(n, argv + 2);
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(n, args);
+	if (!strcmp(cmd, "qemu-models"))
+		return cmd_qemu_models(n, args);
 	return usage("unknown command '%s'", cmd);
 }

@@ -13,85 +13,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hostspec.h"
 #include "kmv.h"
 #include "migrate.h"
+#include "qemu_models.h"
 
-#define QEMU_FIVE_NO (KMC_AC_MDS_NO | KMC_AC_TAA_NO | KMC_AC_SBDR_SSDP_NO | \
-		      KMC_AC_FBSDP_NO | KMC_AC_PSDP_NO)
+#define QEMU_FIVE_NO KMC_QEMU_FIVE_NO
 
-/* One side: the host and its profile, read like a vector record */
+/* One side: the host and its profile, and the guest's ops there */
 struct side {
-	const char *what;		/* "source", "destination" */
-	struct kmv_file f;
-	const struct kmv_record *r;
+	struct kmc_hostspec h;
 	struct kmc_obs obs;		/* the guest's ops on this host */
 };
 
-static int read_side(struct side *s, const char *host, const char *profile, char *err,
-		     size_t len)
-{
-	char *text = NULL, msg[512];
-	size_t tlen = 0;
-	FILE *m = open_memstream(&text, &tlen);
-	int ret;
-
-	if (!m)
-		return -ENOMEM;
-	fprintf(m, "kmv 1\nvector migrate.%s profile=%s\n  host %s\n", s->what, profile, host);
-	fclose(m);
-	m = fmemopen(text, tlen, "r");
-	if (!m) {
-		free(text);
-		return -ENOMEM;
-	}
-	ret = kmv_read(m, s->what, KMV_REQUESTS, NULL, &s->f, msg, sizeof(msg));
-	fclose(m);
-	free(text);
-	if (!ret && s->f.nrecs != 1)
-		ret = -EINVAL;
-	if (ret) {
-		/* "source:3: unknown CPU 'x'": say which argument it was */
-		const char *why = strchr(msg, ' ');
-
-		snprintf(err, len, "%s host '%s': %s", s->what, host, why ? why + 1 : msg);
-		return ret;
-	}
-	s->r = &s->f.recs[0];
-	if (s->r->live) {
-		snprintf(err, len, "%s host: 'live' needs the kvm backend, not the model", s->what);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * What the model says of the plain host: KVM's value and CPUID (the
- * source's decide the guest's configuration, before any guest op runs)
- */
-static int host_view(const struct side *s, struct kmc_obs *o)
-{
-	struct kmc_scenario sc = s->r->sc;
-
-	sc.nops = 0;
-	return kmc_model_eval(s->r->profile, &sc, o);
-}
-
-/* The guest on this host: its CPUID, its 0x10a written by the VMM, a VERW */
-static int guest_eval(const struct side *s, uint64_t cpuid, uint64_t ac, struct kmc_obs *o)
-{
-	struct kmc_scenario sc = s->r->sc;
-
-	sc.nops = 3;
-	sc.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = cpuid };
-	sc.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = KMC_MSR_ARCH_CAPABILITIES,
-				     .value = ac };
-	sc.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
-	return kmc_model_eval(s->r->profile, &sc, o);
-}
-
 static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac)
 {
-	return guest_eval(s, cpuid, ac, &s->obs);
+	return kmc_hostspec_guest(&s->h, cpuid, ac, &s->obs);
 }
 
 static const char *verw_word(const struct kmc_result *r)
@@ -121,7 +58,7 @@ static int false_immune(const struct side *s, uint64_t cpuid, uint64_t ac)
 {
 	struct kmc_obs o;
 
-	return !guest_eval(s, cpuid, ac, &o) && (o.findings & KMC_FINDING_FALSE_IMMUNITY);
+	return !kmc_hostspec_guest(&s->h, cpuid, ac, &o) && (o.findings & KMC_FINDING_FALSE_IMMUNITY);
 }
 
 /*
@@ -149,17 +86,17 @@ static void put_false_immunity(FILE *out, const struct side *s, uint64_t cpuid, 
 
 int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t len)
 {
-	struct side src = { .what = "source" }, dst = { .what = "destination" };
+	struct side src = { .h.what = "source" }, dst = { .h.what = "destination" };
 	struct kmc_obs hs;
 	const struct kmc_obs *hd = &dst.obs;	/* KVM's values do not depend on the ops */
 	uint64_t gac, gcpuid, missing, missing_fixed, qemu_value, cpuid_missing;
 	uint32_t fresh;
 	int fires, changes = 0, ret;
 
-	ret = read_side(&src, a->from, a->from_profile, err, len);
+	ret = kmc_hostspec_read(&src.h, a->from, a->from_profile, err, len);
 	if (!ret)
-		ret = read_side(&dst, a->to, a->to_profile, err, len);
-	if (!ret && host_view(&src, &hs)) {
+		ret = kmc_hostspec_read(&dst.h, a->to, a->to_profile, err, len);
+	if (!ret && kmc_hostspec_view(&src.h, &hs)) {
 		snprintf(err, len, "the model cannot evaluate these hosts");
 		ret = -EINVAL;
 	}
@@ -176,7 +113,7 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	}
 
 	fprintf(out, "kmc migrate: %s (profile %s) -> %s (profile %s)\n", a->from,
-		src.r->profile->name, a->to, dst.r->profile->name);
+		src.h.r->profile->name, a->to, dst.h.r->profile->name);
 	fprintf(out, "guest, as configured on the source%s:\n",
 		a->has_guest_ac || a->has_guest_cpuid ? " (values given)" : " (KVM's values there)");
 	put_list(out, "CPUID", &kmc_feat_names, gcpuid);
@@ -253,7 +190,7 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 		"nothing the guest sees or relies on changes");
 	ret = changes;
 out:
-	kmv_file_free(&src.f);
-	kmv_file_free(&dst.f);
+	kmc_hostspec_free(&src.h);
+	kmc_hostspec_free(&dst.h);
 	return ret;
 }
