@@ -368,6 +368,11 @@ static int cmd_profiles(void)
 	printf("\nx = the profile has the flag; ? = a release not established.  Changes:\n");
 	for (unsigned int f = 0; f < kmc_nflags; f++)
 		printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].change ? kmc_flags[f].change : "");
+	printf("\nOTHER.y, where read (5.10.y: the first Debian upload whose changelog.Debian has\n"
+	       "the backport; the upstream 5.10.y release that got it is not established):\n");
+	for (unsigned int f = 0; f < kmc_nflags; f++)
+		if (kmc_flags[f].bp_more_from)
+			printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].bp_more_from);
 	printf("\nReleases not established (docs/rules.md):\n");
 	for (unsigned int f = 0; f < kmc_nflags; f++)
 		if (kmc_flags[f].unsettled)

@@ -199,7 +199,7 @@ static int fact(const struct ctx *c, struct kst_source *s, char *l)
 	static const struct { const char *tag; unsigned int nargs; } forms[] = {
 		{ "KST_SOURCE", 3 }, { "KST_KVER", 3 }, { "KST_WL_FLAG", 2 }, { "KST_BL_FLAG", 2 },
 		{ "KST_WL", 6 }, { "KST_BL", 6 }, { "KST_KVM_AC", 1 }, { "KST_AC", 2 },
-		{ "KST_BUG", 3 }, { "KST_VULN_FILE", 1 },
+		{ "KST_BUG", 3 }, { "KST_BUG_UNSET", 1 }, { "KST_VULN_FILE", 1 },
 	};
 	struct kst_table *wl = &s->table[KMC_VULN_WHITELIST], *bl = &s->table[KMC_VULN_BLACKLIST];
 	char *tag = NULL, *a[MAX_ARGS];
@@ -248,6 +248,11 @@ static int fact(const struct ctx *c, struct kst_source *s, char *l)
 		return named(c, s->ac, &s->nac, KST_MAX_BITS, a, 2);
 	if (!strcmp(tag, "KST_BUG"))
 		return named(c, s->bug, &s->nbug, KST_MAX_BUGS, a, 3);
+	if (!strcmp(tag, "KST_BUG_UNSET")) {
+		if (s->nbug_unset == KST_MAX_BUGS)
+			return fail(c, "more than %d KST_BUG_UNSET", KST_MAX_BUGS);
+		return copy(c, s->bug_unset[s->nbug_unset++], a[0]);
+	}
 	if (s->nfiles == KST_MAX_FILES)
 		return fail(c, "more than %d vulnerabilities files", KST_MAX_FILES);
 	return copy(c, s->file[s->nfiles++], a[0]);

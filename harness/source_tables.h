@@ -52,6 +52,8 @@ struct kst_source {
 	unsigned int nac;
 	struct kst_named bug[KST_MAX_BUGS];	/* X86_BUG_* */
 	unsigned int nbug;
+	char bug_unset[KST_MAX_BUGS][KST_NAME];	/* X86_BUG_* common.c never names */
+	unsigned int nbug_unset;
 	char file[KST_MAX_FILES][KST_NAME];	/* vulnerabilities files */
 	unsigned int nfiles;
 };

@@ -23,11 +23,12 @@ Builds kmod/ against the Debian linux-headers package of each KERNEL:
   6.12  Debian 12 (bookworm-security): newest linux-headers-6.12.N+deb12-amd64
   7.2   Debian sid: newest linux-headers-7.2.N+deb14-amd64
   7.3   Debian 13 (trixie-backports): newest linux-headers-7.3.N+deb13-amd64
-  all   all four
+  5.10  Debian 11 (bullseye-security): newest linux-headers-5.10.0-N-amd64
+  all   all five
 
 Package names are resolved with apt-cache at run time. 6.1 and 6.12 use the
-system's apt lists; 7.2 and 7.3 a private apt state each, under
-$OUT/apt-{sid,trixie-backports}, whose sources are derived from
+system's apt lists; 7.2, 7.3 and 5.10 a private apt state each, under
+$OUT/apt-{sid,trixie-backports,bullseye}, whose sources are derived from
 the machine's own Debian sources (harness/lab/debian-sources.sh).
 The packages (headers, -common, linux-kbuild) are unpacked with dpkg-deb -x
 under $OUT/hdr-SERIES/ and the module is built in $OUT/SERIES/:
@@ -36,7 +37,7 @@ under $OUT/hdr-SERIES/ and the module is built in $OUT/SERIES/:
   $OUT/SERIES/build.log  the full kbuild output
 
 The 7.2 headers come from sid and were built with gcc-16 and glibc >= 2.38
-(7.3: trixie's gcc-14 and glibc 2.41).
+(7.3: trixie's gcc-14 and glibc 2.41; 5.10: bullseye's gcc-10).
 On Debian 12 the script (1) runs a newer suite's kbuild host tools (fixdep,
 modpost, objtool) with that suite's own dynamic loader and libraries, unpacked
 next to the headers, when they do not run with the system's C library, and (2) compiles
@@ -95,9 +96,9 @@ while (($#)); do
 		shift
 		;;
 	-h | --help) usage; exit 0 ;;
-	all) series+=(6.1 6.12 7.2 7.3) ;;
-	6.1 | 6.12 | 7.2 | 7.3) series+=("$1") ;;
-	*) die "unknown argument '$1' (KERNEL is one of 6.1 6.12 7.2 7.3 all; see --help)" ;;
+	all) series+=(5.10 6.1 6.12 7.2 7.3) ;;
+	5.10 | 6.1 | 6.12 | 7.2 | 7.3) series+=("$1") ;;
+	*) die "unknown argument '$1' (KERNEL is one of 5.10 6.1 6.12 7.2 7.3 all; see --help)" ;;
 	esac
 	shift
 done
@@ -166,6 +167,7 @@ suite_of() {
 	case $1 in
 	7.2) echo sid sid ;;
 	7.3) echo trixie-backports trixie trixie-backports ;;
+	5.10) echo bullseye bullseye bullseye-security ;;
 	esac
 }
 
@@ -177,6 +179,9 @@ priv_setup() {
 	read -r name suites <<<"$(suite_of "$1")"
 	d=$OUT/apt-$name
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/prefs"
+	# an empty dpkg status: candidates are the suite's own versions, never
+	# this machine's installed ones (bookworm's libacl1 is newer than bullseye's)
+	: >"$d/status"
 	# shellcheck disable=SC2086 # suites: one word each
 	src=$("$KMC_ROOT/harness/lab/debian-sources.sh" "$d/$name" $suites) || die "cannot write the sources for $suites"
 	# the machine's apt hooks (an AppStream refresh after every update) are
@@ -189,6 +194,7 @@ priv_setup() {
 		-o "Dir::State::Lists=$d/lists"
 		-o "Dir::Cache=$d/cache"
 		-o "Dir::Etc::preferencesparts=$d/prefs"
+		-o "Dir::State::status=$d/status"
 		-o APT::Sandbox::User=root
 	)
 	stamp=$d/lists/.kmc-updated
@@ -246,6 +252,7 @@ resolve() {
 		return 0
 	fi
 	case $s in
+	5.10) re='^linux-headers-5\.10\.0-[0-9]+-amd64$' ;;
 	6.1) re='^linux-headers-6\.1\.0-[0-9]+-amd64$' ;;
 	6.12) re='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	7.2) re='^linux-headers-7\.2\.[0-9]+\+deb14-amd64$' ;;
@@ -365,22 +372,30 @@ sysroot_setup() {
 	d=$(lib_closure "${APT_OPTS[@]}" -- "$kbuild" libc6) || exit 1
 	mapfile -t libs <<<"$d"
 	((${#libs[@]})) || die "$s: cannot list the libraries $kbuild depends on"
-	info "$s: kbuild host tools need a newer C library; unpacking ${#libs[@]} library packages: ${libs[*]}"
+	info "$s: kbuild host tools need another C library or its libraries; unpacking ${#libs[@]} library packages: ${libs[*]}"
 	d=$(fetch_debs "${APT_OPTS[@]}" -- "${libs[@]}") || exit 1
 	mapfile -t debs <<<"$d"
 	mkdir -p "$dir/sysroot"
 	for d in "${debs[@]}"; do
 		dpkg-deb -x "$d" "$dir/sysroot" || die "dpkg-deb -x $d failed"
 	done
-	ldso=$(find "$dir/sysroot" -name 'ld-linux-x86-64.so.2' -type f -print -quit)
+	# the loader itself; bullseye's ld-linux-x86-64.so.2 is a link to ld-2.31.so
+	ldso=$(find "$dir/sysroot" \( -name 'ld-linux-x86-64.so.2' -o -name 'ld-2.*.so' \) -type f -print -quit)
 	[[ -n $ldso ]] || die "$s: no ld-linux-x86-64.so.2 in the unpacked libc6"
 	libpath=$dir/sysroot/usr/lib/x86_64-linux-gnu:$dir/sysroot/lib/x86_64-linux-gnu
+	# --argv0 needs glibc 2.33; bullseye's 2.31 loader lacks it (the tools
+	# then see their .real name, which they only print)
+	argv0=()
+	"$ldso" --help 2>/dev/null | grep -q -- '--argv0' && argv0=(--argv0 '"$0"')
 	while IFS= read -r f; do
+		# only what the system's loader cannot run (5.10's modpost is a
+		# dispatcher that execs its argv[0] plus a suffix: left alone)
+		{ ldd "$f" 2>&1 || true; } | grep -q 'not found' || continue
 		mv "$f" "$f.real"
 		cat >"$f" <<EOF
 #!/bin/sh
 # written by kmod/build-debian.sh: run with the C library of its own suite
-exec '$ldso' --library-path '$libpath' --argv0 "\$0" '$f.real' "\$@"
+exec '$ldso' --library-path '$libpath' ${argv0[*]} '$f.real' "\$@"
 EOF
 		chmod +x "$f"
 		n=$((n + 1))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels kmc builds against (6.1, 6.12, 7.2 and
- * the running one). Kbuild probes the target's headers and Module.symvers
+ * Differences between the kernels kmc builds against (5.10, 6.1, 6.12,
+ * 7.2, 7.3 and the running one). Kbuild probes the target's headers and Module.symvers
  * and passes the results as -D flags (see Kbuild); these are the defaults
  * when a probe did not run.
  */
@@ -13,6 +13,12 @@
 #define rdmsrq_safe_on_cpu(cpu, msr, q)	rdmsrl_safe_on_cpu(cpu, msr, q)
 #define rdmsrq_safe(msr, q)		rdmsrl_safe(msr, q)
 #define wrmsrq_safe(msr, val)		wrmsrl_safe(msr, val)
+#endif
+
+/* get_kretprobe() came with 5.11; 5.10's kretprobe_instance points at it. */
+#include <linux/version.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define get_kretprobe(ri)	((ri)->rp)
 #endif
 
 /*

@@ -25,7 +25,7 @@ usage() {
 	cat <<EOF
 usage: $PROG [--offline] KERNEL DIR
 
-KERNEL is a line the lab knows (6.1, 6.12, 7.2, 7.3); DIR the payload
+KERNEL is a line the lab knows (5.10, 6.1, 6.12, 7.2, 7.3); DIR the payload
 directory (created if needed).
   --offline   no apt: reuse the kernels and headers already unpacked
 EOF
@@ -51,8 +51,8 @@ done
 s=${args[0]}
 dir=${args[1]}
 case $s in
-6.1 | 6.12 | 7.2 | 7.3) ;;
-*) die "unknown kernel '$s' (6.1, 6.12, 7.2 or 7.3)" ;;
+5.10 | 6.1 | 6.12 | 7.2 | 7.3) ;;
+*) die "unknown kernel '$s' (5.10, 6.1, 6.12, 7.2 or 7.3)" ;;
 esac
 
 "$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"

@@ -16,7 +16,7 @@ usage() {
 	cat <<EOF
 usage: $PROG [--cycles N] [--timeout SECS] [--offline] [--record] KERNEL...
 
-KERNEL is 6.1, 6.12, 7.2, 7.3 or all. For each KERNEL:
+KERNEL is 5.10, 6.1, 6.12, 7.2, 7.3 or all. For each KERNEL:
   1-2. kmod/lab-payload.sh KERNEL $OUT/lab/payload-KERNEL: the kernel the
      lab boots (harness/lab/fetch-kernels.sh: KVER), kmc.ko built for exactly
      it (build-debian.sh --kver KERNEL=KVER), check-facts.sh, load.sh
@@ -62,8 +62,8 @@ while (($#)); do
 	--offline) offline=(--offline) ;;
 	--record) record=1 ;;
 	-h | --help) usage; exit 0 ;;
-	all) series+=(6.1 6.12 7.2 7.3) ;;
-	6.1 | 6.12 | 7.2 | 7.3) series+=("$1") ;;
+	all) series+=(5.10 6.1 6.12 7.2 7.3) ;;
+	5.10 | 6.1 | 6.12 | 7.2 | 7.3) series+=("$1") ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift

@@ -29,6 +29,7 @@
 #include <asm/cpufeature.h>
 #include <asm/msr-index.h>
 
+#include "compat.h"
 #include "kmc.h"
 
 /*

@@ -68,14 +68,20 @@ enum msr_rc model_guest_rdmsr(struct vcpu *v, uint32_t index, uint64_t *val)
 	}
 }
 
-/* MISC_ENABLE: MWAIT may change only with the quirk off and SSE3 (F.1) */
+/*
+ * MISC_ENABLE: MWAIT may change only with the quirk off and SSE3 (F.1);
+ * BTS/PEBS_UNAVAIL read-only and EMON ignored since 6.0, before it the
+ * guest wrote any value (5.10 x86.c l.3224)
+ */
 static enum msr_rc misc_enable_write(struct vcpu *v, uint64_t val)
 {
 	uint64_t old = v->misc_enable;
 
-	if ((old ^ val) & MISC_ENABLE_RO)
-		return RC_ONE;
-	val = (val & ~MISC_ENABLE_EMON) | (old & MISC_ENABLE_EMON);
+	if (HAS(v->p, FL_MISC_ENABLE_PMU_BITS)) {
+		if ((old ^ val) & MISC_ENABLE_RO)
+			return RC_ONE;
+		val = (val & ~MISC_ENABLE_EMON) | (old & MISC_ENABLE_EMON);
+	}
 	if ((v->vm->disabled_quirks & KMC_KVM_QUIRK_MISC_ENABLE_NO_MWAIT) &&
 	    ((old ^ val) & KMC_MISC_ENABLE_MWAIT)) {
 		if (!vcpu_guest_has(v, KMC_F_SSE3))

@@ -53,7 +53,8 @@ static void vcpu_create(struct vcpu *v)
 	v->host_ac = v->h->arch_cap;
 	v->ac = stuff ? model_kvm_arch_cap(v->p, v->b, v->b->ac) : 0;
 	v->apic_enabled = true;		/* in-kernel LAPIC, reset state */
-	v->misc_enable = 0x1800;	/* PEBS_UNAVAIL | BTS_UNAVAIL */
+	/* PEBS_UNAVAIL | BTS_UNAVAIL at RESET since 6.0; before it nothing set it (0) */
+	v->misc_enable = HAS(v->p, FL_MISC_ENABLE_PMU_BITS) ? 0x1800 : 0;
 	/* since the cpu_caps rework, creation runs the after-CPUID hooks on an empty table */
 	if (HAS(v->p, FL_CPU_CAPS))
 		model_after_set_cpuid(v);
@@ -93,12 +94,15 @@ static uint64_t host_get_ac(const struct vcpu *v)
 	return v->ac;
 }
 
-/* KVM_SET_CPUID2: after the first run only an identical table (D.4) */
+/*
+ * KVM_SET_CPUID2: after the first run only an identical table (D.4);
+ * before 5.16 any table, as before the run
+ */
 static int set_cpuid(struct vcpu *v, uint64_t table)
 {
 	uint64_t t = model_runtime_bits(v, table);
 
-	if (v->ran)
+	if (v->ran && HAS(v->p, FL_CPUID_FROZEN_AFTER_RUN))
 		return t == v->table ? 0 : EINVAL;
 	v->table = t;
 	v->has_table = true;

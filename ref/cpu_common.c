@@ -252,7 +252,7 @@ static void cpu_set_bug_bits(struct ref_host *h)
 			setup_force_cpu_bug(h, B(RETBLEED));
 	}
 
-	if (cpu_matches_bl(&vm, BL_SMT_RSB))
+	if (k->bug_smt_rsb && cpu_matches_bl(&vm, BL_SMT_RSB))
 		setup_force_cpu_bug(h, B(SMT_RSB));
 
 	/* BL_SRSO came with BL_GDS (v6.5, 6.1.44) */
@@ -370,7 +370,7 @@ uint64_t ref_known_bugs(struct kmc_kver v)
 	struct ref_kernel k;
 	uint64_t b = B(ITLB_MULTIHIT) | B(SPECTRE_V1) | B(SPECTRE_V2) | B(SPEC_STORE_BYPASS) |
 		     B(EIBRS_PBRSB) | B(MDS) | B(MSBDS_ONLY) | B(SWAPGS) | B(TAA) | B(SRBDS) |
-		     B(MMIO_STALE_DATA) | B(RETBLEED) | B(SMT_RSB) | B(CPU_MELTDOWN) | B(L1TF);
+		     B(MMIO_STALE_DATA) | B(RETBLEED) | B(CPU_MELTDOWN) | B(L1TF);
 
 	ref_kernel_init(&k, v);
 	if (!k.mmio_unknown_removed)
@@ -379,6 +379,8 @@ uint64_t ref_known_bugs(struct kmc_kver v)
 		b |= B(SPECTRE_V2_USER);
 	if (k.bug_gds)
 		b |= B(SRSO) | B(GDS);
+	if (k.bug_smt_rsb)
+		b |= B(SMT_RSB);
 	if (k.bug_rfds)
 		b |= B(RFDS);
 	if (k.bug_bhi)

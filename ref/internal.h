@@ -31,6 +31,7 @@ struct ref_kernel {
 	bool tsx_mode_auto;		/* Kconfig default X86_INTEL_TSX_MODE_AUTO (f8c7600d468b) */
 	bool airmont_no_ssb;		/* "x86/bugs: Add missing NO_SSB flag" */
 	bool bug_gds;
+	bool bug_smt_rsb;
 	bool bug_rfds;
 	bool bug_bhi;
 	bool bug_ibpb_no_ret;
@@ -62,6 +63,8 @@ struct ref_kernel {
 	bool kvm_do_msr_access;		/* "advertised" MSRs: host read/write-0 OK */
 	bool stuff_feature_msrs_quirk;
 	bool arch_cap_gated;		/* a5d563890b8f */
+	bool cpuid_frozen_after_run;	/* feb627e8d6f6, c6617c61e8fe */
+	bool misc_enable_pmu_ro;	/* 9fc222967a39: RESET value, guest RO/EMON */
 	bool cpu_caps;			/* 7ea34578aea7: cpu_caps = (KVM|emul) & guest */
 	bool cr4_kvm_rsvd_in_guest_rsvd;/* 7520a53b8e0a */
 	bool runtime_os_bits_always;	/* OS{XSAVE,PKE} irrespective of host support */

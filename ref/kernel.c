@@ -49,14 +49,19 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 
 	/* "x86/bugs: Add missing NO_SSB flag" (0x5A, 0x75): v6.12 (stable 6.11.3); 6.1.192 lacks it */
 	k->airmont_no_ssb = since(kv, KV(6, 12, 0), 0, 1);
-	/* 8974eb588283 "x86/speculation: Add Gather Data Sampling mitigation": v6.5; 6.1.44 */
-	k->bug_gds = since(kv, KV(6, 5, 0), 44, 1);
+	/*
+	 * 8974eb588283 "x86/speculation: Add Gather Data Sampling mitigation": v6.5; 6.1.44;
+	 * 5.10.y: Debian 5.10.179-4 (changelog.Debian of linux-source-5.10 5.10.262-1)
+	 */
+	k->bug_gds = since(kv, KV(6, 5, 0), 44, 1) || on_stable(kv, KV(5, 10, 179));
+	/* X86_BUG_SMT_RSB rows (0x17/0x18): with SRSO on 6.1.y; 5.10.262's blacklist has none */
+	k->bug_smt_rsb = since(kv, KV(6, 5, 0), 44, 1);
 	/* 8076fcde016c "x86/rfds: Mitigate Register File Data Sampling": v6.9; 6.1.82 */
-	k->bug_rfds = since(kv, KV(6, 9, 0), 82, 1);
+	k->bug_rfds = since(kv, KV(6, 9, 0), 82, 1) || on_stable(kv, KV(5, 10, 216));
 	/* "x86/bhi: Enumerate Branch History Injection (BHI) bug": v6.9; 6.1.85 */
 	k->bug_bhi = since(kv, KV(6, 9, 0), 85, 1);
 	/* "x86/cpufeatures: Add a IBPB_NO_RET BUG flag": v6.12 (stable 6.11.5); 6.1.114 */
-	k->bug_ibpb_no_ret = since(kv, KV(6, 12, 0), 114, 1);
+	k->bug_ibpb_no_ret = since(kv, KV(6, 12, 0), 114, 1) || on_stable(kv, KV(5, 10, 234));
 	/*
 	 * "x86/bugs: Add X86_BUG_SPECTRE_V2_USER" (David Kaplan, lore
 	 * 20250108202515.385902-2-david.kaplan@amd.com): v6.15 (same merge
@@ -64,11 +69,11 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	 */
 	k->bug_spectre_v2_user = since(kv, KV(6, 15, 0), 0, 0);
 	/* "x86/its: Enumerate Indirect Target Selection (ITS) bug": v6.15; 6.1.139, 6.12.29 */
-	k->bug_its = since(kv, KV(6, 15, 0), 139, 29);
+	k->bug_its = since(kv, KV(6, 15, 0), 139, 29) || on_stable(kv, KV(5, 10, 244));
 	/* d8010d4ba43e "x86/bugs: Add a Transient Scheduler Attacks mitigation": v6.16; 6.1.144, 6.12.37 */
-	k->bug_tsa = since(kv, KV(6, 16, 0), 144, 37);
+	k->bug_tsa = since(kv, KV(6, 16, 0), 144, 37) || on_stable(kv, KV(5, 10, 244));
 	/* "x86/vmscape: Enumerate VMSCAPE bug": v6.17; 6.1.152, 6.12.47 */
-	k->bug_vmscape = since(kv, KV(6, 17, 0), 152, 47);
+	k->bug_vmscape = since(kv, KV(6, 17, 0), 152, 47) || on_stable(kv, KV(5, 10, 244));
 	/* same series; the 6.1.y backport has no ARROWLAKE_U / ATOM_CRESTMONT_X rows */
 	k->vmscape_arl_u_srf = since(kv, KV(6, 17, 0), 0, 47);
 	/*
@@ -106,9 +111,10 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->rfds_atom_type_row = since(kv, KV(6, 15, 0), 0, 0) && !k->rfds_hybrid_exception;
 
 	/* "x86/bugs: Add asm helpers for executing VERW" .. 43fb862de8f6: v6.8; 6.1.81 */
-	k->clear_cpu_buf = since(kv, KV(6, 8, 0), 81, 1);
+	k->clear_cpu_buf = since(kv, KV(6, 8, 0), 81, 1) || on_stable(kv, KV(5, 10, 216));
 	/* "x86/mmio: Disable KVM mitigation when X86_FEATURE_CLEAR_CPU_BUF is set": v6.9; 6.1.82 */
-	k->mmio_key_follows_clear_cpu_buf = since(kv, KV(6, 9, 0), 82, 1);
+	k->mmio_key_follows_clear_cpu_buf = since(kv, KV(6, 9, 0), 82, 1) ||
+					    on_stable(kv, KV(5, 10, 216));
 	/* "x86/bugs: Restructure ... mitigation" series (select/update/apply): v6.16 */
 	k->bugs_select_update_apply = since(kv, KV(6, 16, 0), 0, 0);
 	/* "x86/bugs: Add attack vector controls": v6.17 */
@@ -141,6 +147,17 @@ void ref_kernel_init(struct ref_kernel *k, struct kmc_kver v)
 	k->stuff_feature_msrs_quirk = since(kv, KV(6, 13, 0), 0, 78);
 	/* a5d563890b8f "KVM: x86: Reject userspace attempts to access ARCH_CAPABILITIES w/o support": v6.13 */
 	k->arch_cap_gated = since(kv, KV(6, 13, 0), 0, 0);
+	/*
+	 * feb627e8d6f6 "KVM: x86: Forbid KVM_SET_CPUID{,2} after KVM_RUN": v5.16,
+	 * c6617c61e8fe then allowed an identical table (v5.17); 5.10.262's
+	 * kvm_vcpu_ioctl_set_cpuid2() (cpuid.c l.281) checks neither
+	 */
+	k->cpuid_frozen_after_run = since(kv, KV(5, 16, 0), 0, 1);
+	/*
+	 * 9fc222967a39 "KVM: x86: Give host userspace full control of
+	 * MSR_IA32_MISC_ENABLES": v6.0 (kvm/next 2022-06-24)
+	 */
+	k->misc_enable_pmu_ro = since(kv, KV(6, 0, 0), 0, 1);
 	/* 7ea34578aea7 "KVM: x86: Replace guts of 'governed' features with comprehensive cpu_caps": v6.14 */
 	k->cpu_caps = since(kv, KV(6, 14, 0), 0, 0);
 	/* 7520a53b8e0a "KVM: x86: Account for KVM-reserved CR4 bits when passing through CR4 on VMX": v6.14 */

@@ -172,14 +172,14 @@ void kvm_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
 /*
  * kvm_set_cpuid(): 6.1 cpuid.c l.414.  The incoming table gets the runtime
  * bits first; after KVM_RUN only an identical table is accepted (-EINVAL
- * otherwise, c6617c61e8fe).  7.2 (l.509) swaps the tables and applies the
+ * otherwise, c6617c61e8fe; from 5.16, before it any table as before the run).  7.2 (l.509) swaps the tables and applies the
  * runtime bits to the incoming one: the same comparison.
  */
 int kvm_set_cpuid(struct kvm_vcpu *vcpu, uint64_t table)
 {
 	uint64_t e2 = cpuid_runtime_bits(vcpu, table, NULL);
 
-	if (vcpu->has_run) {
+	if (vcpu->has_run && vcpu->x->k->cpuid_frozen_after_run) {
 		/* kvm_cpuid_check_equal(): nent, then every entry */
 		if (!vcpu->has_cpuid || e2 != vcpu->cpuid)
 			return REF_EINVAL;

@@ -222,7 +222,7 @@ int kvm_set_msr_common(struct kvm_vcpu *vcpu, uint32_t index, uint64_t data, boo
 		return 0;
 	case KMC_MSR_MISC_ENABLE:
 		old = vcpu->ia32_misc_enable_msr;
-		if (!host) {
+		if (!host && k->misc_enable_pmu_ro) {
 			if ((old ^ data) & MISC_ENABLE_PMU_RO_MASK)
 				return 1;
 			data = (data & ~MISC_ENABLE_EMON) | (old & MISC_ENABLE_EMON);
@@ -462,7 +462,9 @@ void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 		/* kvm_lapic_reset(): in-kernel LAPIC, vCPU 0 is the BSP */
 		kvm_set_apic_base(vcpu, APIC_DEFAULT_PHYS_BASE | KMC_APIC_BASE_ENABLE |
 				  APIC_BASE_BSP, true);
-		vcpu->ia32_misc_enable_msr = MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_BTS_UNAVAIL;
+		/* 5.10 never assigns it: the zeroed vCPU's 0 */
+		vcpu->ia32_misc_enable_msr = vcpu->x->k->misc_enable_pmu_ro ?
+			MISC_ENABLE_PEBS_UNAVAIL | MISC_ENABLE_BTS_UNAVAIL : 0;
 	}
 	if (vcpu->cr4) {
 		uint64_t old = vcpu->cr4;

@@ -34,8 +34,14 @@
 #define KST_KVM_AC(name)		PICK_KVM_AC(| KMC_AC_##name)
 #define KST_AC(name, bit)
 #define KST_BUG(name, n, shown)
+#define KST_BUG_UNSET(name)
 #define KST_VULN_FILE(name)
 
+#define LINE_ID		linux_5_10
+#define LINE_FILE	"tables/linux-5.10.h"
+#include "line_tables.inc"
+#undef LINE_ID
+#undef LINE_FILE
 #define LINE_ID		linux_6_1
 #define LINE_FILE	"tables/linux-6.1.h"
 #include "line_tables.inc"
@@ -62,6 +68,7 @@
 
 /* Oldest first; the last is the newest (ref_newest_line) */
 static const struct ref_line lines[] = {
+	LINE(linux_5_10),
 	LINE(linux_6_1),
 	LINE(linux_6_12),
 	LINE(linux_7_2),

@@ -324,10 +324,10 @@ static void kvm_facts(void *ctx, void (*fact)(void *arg, const char *key, const 
 		model_facts(c, fact, arg);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "api %d, %s, %u feature MSRs, user_space_msr 0x%x, msr_filter %d, disable_quirks2 0x%x",
+	snprintf(buf, sizeof(buf), "api %d, %s, %u feature MSRs, user_space_msr 0x%x, msr_filter %d, disable_quirks2 0x%x, disable_quirks %d",
 		 c->k.api, *c->k.vendor_mod ? c->k.vendor_mod : "(vendor module not known)",
 		 c->k.nfeature_msrs, c->k.cap_user_space_msr, c->k.cap_msr_filter,
-		 c->k.cap_disable_quirks2);
+		 c->k.cap_disable_quirks2, c->k.cap_disable_quirks);
 	fact(arg, "kvm", buf, "ioctl", "KVM_GET_API_VERSION, KVM_CHECK_EXTENSION, KVM_GET_MSR_FEATURE_INDEX_LIST");
 	if (c->feature_err)
 		snprintf(buf, sizeof(buf), "(%s)", c->feature_msg);

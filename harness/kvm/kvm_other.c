@@ -231,7 +231,8 @@ int kmc_other_skip(const struct kmc_other *o, const struct kmv_record *r, char *
 	const struct kmc_kvm_probe *p = o->probe;
 	const struct kmc_vm *vmc = &r->sc.vm;
 	unsigned int needs, vm_line = r->vm_line ? r->vm_line : r->line;
-	char where[300];
+	char where[300], how[120];
+	uint32_t cap;
 	int g;
 
 	/* what kmc does not model on another KVM */
@@ -268,11 +269,10 @@ int kmc_other_skip(const struct kmc_other *o, const struct kmv_record *r, char *
 	if (!needs)
 		return 0;
 	/* what the VM asks for that this KVM does not offer */
-	if (vmc->disabled_quirks & ~(uint32_t)(o->k->cap_disable_quirks2 > 0 ? o->k->cap_disable_quirks2 : 0))
-		return skip(why, len, "%s:%u: vm quirks=: %s does not offer quirk(s) 0x%x for disabling (KVM_CHECK_EXTENSION(KVM_CAP_DISABLE_QUIRKS2) = 0x%x)",
-			    r->file, vm_line, mod,
-			    vmc->disabled_quirks & ~(uint32_t)(o->k->cap_disable_quirks2 > 0 ? o->k->cap_disable_quirks2 : 0),
-			    o->k->cap_disable_quirks2 > 0 ? o->k->cap_disable_quirks2 : 0);
+	if (vmc->disabled_quirks & ~kmc_kvm_quirks_offered(o->k, &cap))
+		return skip(why, len, "%s:%u: vm quirks=: %s does not offer quirk(s) 0x%x for disabling (%s)",
+			    r->file, vm_line, mod, vmc->disabled_quirks & ~kmc_kvm_quirks_offered(o->k, &cap),
+			    kmc_kvm_quirks_str(o->k, how, sizeof(how)));
 	/* KVM answers 1 here, not its exit reasons: those are the model's (profile) */
 	if (vmc->user_msr_exits && o->k->cap_user_space_msr <= 0)
 		return skip(why, len, "%s:%u: vm user_msr=: %s has no user-space MSR exits (KVM_CHECK_EXTENSION(KVM_CAP_X86_USER_SPACE_MSR) = %d)",

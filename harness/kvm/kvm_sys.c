@@ -162,8 +162,9 @@ int kmc_kvm_open(struct kmc_kvm *k, const char *path, char *msg, size_t len)
 	k->cap_user_space_msr = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR);
 	k->cap_msr_filter = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_MSR_FILTER);
 	k->cap_disable_quirks2 = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);
+	k->cap_disable_quirks = ioctl(k->fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS);
 	if (k->cap_msr_features < 0 || k->cap_user_space_msr < 0 || k->cap_msr_filter < 0 ||
-	    k->cap_disable_quirks2 < 0)
+	    k->cap_disable_quirks2 < 0 || k->cap_disable_quirks < 0)
 		return fail(msg, len, errno, "KVM_CHECK_EXTENSION");
 	if (k->cap_msr_features > 0) {
 		ret = read_feature_list(k, msg, len);
@@ -224,4 +225,30 @@ int kmc_kvm_feature_msr(const struct kmc_kvm *k, uint32_t index, uint64_t *val,
 	}
 	*val = m.e.data;
 	return 0;
+}
+
+uint32_t kmc_kvm_quirks_offered(const struct kmc_kvm *k, uint32_t *cap)
+{
+	if (k->cap_disable_quirks2 > 0) {
+		*cap = KVM_CAP_DISABLE_QUIRKS2;
+		return (uint32_t)k->cap_disable_quirks2;
+	}
+	/* the older form sets disabled_quirks = args[0] (5.10 x86.c l.5374) */
+	if (k->cap_disable_quirks > 0) {
+		*cap = KVM_CAP_DISABLE_QUIRKS;
+		return KMC_KVM_QUIRKS_V1;
+	}
+	*cap = 0;
+	return 0;
+}
+
+const char *kmc_kvm_quirks_str(const struct kmc_kvm *k, char *buf, size_t len)
+{
+	uint32_t cap, q = kmc_kvm_quirks_offered(k, &cap);
+
+	if (cap == KVM_CAP_DISABLE_QUIRKS)
+		snprintf(buf, len, "no KVM_CAP_DISABLE_QUIRKS2; KVM_CAP_DISABLE_QUIRKS, taken to know 0x%x", q);
+	else
+		snprintf(buf, len, "KVM_CHECK_EXTENSION(KVM_CAP_DISABLE_QUIRKS2) = 0x%x", q);
+	return buf;
 }

@@ -138,16 +138,16 @@ int kmc_vm_create(const struct kmc_kvm *k, const struct kmc_vm_cfg *cfg, struct 
 
 	quirks = cfg->disable_quirks;
 	if (quirks) {
-		uint32_t offered = k->cap_disable_quirks2 > 0 ? (uint32_t)k->cap_disable_quirks2 : 0;
+		uint32_t cap, offered = kmc_kvm_quirks_offered(k, &cap);
+		char how[120];
 
 		if (quirks & ~offered)
-			snprintf(vm->note, sizeof(vm->note),
-				 "quirks 0x%x not offered by this KVM (KVM_CHECK_EXTENSION(KVM_CAP_DISABLE_QUIRKS2) = 0x%x): left enabled",
-				 quirks & ~offered, offered);
+			snprintf(vm->note, sizeof(vm->note), "quirks 0x%x not offered by this KVM (%s): left enabled",
+				 quirks & ~offered, kmc_kvm_quirks_str(k, how, sizeof(how)));
 		quirks &= offered;
 		if (quirks) {
-			ret = enable_cap(vm, KVM_CAP_DISABLE_QUIRKS2, quirks, "KVM_CAP_DISABLE_QUIRKS2",
-					 msg, len);
+			ret = enable_cap(vm, cap, quirks, cap == KVM_CAP_DISABLE_QUIRKS2 ?
+					 "KVM_CAP_DISABLE_QUIRKS2" : "KVM_CAP_DISABLE_QUIRKS", msg, len);
 			if (ret)
 				return ret;
 		}

@@ -44,6 +44,7 @@ struct kmc_kvm {
 	int cap_user_space_msr;		/* KVM_CAP_X86_USER_SPACE_MSR */
 	int cap_msr_filter;		/* KVM_CAP_X86_MSR_FILTER */
 	int cap_disable_quirks2;	/* KVM_CAP_DISABLE_QUIRKS2: the quirks that can be disabled */
+	int cap_disable_quirks;		/* KVM_CAP_DISABLE_QUIRKS: 1 where the older form exists */
 	uint32_t nfeature_msrs;		/* KVM_GET_MSR_FEATURE_INDEX_LIST */
 	uint32_t *feature_msrs;
 	struct kvm_cpuid2 *supported;	/* KVM_GET_SUPPORTED_CPUID */
@@ -56,6 +57,16 @@ struct kmc_kvm {
  * opened; other failures name the ioctl.  kmc_kvm_close() in any case.
  */
 int kmc_kvm_open(struct kmc_kvm *k, const char *path, char *msg, size_t len);
+/*
+ * The quirks a VM on this KVM can disable, and the capability that does it
+ * (*cap): KVM_CAP_DISABLE_QUIRKS2 and its mask; on a KVM without it (5.10)
+ * KVM_CAP_DISABLE_QUIRKS, which does not say which quirks it knows, with
+ * KMC_KVM_QUIRKS_V1, the ones 5.10's uapi defines; 0 and *cap 0: neither.
+ * kmc_kvm_quirks_str() puts the answer in words, for notes and skips.
+ */
+#define KMC_KVM_QUIRKS_V1	0x1fu	/* LINT0_REENABLED .. MISC_ENABLE_NO_MWAIT */
+uint32_t kmc_kvm_quirks_offered(const struct kmc_kvm *k, uint32_t *cap);
+const char *kmc_kvm_quirks_str(const struct kmc_kvm *k, char *buf, size_t len);
 void kmc_kvm_close(struct kmc_kvm *k);
 /*
  * The loaded vendor module, from /sys/module (@sysroot NULL: "/"):

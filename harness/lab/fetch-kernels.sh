@@ -14,11 +14,12 @@ KERNEL is one of:
   7.2   Debian sid: newest linux-binary-7.2.*+deb14-amd64 + linux-modules-7.2.*+deb14-amd64
   7.3   Debian 13 (trixie-backports): newest linux-binary-7.3.*+deb13-amd64
         + linux-modules-7.3.*+deb13-amd64
+  5.10  Debian 11 (bullseye-security): newest linux-image-5.10.0-N-amd64
 
 Package names are resolved at run time with apt-cache. 6.1 and 6.12 use the
 system's apt state (running 'apt-get update' once if the package is unknown).
-7.2 and 7.3 each use a private apt state under the cache,
-CACHE/apt-{sid,trixie-backports}, whose sources file
+7.2, 7.3 and 5.10 each use a private apt state under the cache,
+CACHE/apt-{sid,trixie-backports,bullseye}, whose sources file
 debian-sources.sh derives at run time from the machine's own Debian sources
 (other suites, same archives); the system's apt state is not touched.
 
@@ -224,6 +225,16 @@ fetch() {
 		mver=$(candidate "${APT_PRIV[@]}" -- "$mods")
 		[[ -n $mver ]] || die "$s: $img found but not its modules package $mods"
 		pkgs=("$img=$ver" "$mods=$mver")
+		;;
+	5.10)
+		# Debian 11's kernel: one package with the modules
+		suite_setup bullseye bullseye-security
+		priv=(--private)
+		re='^linux-image-5\.10\.0-[0-9]+-amd64$'
+		img=$(newest_pkg "$re" "${APT_PRIV[@]}")
+		[[ -n $img ]] || die "5.10: no package matching $re (private lists in $APT_PRIV_DIR; try --refresh)"
+		ver=$(candidate "${APT_PRIV[@]}" -- "$img")
+		pkgs=("$img=$ver")
 		;;
 	esac
 	if [[ -r $dir/kernel.env ]] && grep -qxF "PKGS='${pkgs[*]}'" "$dir/kernel.env"; then

@@ -66,7 +66,7 @@ elapsed() {
 # queues take them in this order so that their lanes end together. The
 # default set keeps make lab inside its time (docs/lab.md "Timing");
 # --kernels all boots every line.
-LAB_KERNELS_ALL="7.3 7.2 6.12 6.1"
+LAB_KERNELS_ALL="7.3 7.2 6.12 6.1 5.10"
 LAB_KERNELS_DEFAULT="6.1 6.12 7.2"
 
 # check_series SERIES: the kernel lines the lab knows.

@@ -6,7 +6,8 @@
 # named ERROR test, keeps the tests collected before it, and the next
 # kernel's collection still runs (ktap.sh: collect_kernel); a command that
 # stops a lab script names its line (ktap.sh: name_failures). That the two
-# labs side by side never run more boots than CPU slots (cpu-slot.sh). Prints one
+# labs side by side never run more boots than CPU slots (cpu-slot.sh). That
+# the coverage test knows which rules a profile lacks. Prints one
 # line per check and "N passed, N failed"; exit 1 on a failure.
 set -uo pipefail
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -118,6 +119,19 @@ else
 	bad "cpu-slot.sh: no limit without KMC_LAB_SLOTS; a bad value refused" "with every slot held: exit $waited with a limit, $free without"
 fi
 unset KMC_LAB_BUILD
+
+# 8: the coverage test's gates (lab.sh COVER_GATES, bug_absent) follow the
+# profiles: 5.10 has no smt_rsb and no bhi, 6.1 both, 7.2 no mmio_unknown
+KMC=${KMC:-$LAB_DIR/../../${O:-build}/bin/kmc}
+sed -n '/^COVER_GATES=/,/"$/p; /^profile_has() {/,/^}/p; /^bug_absent() {/,/^}/p' "$LAB_DIR/lab.sh" >"$tmp/gates.sh"
+got=$(KMC=$KMC bash -c '. "$1"; for pb in 5.10:smt_rsb 5.10:bhi 5.10:gds 6.1:smt_rsb 6.1:mmio_unknown 7.2:mmio_unknown; do
+	printf "%s=%s;" "$pb" "$(bug_absent "${pb%%:*}" "${pb#*:}")"; done' _ "$tmp/gates.sh" 2>&1)
+want="5.10:smt_rsb=no bug_smt_rsb;5.10:bhi=no bug_bhi;5.10:gds=;6.1:smt_rsb=;6.1:mmio_unknown=;7.2:mmio_unknown=no_mmio_unknown;"
+if [[ $got == "$want" ]]; then
+	ok "lab.sh coverage: the rules a profile lacks must stay unset"
+else
+	bad "lab.sh coverage: the rules a profile lacks must stay unset" "got '$got' (kmc: $KMC)"
+fi
 
 echo "$pass passed, $fail failed"
 ((fail == 0))

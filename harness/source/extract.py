@@ -13,7 +13,8 @@ KST_KVER name the package and the release it holds):
   arch/x86/include/asm/intel-family.h   the INTEL_* model numbers those rows name
   arch/x86/kvm/x86.c (7.3: msrs.c)  KVM_SUPPORTED_ARCH_CAP -> KST_KVM_AC
   arch/x86/include/asm/msr-index.h      ARCH_CAP_* bit numbers -> KST_AC
-  arch/x86/include/asm/cpufeatures.h    X86_BUG_* numbers and /proc/cpuinfo names -> KST_BUG
+  arch/x86/include/asm/cpufeatures.h    X86_BUG_* numbers and /proc/cpuinfo names -> KST_BUG,
+                                 those common.c never names -> KST_BUG_UNSET
   drivers/base/cpu.c             the vulnerabilities files that exist -> KST_VULN_FILE
 Anything it cannot parse is an error: a table it half understood would be
 worse than none.
@@ -264,6 +265,12 @@ def extract(tree, line, package, version):
     o.append("/* X86_BUG_* of arch/x86/include/asm/cpufeatures.h: name, X86_BUG() number, "
              "/proc/cpuinfo name (\"\" = not shown) */")
     o.extend(f'KST_BUG({n}, {b}, "{s}")' for n, b, s in bug)
+    # cpu_set_bug_bits() sets the bugs kmc models; 5.10's BHI is defined only
+    # for its ITS backport and never set there
+    unset = [n for n, _, _ in bug if not re.search(rf"\bX86_BUG_{n}\b", common)]
+    o.append("/* X86_BUG_* that arch/x86/kernel/cpu/common.c never names (cpu_set_bug_bits() "
+             "cannot set them) */")
+    o.extend(f"KST_BUG_UNSET({n})" for n in unset)
     o.append(f"/* cpu_root_vulnerabilities_attrs[], drivers/base/cpu.c l.{files_line}: "
              "the files of /sys/devices/system/cpu/vulnerabilities/ */")
     o.extend(f"KST_VULN_FILE({n})" for n in files)

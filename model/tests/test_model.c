@@ -296,6 +296,38 @@ START_TEST(set_cpuid_after_run)
 	ck_assert_int_eq(o.res[2].kind, KMC_RES_OK);
 	ck_assert_int_eq(o.res[3].kind, KMC_RES_ERRNO);
 	ck_assert_int_eq(o.res[3].err, 22);	/* EINVAL, not EBUSY */
+	/* 5.10.262 (no feb627e8d6f6): any table, as before the run */
+	o = eval("5.10", &s);
+	ck_assert_int_eq(o.res[2].kind, KMC_RES_OK);
+	ck_assert_int_eq(o.res[3].kind, KMC_RES_OK);
+}
+END_TEST
+
+/*
+ * MISC_ENABLE (0x1a0): 6.1's vCPU starts at 0x1800 and the guest may not
+ * change BTS/PEBS_UNAVAIL (9fc222967a39, v6.0); 5.10.262's starts at 0 and
+ * takes any write (x86.c l.3224-3234; the QEMU lab read 0x0 in L1)
+ */
+START_TEST(misc_enable_before_6_0)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("epyc-milan");
+	s.nops = 3;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_RDMSR, .index = 0x1a0 };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_WRMSR, .index = 0x1a0, .value = 0x1000 };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_RDMSR, .index = 0x1a0 };
+	o = eval("6.1", &s);
+	ck_assert_uint_eq(o.res[0].value, 0x1800);
+	ck_assert_int_eq(o.res[1].kind, KMC_RES_GP);
+	ck_assert_uint_eq(o.res[2].value, 0x1800);
+	o = eval("5.10", &s);
+	ck_assert_int_eq(o.res[0].kind, KMC_RES_VALUE);
+	ck_assert_uint_eq(o.res[0].value, 0);
+	ck_assert_int_eq(o.res[1].kind, KMC_RES_OK);
+	ck_assert_uint_eq(o.res[2].value, 0x1000);
 }
 END_TEST
 
@@ -542,7 +574,8 @@ START_TEST(profile_for_uname)
 		int warns;
 	} rows[] = {
 		{ "6.1.0-56-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-10-01)", "6.1", 0 },
-		{ "6.1.0-56-amd64", NULL, NULL, 0 },	/* 6.1.0 is older than 6.1.192 */
+		{ "6.1.0-56-amd64", NULL, "5.10", 1 },	/* 6.1.0 is older than 6.1.192 */
+		{ "5.10.0-46-amd64", "#1 SMP Debian 5.10.262-1 (2026-11-01)", "5.10", 0 },
 		{ "6.12.117+deb12-amd64", NULL, "6.12", 0 },
 		{ "7.2.13+deb14-amd64", NULL, "7.2", 0 },
 		{ "6.15.3", NULL, "6.14", 1 },
@@ -659,6 +692,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, vcpu_gate_and_values);
 	tcase_add_test(tc, vcpu_immutable_after_run);
 	tcase_add_test(tc, set_cpuid_after_run);
+	tcase_add_test(tc, misc_enable_before_6_0);
 	tcase_add_test(tc, exit_reasons_and_ignore_msrs);
 	tcase_add_test(tc, fb_clear_thread_001);
 	tcase_add_test(tc, verw_promise_by_cause);

@@ -534,6 +534,10 @@ START_TEST(skip_by_capability)
 	want_skip(&o, &f, "msrs", NULL);
 	k.cap_disable_quirks2 = -1;	/* KVM_CHECK_EXTENSION failed: nothing offered */
 	want_skip(&o, &f, "quirk", "does not offer quirk(s) 0x100");
+	/* 5.10: no QUIRKS2, the older KVM_CAP_DISABLE_QUIRKS with 5.10's five quirks */
+	k.cap_disable_quirks2 = 0;
+	k.cap_disable_quirks = 1;
+	want_skip(&o, &f, "quirk", "does not offer quirk(s) 0x100 for disabling (no KVM_CAP_DISABLE_QUIRKS2; KVM_CAP_DISABLE_QUIRKS, taken to know 0x1f)");
 	/* no feature MSR 0x10a: kvm.arch_cap and op get_feature */
 	want_skip(&o, &f, "host", NULL);
 	o.feature_err = "KVM_GET_MSR_FEATURE_INDEX_LIST: MSR 0x10a is not listed (3 feature MSRs)";
@@ -541,6 +545,25 @@ START_TEST(skip_by_capability)
 	want_skip(&o, &f, "host", NULL);
 	want_skip(&o, &f, "msrs", NULL);
 	kmv_file_free(&f);
+}
+END_TEST
+
+/* Which capability disables quirks: QUIRKS2's mask, else 5.10's older form, else none */
+START_TEST(quirks_offered)
+{
+	struct kmc_kvm k = { .cap_disable_quirks2 = 0x1ff, .cap_disable_quirks = 1 };
+	uint32_t cap = 1;
+
+	ck_assert_uint_eq(kmc_kvm_quirks_offered(&k, &cap), 0x1ff);
+	ck_assert_uint_eq(cap, KVM_CAP_DISABLE_QUIRKS2);
+	k.cap_disable_quirks2 = 0;
+	ck_assert_uint_eq(kmc_kvm_quirks_offered(&k, &cap), KMC_KVM_QUIRKS_V1);
+	ck_assert_uint_eq(cap, KVM_CAP_DISABLE_QUIRKS);
+	ck_assert(KMC_KVM_QUIRKS_V1 & KMC_KVM_QUIRK_MISC_ENABLE_NO_MWAIT);
+	ck_assert(!(KMC_KVM_QUIRKS_V1 & KVM_X86_QUIRK_STUFF_FEATURE_MSRS));
+	k.cap_disable_quirks = 0;
+	ck_assert_uint_eq(kmc_kvm_quirks_offered(&k, &cap), 0);
+	ck_assert_uint_eq(cap, 0);
 }
 END_TEST
 
@@ -781,6 +804,7 @@ static Suite *other_suite(void)
 	tcase_add_test(tc, probe_told_to_fail);
 	tcase_add_test(tc, skip_by_probe);
 	tcase_add_test(tc, skip_by_capability);
+	tcase_add_test(tc, quirks_offered);
 	tcase_add_test(tc, skip_vmx_rules);
 	tcase_add_test(tc, record_needs);
 	tcase_add_test(tc, backend_guest_does_not_run);

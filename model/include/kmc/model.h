@@ -25,6 +25,8 @@ struct kmc_flag_info {
 	const char *unsettled;
 	/* releases of other stable lines (7.3.y, ...) that got it */
 	struct kmc_kver bp_more[2];
+	/* where bp_more is read: the Debian changelog entry or source */
+	const char *bp_more_from;
 };
 
 /* How a profile is known (bits; 0 = from list mails and stable diffs only) */
