@@ -190,7 +190,7 @@ static void read_cmdline(struct rd *rd)
 			strerror(errno));
 		return;
 	}
-	kmc_parse_cmdline(text, &lh->host, note, sizeof(note));
+	kmc_parse_cmdline(text, *lh->release ? lh->release : NULL, &lh->host, note, sizeof(note));
 	set_src(lh, KMC_FACT_CMDLINE, KMC_SRC_PROCFS, "%s: %s", path,
 		*note ? note : "no option kmc models");
 	free(text);

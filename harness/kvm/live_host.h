@@ -17,6 +17,7 @@
 #ifndef KMC_LIVE_HOST_H
 #define KMC_LIVE_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,8 +127,14 @@ int kmc_parse_cpuinfo(const char *text, uint64_t *bugs, uint64_t *flags,
 		      char *unknown, size_t ulen);
 /* The KMC_F_* that /proc/cpuinfo names (some are never printed) */
 uint64_t kmc_cpuinfo_visible(void);
-/* /proc/cmdline text into @h's command-line fields; what it set in @note */
-void kmc_parse_cmdline(const char *text, struct kmc_host *h, char *note, size_t len);
+/*
+ * /proc/cmdline text into @h's command-line fields; what it set in @note.
+ * @release: the running kernel's uname -r (NULL: unknown), which decides
+ * whether clearcpuid= names features (kmc_clearcpuid_takes_names)
+ */
+void kmc_parse_cmdline(const char *text, const char *release, struct kmc_host *h, char *note,
+		       size_t len);
+bool kmc_clearcpuid_takes_names(const char *release);
 /*
  * kmod facts (docs/kmod.md "Facts format", kmc.format 1): call for each
  * line; fills what it knows into @lh.  Returns 1 if the line was used.

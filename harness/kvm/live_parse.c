@@ -224,6 +224,7 @@ struct cmd_acc {
 	struct kmc_host *h;
 	char *note;
 	size_t len;
+	bool names;	/* clearcpuid= takes feature names (5.19 and later) */
 };
 
 static void cmd_note(struct cmd_acc *a, const char *w, size_t n)
@@ -309,6 +310,8 @@ static void add_opt(const char *w, size_t n, void *arg)
 	} else if (KEY("l1tf") && (i = enum_value(&kmc_l1tf_names, v, vn)) >= 0) {
 		h->l1tf = (uint8_t)i;
 	} else if (KEY("clearcpuid") && eq) {
+		if (!a->names)
+			return;	/* bit numbers only: nothing kmc names is cleared */
 		clear_cpuid(h, v, vn);
 	} else if (KEY("nofsgsbase") && !eq) {
 		h->nofsgsbase = 1;
@@ -326,9 +329,25 @@ static void add_opt(const char *w, size_t n, void *arg)
 #undef VAL
 }
 
-void kmc_parse_cmdline(const char *text, struct kmc_host *h, char *note, size_t len)
+/*
+ * 1625c833db93 "x86/cpu: Allow feature bit names from /proc/cpuinfo in
+ * clearcpuid=" (x86/cpu pull for v5.19): before it the option took only
+ * X86_FEATURE numbers (5.10 common.c l.1471-1489, get_option()).  An
+ * unknown release (NULL, unparsable) is taken to be newer.
+ */
+bool kmc_clearcpuid_takes_names(const char *release)
 {
-	struct cmd_acc a = { h, note, len };
+	unsigned int major, minor;
+
+	if (!release || sscanf(release, "%u.%u", &major, &minor) != 2)
+		return true;
+	return major > 5 || (major == 5 && minor >= 19);
+}
+
+void kmc_parse_cmdline(const char *text, const char *release, struct kmc_host *h, char *note,
+		       size_t len)
+{
+	struct cmd_acc a = { h, note, len, kmc_clearcpuid_takes_names(release) };
 
 	if (len)
 		note[0] = '\0';

@@ -139,7 +139,7 @@ START_TEST(cmdline_options)
 	kmc_parse_cmdline("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro mitigations=off tsx=off mds=off "
 			  "mmio_stale_data=off gather_data_sampling=force l1tf=full,force nofsgsbase "
 			  "kvm_intel.vmentry_l1d_flush=never kvm_intel.ept=0 kvm.ignore_msrs=1 "
-			  "tsx_async_abort=full quiet\n", &h, note, sizeof(note));
+			  "tsx_async_abort=full quiet\n", NULL, &h, note, sizeof(note));
 	ck_assert_uint_eq(h.mitigations_off, 1);
 	ck_assert_uint_eq(h.tsx, KMC_TSX_OFF);
 	ck_assert_uint_eq(h.vuln_off, KMC_OFF_MDS | KMC_OFF_MMIO);	/* taa=full is not off */
@@ -162,11 +162,21 @@ START_TEST(cmdline_nothing_modelled)
 	memset(&h, 0, sizeof(h));
 	/* clearcpuid= takes the named features kmc models off the host's CPUID */
 	h.cpuid = KMC_BIT(KMC_F_PKU) | KMC_BIT(KMC_F_AVX) | KMC_BIT(KMC_F_FSGSBASE);
-	kmc_parse_cmdline("clearcpuid=avx512f,pku,fsrm,123", &h, note, sizeof(note));
+	kmc_parse_cmdline("clearcpuid=avx512f,pku,fsrm,123", NULL, &h, note, sizeof(note));
 	ck_assert_uint_eq(h.cpuid, KMC_BIT(KMC_F_AVX) | KMC_BIT(KMC_F_FSGSBASE));
 	ck_assert_str_eq(note, "clearcpuid=avx512f,pku,fsrm,123");
+	/* before 5.19 the kernel takes bit numbers only: names clear nothing */
+	h.cpuid = KMC_BIT(KMC_F_PKU);
+	kmc_parse_cmdline("clearcpuid=pku", "5.10.0-46-amd64", &h, note, sizeof(note));
+	ck_assert_uint_eq(h.cpuid, KMC_BIT(KMC_F_PKU));
+	ck_assert_str_eq(note, "");
+	kmc_parse_cmdline("clearcpuid=pku", "5.19.0", &h, note, sizeof(note));
+	ck_assert_uint_eq(h.cpuid, 0);
+	ck_assert(kmc_clearcpuid_takes_names("6.1.0-57-amd64"));
+	ck_assert(!kmc_clearcpuid_takes_names("5.18.19"));
+	ck_assert(kmc_clearcpuid_takes_names("weird"));
 	h.cpuid = 0;
-	kmc_parse_cmdline("console=ttyS0 panic=-1 quiet tsx=bogus mds=full", &h, note, sizeof(note));
+	kmc_parse_cmdline("console=ttyS0 panic=-1 quiet tsx=bogus mds=full", NULL, &h, note, sizeof(note));
 	ck_assert_uint_eq(h.tsx, KMC_TSX_DEFAULT);
 	ck_assert_uint_eq(h.vuln_off, 0);
 	ck_assert_str_eq(note, "");

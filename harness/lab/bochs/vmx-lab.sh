@@ -139,8 +139,7 @@ subset=0
 # the model has it, PKU are hidden; 6.1 hangs on tigerlake/icelake_u in fast
 # "rep movsb" (FSRM) unless it is hidden too. 5.10's clearcpuid= takes only
 # bit numbers (common.c l.1471-1489: names clear nothing) and its XSAVE setup
-# copes with that leaf: it gets none, so that kmc-run, which reads the names
-# off the command line, models the CPU 5.10 sees.
+# copes with that leaf: it gets none, and keeps PKU and AVX-512.
 append() {
 	local c=avx512f
 	[[ $1 == 5.10 ]] && { printf 'kmc.dmesg=0'; return; }
