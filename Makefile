@@ -62,7 +62,7 @@ help:
 	@echo "make source-check  model and ref tables against Debian's linux-source of each lab line"
 	@echo "make source-tables re-extract ref/tables/linux-*.h from those sources (python3)"
 	@echo "make coverage   lcov line+branch coverage of model/ and ref/ -> results/coverage/"
-	@echo "make bench      scenarios per second for model and ref, sweep wall time"
+	@echo "make bench      scenarios per second for model and ref, sweep wall time, kmc-run's records/s and memory"
 	@echo "make kmod       build kmod/ against the running kernel's and Debian's 6.1/6.12/7.2/7.3 headers"
 	@echo "make kmod-check kmod's checks without root or lab (KTAP; builds against unpacked headers)"
 	@echo "make deps       install the Debian packages kmc needs (root)"

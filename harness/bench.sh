@@ -7,7 +7,10 @@
 #     over every 4th scenario of the sweep's planes (kmc-run --sweep --bench);
 #   - instructions per scenario of each (valgrind --tool=callgrind, if
 #     installed: repeatable whatever else the machine does);
-#   - the wall time of the full sweep (all CPUs) and of the vector runs.
+#   - the wall time of the full sweep (all CPUs) and of the vector runs;
+#   - kmc-run's records per second and peak memory (RSS) on 10^4, 10^5 and
+#     10^6 small records, made here into build/bench/ (the reader streams:
+#     the peak should stay flat; python3 reads the child's peak RSS).
 # Numbers are written down in docs/bench.md, never asserted by a test.
 set -eu
 cd "$(dirname "$0")/.."
@@ -46,3 +49,27 @@ fi
 echo "bench full sweep (model vs ref)   $(secs "$RUN" --sweep -q) s wall, $(nproc) threads"
 echo "bench vectors through ref         $(secs "$RUN" -q --backend ref vectors/) s wall"
 echo "bench vectors through the model   $(secs "$RUN" -q --backend model vectors/) s wall"
+
+# kmc-run streams its vectors (docs/kmc-run.md "Memory"): generated records
+# of 4 lines each, through ref; each file is read twice (plan, then run)
+mkdir -p build/bench
+for n in 10000 100000 1000000; do
+	f=build/bench/records-$n.kmv
+	[ -s "$f" ] || awk -v n="$n" 'BEGIN {
+		print "kmv 1"
+		for (i = 0; i < n; i++)
+			printf "\nvector bench.%07d profile=6.1\n  host cpu=cascadelake\n  expect cpu_caps=-\n", i
+	}' >"$f"
+	python3 - "$n" "$RUN" -q --known none "$f" <<'PY'
+import resource, subprocess, sys, time
+n = int(sys.argv[1])
+t = time.monotonic()
+rc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+t = time.monotonic() - t
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = ru.ru_utime + ru.ru_stime
+# records per CPU second: what the machine's other load does not change
+print("bench stream %8d records %10.0f records/s (CPU; %.2f s) %7.1f MB peak RSS  (%.2f s wall%s)"
+      % (n, n / cpu, cpu, ru.ru_maxrss / 1024, t, "" if rc == 0 else ", exit %d" % rc))
+PY
+done

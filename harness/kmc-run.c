@@ -140,12 +140,24 @@ static void catch_stop_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* One input file (or a directory that could not be used) */
+/*
+ * One input file (or a directory that could not be used).  It is read
+ * twice, streaming, and never held in memory: a first pass plans (counts
+ * the selected vectors for the KTAP plan, lists them in vectors.tsv, finds
+ * the file's error, hashes the bytes), a second runs each vector as it is
+ * read.  A regular file is read again from the same descriptor and its
+ * hash compared; anything else (a pipe) is copied aside in the first pass
+ * and run from the copy.
+ */
 struct input {
 	char *path;
 	char *name;		/* the top-level test's name */
 	int failed;		/* f.err/f.errmsg say why; nothing to read */
-	struct kmv_file f;
+	struct kmv_file f;	/* the first pass: the file's error (no records) */
+	int fd;			/* the input, open for the second pass (-1: none) */
+	int spool;		/* a copy of what the first pass read, to run from (-1: none) */
+	unsigned int nrecs;	/* records read in the first pass */
+	unsigned int nsel;	/* ... of them selected: the group's plan */
 	/* SHA-256 of the bytes read (and run), for the results directory */
 	char sha[65];
 	int hashed;		/* sha is set */
@@ -351,6 +363,39 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* ---- selection ---------------------------------------------------------- */
+
+static int any_match(const struct strv *s, const char *v, int glob)
+{
+	if (!s->n)
+		return 1;
+	if (!v)
+		return 0;
+	for (unsigned int i = 0; i < s->n; i++)
+		if (glob ? !fnmatch(s->v[i], v, 0) : !strcmp(s->v[i], v))
+			return 1;
+	return 0;
+}
+
+static int selected(const struct opts *o, const struct kmv_record *r)
+{
+	return any_match(&o->ids, r->id, 1) && any_match(&o->groups, r->group, 0) &&
+	       any_match(&o->profiles, r->profile ? r->profile->name : NULL, 0);
+}
+
+/* The record's `host` tokens as written ("cpu=NAME ..."), for vectors.tsv */
+static const char *host_text(const struct kmv_record *r)
+{
+	for (unsigned int i = 0; i < r->nbody; i++) {
+		const char *t = r->body[i].text;
+
+		if (r->body[i].kind != KMV_L_HOST || !t)
+			continue;
+		return strncmp(t, "host ", 5) ? t : t + 5;
+	}
+	return r->live ? "live" : "-";
+}
+
 /* ---- inputs ------------------------------------------------------------- */
 
 static int cmp_str(const void *a, const void *b)
@@ -369,6 +414,7 @@ static void add_input(struct input **in, unsigned int *n, const char *path)
 	}
 	*in = p;
 	memset(&p[*n], 0, sizeof(p[*n]));
+	p[*n].fd = p[*n].spool = -1;
 	p[*n].path = strdup(path);
 	p[*n].name = strdup(basename(copy));
 	free(copy);
@@ -437,12 +483,14 @@ static void expand(const struct strv *args, struct input **in, unsigned int *n)
 }
 
 /*
- * Every input is read once, through a stream that hashes what passes:
- * the hash run.json records is of the bytes that ran, not of a second
- * read that may see another file (or nothing, from a pipe).
+ * Every input goes through a stream that hashes what passes: the hash
+ * run.json records is of the bytes that ran.  In the first pass of an
+ * input that cannot be read twice, the bytes are also copied to @spool.
  */
 struct hashing {
 	int fd;
+	int spool;		/* -1, or where to copy what is read */
+	int spool_err;		/* errno of a failed copy */
 	struct kr_sha256 sha;
 	unsigned long long n;
 };
@@ -458,80 +506,173 @@ static ssize_t hashing_read(void *cookie, char *buf, size_t size)
 	if (n > 0) {
 		kr_sha256_update(&h->sha, buf, (size_t)n);
 		h->n += (unsigned long long)n;
+		for (ssize_t w, done = 0; h->spool >= 0 && !h->spool_err && done < n; done += w) {
+			w = write(h->spool, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w <= 0)
+				h->spool_err = w < 0 ? errno : ENOSPC;
+		}
 	}
 	return n;
 }
 
-static int hashing_close(void *cookie)
+/* A stream over @h (its fd stays open when the stream closes) */
+static FILE *hashing_open(struct hashing *h)
 {
-	return close(((struct hashing *)cookie)->fd);
+	static const cookie_io_functions_t io = { .read = hashing_read };
+
+	kr_sha256_init(&h->sha);
+	h->n = 0;
+	return fopencookie(h, "r", io);
 }
 
-static void read_input(struct input *in, struct kmv_idset *ids)
+/* The rest of a regular file, hashed too: a run's hash is of the whole file */
+static void hashing_drain(FILE *fp, int fd)
 {
-	static const cookie_io_functions_t io = { .read = hashing_read, .close = hashing_close };
-	struct hashing h = { .fd = open(in->path, O_RDONLY | O_CLOEXEC) };
-	char msg[MSGLEN], buf[65536];
 	struct stat st;
-	FILE *fp;
-	int ret;
+	char buf[65536];
 
-	if (h.fd < 0 || !(fp = fopencookie(&h, "r", io))) {
-		int err = -errno;
-
-		if (h.fd >= 0)
-			close(h.fd);
-		memset(&in->f, 0, sizeof(in->f));
-		snprintf(msg, sizeof(msg), "%s: %s", in->path, strerror(-err));
-		in->f.path = strdup(in->path);
-		in->f.err = err;
-		in->f.errmsg = strdup(msg);
-		return;
-	}
-	kr_sha256_init(&h.sha);
-	/* errors stay in the kmv_file, to be reported in its place */
-	ret = kmv_read(fp, in->path, KMV_CHECKS, ids, &in->f, msg, sizeof(msg));
-	/* a file that stopped early: the rest of a regular file is hashed too */
-	if (ret && !fstat(h.fd, &st) && S_ISREG(st.st_mode))
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
 		while (fread(buf, 1, sizeof(buf), fp) > 0)
 			;
+}
+
+/* An unnamed file for the copy of a pipe: in $TMPDIR, gone when closed */
+static int anon_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	snprintf(path, sizeof(path), "%s/kmc-run.XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static void input_error(struct input *in, int err, const char *fmt, ...)
+{
+	char msg[MSGLEN];
+	int len;
+	va_list ap;
+
+	len = snprintf(msg, sizeof(msg), "%s: ", in->path);
+	va_start(ap, fmt);
+	vsnprintf(msg + len, sizeof(msg) - (size_t)len, fmt, ap);
+	va_end(ap);
+	kmv_file_free(&in->f);
+	in->f.path = strdup(in->path);
+	in->f.err = err;
+	in->f.errmsg = strdup(msg);
+}
+
+/* The first pass: what it learns of the selected vectors */
+struct plan {
+	const struct opts *o;
+	struct input *in;
+	FILE *tsv;		/* --results: vectors.tsv's lines, copied in later */
+	unsigned int nvec;	/* lines in tsv */
+	uint32_t profiles;	/* kmc_profile_at() bits of the selected vectors */
+};
+
+static int plan_record(void *arg, const struct kmv_record *r)
+{
+	struct plan *pl = arg;
+	char where[4200];
+
+	pl->in->nrecs++;
+	if (!selected(pl->o, r))
+		return 0;
+	pl->in->nsel++;
+	if (pl->tsv) {
+		snprintf(where, sizeof(where), "%s:%u", r->file, r->line);
+		kr_vectors_line(pl->tsv, pl->in->name, r->id, r->group,
+				r->profile ? r->profile->name : NULL, host_text(r), where);
+		pl->nvec++;
+	}
+	for (unsigned int p = 0; r->profile && p < kmc_nprofiles; p++)
+		if (kmc_profile_at(p) == r->profile)
+			pl->profiles |= 1u << p;
+	return 0;
+}
+
+static void plan_input(struct input *in, struct kmv_idset *ids, struct plan *pl)
+{
+	struct hashing h = { .fd = open(in->path, O_RDONLY | O_CLOEXEC), .spool = -1 };
+	char msg[MSGLEN], buf[MSGLEN + 64];
+	struct stat st;
+	FILE *fp;
+	int ret, regular;
+
+	if (h.fd < 0) {
+		input_error(in, -errno, "%s", strerror(errno));
+		return;
+	}
+	regular = !fstat(h.fd, &st) && S_ISREG(st.st_mode);
+	if (!regular && (h.spool = anon_file()) < 0) {
+		input_error(in, -errno, "cannot keep a copy to run it from: %s", strerror(errno));
+		close(h.fd);
+		return;
+	}
+	fp = hashing_open(&h);
+	if (!fp) {
+		input_error(in, -errno, "%s", strerror(errno));
+		close(h.fd);
+		if (h.spool >= 0)
+			close(h.spool);
+		return;
+	}
+	pl->in = in;
+	/* errors stay in the kmv_file, to be reported in its place */
+	ret = kmv_read_each(fp, in->path, KMV_CHECKS | KMV_NO_TRIVIA, ids, plan_record, pl,
+			    &in->f, msg, sizeof(msg));
+	if (ret)
+		hashing_drain(fp, h.fd);
 	if (!ferror(fp)) {
 		kr_sha256_hex(&h.sha, in->sha);
 		in->hashed = 1;
-		if (ret && !(!fstat(h.fd, &st) && S_ISREG(st.st_mode))) {
+		if (ret && !regular) {
 			snprintf(buf, sizeof(buf), "the first %llu bytes, read before %s", h.n,
 				 in->f.errmsg ? in->f.errmsg : "an error");
 			in->partial = strdup(buf);
 		}
 	}
 	fclose(fp);
+	if (h.spool_err) {
+		input_error(in, -h.spool_err, "cannot keep a copy to run it from: %s",
+			    strerror(h.spool_err));
+		in->nsel = 0;
+		close(h.fd);
+		close(h.spool);
+		return;
+	}
+	if (regular) {
+		in->fd = h.fd;
+	} else {
+		close(h.fd);
+		in->spool = h.spool;
+	}
 }
 
-static void read_inputs(struct input *in, unsigned int n, struct kmv_idset *ids)
+static void plan_inputs(struct input *in, unsigned int n, struct plan *pl)
 {
+	struct kmv_idset *ids = kmv_idset_new();
+
+	if (!ids) {
+		fprintf(stderr, "kmc-run: out of memory\n");
+		exit(1);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		if (!in[i].failed)
-			read_input(&in[i], ids);
-}
-
-/* ---- selection ---------------------------------------------------------- */
-
-static int any_match(const struct strv *s, const char *v, int glob)
-{
-	if (!s->n)
-		return 1;
-	if (!v)
-		return 0;
-	for (unsigned int i = 0; i < s->n; i++)
-		if (glob ? !fnmatch(s->v[i], v, 0) : !strcmp(s->v[i], v))
-			return 1;
-	return 0;
-}
-
-static int selected(const struct opts *o, const struct kmv_record *r)
-{
-	return any_match(&o->ids, r->id, 1) && any_match(&o->groups, r->group, 0) &&
-	       any_match(&o->profiles, r->profile ? r->profile->name : NULL, 0);
+			plan_input(&in[i], ids, pl);
+	kmv_idset_free(ids);
 }
 
 /* ---- running ------------------------------------------------------------ */
@@ -547,6 +688,8 @@ struct run {
 	struct strv changed[MAXVARIANTS];	/* "ID: key expected X, got Y; ..." */
 	char vnames[512];			/* "a, b" */
 	char vflags[512];			/* " --variant a --variant b" */
+	struct kmv_idset *ids;			/* the second pass's ids (duplicates again) */
+	struct kr_run *results;			/* --results, or NULL */
 };
 
 /* "ID: what expected X, got Y; ..." for the diffs of one vector (malloc'd) */
@@ -832,28 +975,68 @@ static void run_record(struct run *R, const struct kmv_record *r)
 		track_variants(R, r, &obs);
 }
 
+static int run_each(void *arg, const struct kmv_record *r)
+{
+	struct run *R = arg;
+
+	if (stop_signal)
+		return 1;	/* the group stays open: the reader sees it was cut */
+	if (selected(R->o, r))
+		run_record(R, r);
+	return 0;
+}
+
+/*
+ * The second pass: each vector runs as it is read, from the same bytes as
+ * the plan (a regular file is read again and its hash compared; a pipe's
+ * copy cannot change).  Memory: one record.
+ */
 static void run_input(struct run *R, struct input *in)
 {
-	const struct kmv_file *f = &in->f;
-	unsigned int nsel = 0;
+	struct hashing h = { .fd = in->fd >= 0 ? in->fd : in->spool, .spool = -1 };
+	struct kmv_file f = { 0 };
+	const struct kmv_file *e = &in->f;
+	char msg[MSGLEN], name[300], sha[65];
+	FILE *fp = NULL;
+	int ret;
 
-	for (unsigned int i = 0; i < f->nrecs; i++)
-		nsel += selected(R->o, &f->recs[i]);
-	ktap_group_begin(&R->k, in->name, nsel + (f->err != 0));
-	for (unsigned int i = 0; i < f->nrecs; i++) {
-		if (stop_signal)
-			return;	/* the group stays open: the reader sees it was cut */
-		if (selected(R->o, &f->recs[i]))
-			run_record(R, &f->recs[i]);
+	ktap_group_begin(&R->k, in->name, in->nsel + (in->f.err != 0));
+	if (h.fd >= 0 && in->nsel) {
+		if (lseek(h.fd, 0, SEEK_SET) || !(fp = hashing_open(&h))) {
+			input_error(in, -errno, "cannot read it again to run it: %s", strerror(errno));
+		} else {
+			ret = kmv_read_each(fp, in->path, KMV_CHECKS | KMV_NO_TRIVIA, R->ids, run_each, R,
+					    &f, msg, sizeof(msg));
+			if (ret > 0) {
+				fclose(fp);
+				kmv_file_free(&f);
+				return;	/* stopped by a signal */
+			}
+			if (ret)
+				hashing_drain(fp, h.fd);
+			if (f.err)
+				e = &f;
+			kr_sha256_hex(&h.sha, sha);
+			if (ferror(fp) || (in->hashed && strcmp(sha, in->sha))) {
+				/* what ran is not what was planned, listed and hashed: say so */
+				snprintf(name, sizeof(name), "%s:changed", in->name);
+				snprintf(msg, sizeof(msg), "%s: %s while kmc-run ran it (sha256 %.16s... "
+					 "when planned, %.16s... when run)", in->path,
+					 ferror(fp) ? "could not be read again" : "changed", in->sha, sha);
+				ktap_result(&R->k, KTAP_ERROR, name, msg);
+				if (R->results && kr_run_input_ran(R->results, in->path, sha))
+					kr_run_log(R->results, "vector input %s: out of memory", in->path);
+			}
+			fclose(fp);
+		}
 	}
-	if (f->err) {
+	if (e->err) {
 		/* the file stopped here; say where, as a test of its own */
-		char name[300];
-
-		snprintf(name, sizeof(name), "%s:%u", in->name, f->errline);
-		ktap_result(&R->k, KTAP_ERROR, f->errline ? name : in->name,
-			    f->errmsg ? f->errmsg : strerror(-f->err));
+		snprintf(name, sizeof(name), "%s:%u", in->name, e->errline);
+		ktap_result(&R->k, KTAP_ERROR, e->errline ? name : in->name,
+			    e->errmsg ? e->errmsg : strerror(-e->err));
 	}
+	kmv_file_free(&f);
 	ktap_group_end(&R->k);
 }
 
@@ -902,19 +1085,6 @@ static void record_fact(void *arg, const char *key, const char *value, const cha
 	kr_run_fact(arg, "host", key, value, src);
 }
 
-/* The record's `host` tokens as written ("cpu=NAME ..."), for vectors.tsv */
-static const char *host_text(const struct kmv_record *r)
-{
-	for (unsigned int i = 0; i < r->nbody; i++) {
-		const char *t = r->body[i].text;
-
-		if (r->body[i].kind != KMV_L_HOST || !t)
-			continue;
-		return strncmp(t, "host ", 5) ? t : t + 5;
-	}
-	return r->live ? "live" : "-";
-}
-
 /* A backend's host fact into run.json: "SOURCE: NOTE" as its source */
 static void results_fact(void *arg, const char *key, const char *value, const char *source,
 			 const char *note)
@@ -927,11 +1097,10 @@ static void results_fact(void *arg, const char *key, const char *value, const ch
 
 /* The results directory: everything known before the first vector runs */
 static struct kr_run *open_results(const struct opts *o, struct run *R, struct input *in,
-				   unsigned int nin, int argc, char **argv)
+				   unsigned int nin, const struct plan *pl, int argc, char **argv)
 {
 	struct kr_run *run;
-	char msg[MSGLEN], where[4200];
-	uint32_t profiles = 0;
+	char msg[MSGLEN];
 
 	if (kr_run_open(&run, o->results, o->be->name, KMC_VERSION, argc, argv, msg, sizeof(msg))) {
 		fprintf(stderr, "kmc-run: results: %s\n", msg);
@@ -965,21 +1134,14 @@ static struct kr_run *open_results(const struct opts *o, struct run *R, struct i
 			kr_run_log(run, "vector input %s: not hashed (read error)", in[i].path);
 		else if (kr_run_input_hash(run, in[i].path, in[i].sha, in[i].partial))
 			kr_run_log(run, "vector input %s: out of memory", in[i].path);
-		for (unsigned int k = 0; k < in[i].f.nrecs; k++) {
-			const struct kmv_record *r = &in[i].f.recs[k];
-
-			if (!selected(o, r))
-				continue;
-			snprintf(where, sizeof(where), "%s:%u", r->file, r->line);
-			kr_run_vector(run, in[i].name, r->id, r->group,
-				      r->profile ? r->profile->name : NULL, host_text(r), where);
-			for (unsigned int p = 0; r->profile && p < kmc_nprofiles; p++)
-				if (kmc_profile_at(p) == r->profile)
-					profiles |= 1u << p;
-		}
+	}
+	if (pl->tsv && kr_run_vectors_copy(run, pl->tsv, pl->nvec, msg, sizeof(msg))) {
+		fprintf(stderr, "kmc-run: results: %s\n", msg);
+		kr_run_abandon(run);
+		return NULL;
 	}
 	for (unsigned int p = 0; p < kmc_nprofiles; p++)
-		if (profiles & (1u << p))
+		if (pl->profiles & (1u << p))
 			kr_run_append_str(run, "kernel_profiles", kmc_profile_at(p)->name);
 	if (kr_run_begin(run, msg, sizeof(msg))) {
 		fprintf(stderr, "kmc-run: results: %s\n", msg);
@@ -997,7 +1159,7 @@ int main(int argc, char **argv)
 	struct run R = { 0 };
 	struct input *in = NULL;
 	unsigned int nin = 0, total = 0;
-	struct kmv_idset *ids;
+	struct plan pl = { .o = &o };
 	struct kr_run *run = NULL;
 	char msg[MSGLEN];
 	int ret, stopped = 0;
@@ -1028,22 +1190,24 @@ int main(int argc, char **argv)
 	}
 
 	expand(&o.inputs, &in, &nin);
-	ids = kmv_idset_new();
-	if (!ids) {
-		fprintf(stderr, "kmc-run: out of memory\n");
-		return 1;
+	/* vectors.tsv's lines wait in an unnamed file until the directory exists */
+	if (o.results) {
+		int fd = anon_file();
+
+		if (fd < 0 || !(pl.tsv = fdopen(fd, "w+"))) {
+			fprintf(stderr, "kmc-run: results: a temporary file: %s\n", strerror(errno));
+			return 1;
+		}
 	}
-	read_inputs(in, nin, ids);
-	kmv_idset_free(ids);
+	plan_inputs(in, nin, &pl);
 	for (unsigned int i = 0; i < nin; i++)
-		for (unsigned int k = 0; k < in[i].f.nrecs; k++)
-			total += selected(&o, &in[i].f.recs[k]);
+		total += in[i].nsel;
 	/* filters that match nothing are a mistake, not a run where everything was skipped */
 	if (!total && (o.ids.n || o.groups.n || o.profiles.n)) {
 		unsigned int nrecs = 0, bad = 0;
 
 		for (unsigned int i = 0; i < nin; i++) {
-			nrecs += in[i].f.nrecs;
+			nrecs += in[i].nrecs;
 			bad += in[i].failed || in[i].f.err;
 		}
 		if (!bad) {
@@ -1070,7 +1234,7 @@ int main(int argc, char **argv)
 	}
 	R.o = &o;
 	if (o.results) {
-		run = open_results(&o, &R, in, nin, argc, argv);
+		run = open_results(&o, &R, in, nin, &pl, argc, argv);
 		if (!run) {
 			o.be->close(R.ctx);
 			ret = 1;
@@ -1087,6 +1251,12 @@ int main(int argc, char **argv)
 	R.prog.total = total;
 	R.k.before_line = progress_erase;
 	R.k.before_arg = &R.prog;
+	R.results = run;
+	R.ids = kmv_idset_new();
+	if (!R.ids) {
+		fprintf(stderr, "kmc-run: out of memory\n");
+		exit(1);
+	}
 
 	ktap_begin(&R.k, stdout, o.quiet, nin);
 	/* quiet: the header still reaches the results directory's full copy */
@@ -1110,6 +1280,7 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < nin && !stop_signal; i++)
 		run_input(&R, &in[i]);
 	stopped = stop_signal;
+	kmv_idset_free(R.ids);
 	progress_erase(&R.prog);
 	if (stopped) {
 		char why[64];
@@ -1138,8 +1309,14 @@ int main(int argc, char **argv)
 	}
 out:
 	kr_known_free(&R.known);
+	if (pl.tsv)
+		fclose(pl.tsv);
 	for (unsigned int i = 0; i < nin; i++) {
 		kmv_file_free(&in[i].f);
+		if (in[i].fd >= 0)
+			close(in[i].fd);
+		if (in[i].spool >= 0)
+			close(in[i].spool);
 		free(in[i].partial);
 		free(in[i].path);
 		free(in[i].name);

@@ -116,6 +116,13 @@ extern const struct kmc_profile kmv_live_profile;
  * expectations"), not a pass (kmc-run)
  */
 #define KMV_CHECKS	(1u << 1)
+/*
+ * Keep no comments, blank lines or source lines (f->pre, f->tail,
+ * r->before, r->raw, comment lines of r->body): only the writer needs
+ * them.  With kmv_read_each, what reading keeps is then bounded per
+ * record, whatever the file's length (kmc-run).
+ */
+#define KMV_NO_TRIVIA	(1u << 2)
 
 /* Vector ids seen so far, to keep them unique across the files of a run */
 struct kmv_idset;
@@ -132,7 +139,18 @@ void kmv_idset_free(struct kmv_idset *s);
  */
 int kmv_read(FILE *fp, const char *path, unsigned int flags,
 	     struct kmv_idset *ids, struct kmv_file *f, char *msg, size_t msglen);
-/* Same, opening @path; -errno of fopen with "PATH: strerror" on failure */
+/*
+ * Streaming: the same reading, but each record goes to @each as it closes
+ * (in file order) instead of into f->recs, and is freed when @each
+ * returns; @f gets the file's error, as with kmv_read.  @each returns 0
+ * to go on, or nonzero to stop reading: kmv_read_each then returns that
+ * value, with nothing in @msg or f->err.  Memory: the record being read,
+ * the id set, and with KMV_NO_TRIVIA nothing else that grows.
+ */
+typedef int (*kmv_record_fn)(void *arg, const struct kmv_record *r);
+int kmv_read_each(FILE *fp, const char *path, unsigned int flags, struct kmv_idset *ids,
+		  kmv_record_fn each, void *arg, struct kmv_file *f, char *msg, size_t msglen);
+/* Same as kmv_read, opening @path; -errno of fopen with "PATH: strerror" on failure */
 int kmv_read_file(const char *path, unsigned int flags, struct kmv_idset *ids,
 		  struct kmv_file *f, char *msg, size_t msglen);
 void kmv_file_free(struct kmv_file *f);

@@ -59,10 +59,33 @@ static void strv_free(char **v, unsigned int n)
 
 /* ---- id set ------------------------------------------------------------- */
 
+/*
+ * Every id of a run is kept, to find duplicates across its files: the one
+ * thing a streaming run keeps per record, so it is packed.  An entry is
+ * {file, line, id} in chunks that are never moved (no copy as they grow:
+ * 256 bytes, 512, ... up to 1 MiB each, so a small file costs little); the
+ * hash table holds 4-byte references to entries: the chunk's number and
+ * the entry's offset in it.  About 8 + the id's length + 1 bytes per id,
+ * plus 4-8 bytes of table.
+ */
+#define IDSET_CHUNK_MIN	256u
+#define IDSET_CHUNK_MAX	(1u << 20)	/* offsets / 4 fit in 18 bits */
+#define IDSET_OFF_BITS	18
+
+struct idset_entry {
+	uint32_t file;		/* index into files[] */
+	uint32_t line;
+	char id[];
+};
+
 struct kmv_idset {
+	uint32_t *slot;		/* 0: empty; else 1 + (offset of the entry) / 4 */
 	unsigned int cap, n;
-	char **id;
-	char **where;		/* "FILE:LINE" */
+	char **chunk;
+	unsigned int nchunk;
+	size_t used, size;	/* bytes used in the last chunk, and its size */
+	char **files;		/* the paths ids came from, in order */
+	unsigned int nfiles;
 };
 
 struct kmv_idset *kmv_idset_new(void)
@@ -74,12 +97,9 @@ void kmv_idset_free(struct kmv_idset *s)
 {
 	if (!s)
 		return;
-	for (unsigned int i = 0; i < s->cap; i++) {
-		free(s->id[i]);
-		free(s->where[i]);
-	}
-	free(s->id);
-	free(s->where);
+	free(s->slot);
+	strv_free(s->chunk, s->nchunk);
+	strv_free(s->files, s->nfiles);
 	free(s);
 }
 
@@ -92,58 +112,91 @@ static unsigned int hash(const char *s)
 	return h;
 }
 
-static const char *idset_find(const struct kmv_idset *s, const char *id)
+static struct idset_entry *idset_entry(const struct kmv_idset *s, uint32_t ref)
+{
+	uint32_t r = ref - 1;
+
+	return (struct idset_entry *)(s->chunk[r >> IDSET_OFF_BITS] +
+				      (size_t)(r & ((1u << IDSET_OFF_BITS) - 1)) * 4);
+}
+
+/* The entry of @id, or NULL */
+static const struct idset_entry *idset_find(const struct kmv_idset *s, const char *id)
 {
 	if (!s->cap)
 		return NULL;
 	for (unsigned int i = hash(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->id[i])
+		const struct idset_entry *e;
+
+		if (!s->slot[i])
 			return NULL;
-		if (!strcmp(s->id[i], id))
-			return s->where[i];
+		e = idset_entry(s, s->slot[i]);
+		if (!strcmp(e->id, id))
+			return e;
 	}
 }
 
-static int idset_add(struct kmv_idset *s, const char *id, const char *where)
+static void idset_place(uint32_t *slot, unsigned int cap, unsigned int h, uint32_t ref)
 {
-	if (2 * (s->n + 1) > s->cap) {
-		unsigned int ncap = s->cap ? 2 * s->cap : 64;
-		char **nid = calloc(ncap, sizeof(char *));
-		char **nwh = calloc(ncap, sizeof(char *));
+	unsigned int i = h & (cap - 1);
 
-		if (!nid || !nwh) {
-			free(nid);
-			free(nwh);
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = ref;
+}
+
+/* Add @id, first seen at @path:@line (@id not in @s yet); 0 or -ENOMEM */
+static int idset_add(struct kmv_idset *s, const char *id, const char *path, unsigned int line)
+{
+	size_t len = strlen(id), need = (sizeof(struct idset_entry) + len + 1 + 3) & ~(size_t)3;
+	struct idset_entry *e;
+	uint32_t ref;
+
+	if (need > IDSET_CHUNK_MAX)
+		return -ENOMEM;
+	if (!s->nfiles || strcmp(s->files[s->nfiles - 1], path))
+		if (strv_add(&s->files, &s->nfiles, path))
 			return -ENOMEM;
-		}
-		for (unsigned int i = 0; i < s->cap; i++) {
-			unsigned int j;
+	if (2 * (s->n + 1) > s->cap) {
+		unsigned int ncap = s->cap ? 2 * s->cap : 16;
+		uint32_t *nslot = ncap > s->cap ? calloc(ncap, sizeof(*nslot)) : NULL;
 
-			if (!s->id[i])
-				continue;
-			for (j = hash(s->id[i]) & (ncap - 1); nid[j]; j = (j + 1) & (ncap - 1))
-				;
-			nid[j] = s->id[i];
-			nwh[j] = s->where[i];
-		}
-		free(s->id);
-		free(s->where);
-		s->id = nid;
-		s->where = nwh;
+		if (!nslot)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < s->cap; i++)
+			if (s->slot[i])
+				idset_place(nslot, ncap, hash(idset_entry(s, s->slot[i])->id), s->slot[i]);
+		free(s->slot);
+		s->slot = nslot;
 		s->cap = ncap;
 	}
-	unsigned int i = hash(id) & (s->cap - 1);
+	if (!s->nchunk || s->used + need > s->size) {
+		size_t size = s->nchunk < 12 ? IDSET_CHUNK_MIN << s->nchunk : IDSET_CHUNK_MAX;
+		char *c, **nv;
 
-	while (s->id[i])
-		i = (i + 1) & (s->cap - 1);
-	s->id[i] = strdup(id);
-	s->where[i] = strdup(where);
-	if (!s->id[i] || !s->where[i]) {
-		free(s->id[i]);
-		free(s->where[i]);
-		s->id[i] = s->where[i] = NULL;
-		return -ENOMEM;
+		/* a reference is 1 + the chunk's number and the offset: < 2^14 chunks, 16 GiB */
+		if (s->nchunk + 1 >= 1u << (32 - IDSET_OFF_BITS))
+			return -ENOMEM;
+		if (size < need)
+			size = need;
+		c = malloc(size);
+		nv = c ? grow(s->chunk, s->nchunk, sizeof(char *)) : NULL;
+		if (!nv) {
+			free(c);
+			return -ENOMEM;
+		}
+		s->chunk = nv;
+		s->chunk[s->nchunk++] = c;
+		s->used = 0;
+		s->size = size;
 	}
+	ref = ((s->nchunk - 1) << IDSET_OFF_BITS | (uint32_t)(s->used / 4)) + 1;
+	e = (struct idset_entry *)(s->chunk[s->nchunk - 1] + s->used);
+	e->file = s->nfiles - 1;
+	e->line = line;
+	memcpy(e->id, id, len + 1);
+	s->used += need;
+	idset_place(s->slot, s->cap, hash(id), ref);
 	s->n++;
 	return 0;
 }
@@ -168,6 +221,9 @@ struct rd {
 	struct pend *pend;		/* comments/blank lines not yet placed */
 	unsigned int npend;
 	int nomem;
+	kmv_record_fn each;		/* streaming: each record goes here, not into f */
+	void *each_arg;
+	int stop;			/* what each() returned to stop reading */
 };
 
 static void record_free(struct kmv_record *r)
@@ -194,9 +250,12 @@ static void pend_clear(struct rd *rd, unsigned int from)
 
 static void pend_add(struct rd *rd, const char *raw, const char *text, int indented)
 {
-	struct pend p = { strdup(raw), strdup(text), indented };
-	struct pend *np = p.raw && p.text ? grow(rd->pend, rd->npend, sizeof(p)) : NULL;
+	struct pend p, *np;
 
+	if (rd->flags & KMV_NO_TRIVIA)
+		return;
+	p = (struct pend){ strdup(raw), strdup(text), indented };
+	np = p.raw && p.text ? grow(rd->pend, rd->npend, sizeof(p)) : NULL;
 	if (!np) {
 		free(p.raw);
 		free(p.text);
@@ -261,7 +320,7 @@ static struct kmv_line *body_add(struct rd *rd, uint8_t kind, uint8_t idx, char 
 
 static void raw_add(struct rd *rd, const char *line)
 {
-	if (strv_add(&rd->cur->raw, &rd->cur->nraw, line))
+	if (!(rd->flags & KMV_NO_TRIVIA) && strv_add(&rd->cur->raw, &rd->cur->nraw, line))
 		rd->nomem = 1;
 }
 
@@ -365,6 +424,15 @@ static int close_record(struct rd *rd)
 		free(r);
 		return ret;
 	}
+	if (rd->each) {
+		/* streaming: the record lives as long as the call */
+		int stop = rd->nomem ? 0 : rd->each(rd->each_arg, r);
+
+		record_free(r);
+		free(r);
+		rd->stop = stop;
+		return stop;
+	}
 	recs = grow(rd->f->recs, rd->f->nrecs, sizeof(*r));
 	if (!recs) {
 		record_free(r);
@@ -423,20 +491,17 @@ static int start_record(struct rd *rd, const char *line)
 			 t[1].s);
 		rec_fail(rd, -EINVAL, err);
 	} else {
-		const char *first = idset_find(rd->ids, t[1].s);
-		char where[ERRLEN];
+		const struct idset_entry *first = idset_find(rd->ids, t[1].s);
 
 		r->id = strdup(t[1].s);
 		if (!r->id)
 			rd->nomem = 1;
 		if (first) {
-			snprintf(err, sizeof(err), "duplicate vector id '%s' (first at %s)",
-				 t[1].s, first);
+			snprintf(err, sizeof(err), "duplicate vector id '%s' (first at %s:%u)",
+				 t[1].s, rd->ids->files[first->file], first->line);
 			rec_fail(rd, -EEXIST, err);
-		} else {
-			snprintf(where, sizeof(where), "%s:%u", rd->path, rd->lineno);
-			if (idset_add(rd->ids, t[1].s, where))
-				rd->nomem = 1;
+		} else if (idset_add(rd->ids, t[1].s, rd->path, rd->lineno)) {
+			rd->nomem = 1;
 		}
 	}
 	if (!r->id) {
@@ -722,10 +787,11 @@ static ssize_t read_line(FILE *fp, char **buf, size_t *cap)
 	return (ssize_t)n;
 }
 
-int kmv_read(FILE *fp, const char *path, unsigned int flags,
-	     struct kmv_idset *ids, struct kmv_file *f, char *msg, size_t msglen)
+static int read_stream(FILE *fp, const char *path, unsigned int flags, struct kmv_idset *ids,
+		       kmv_record_fn each, void *arg, struct kmv_file *f, char *msg, size_t msglen)
 {
-	struct rd rd = { .path = path, .flags = flags, .ids = ids, .f = f };
+	struct rd rd = { .path = path, .flags = flags, .ids = ids, .f = f,
+			 .each = each, .each_arg = arg };
 	struct kmv_idset *own = NULL;
 	char *line = NULL;
 	size_t cap = 0;
@@ -776,6 +842,8 @@ int kmv_read(FILE *fp, const char *path, unsigned int flags,
 		ret = file_fail(&rd, -ENOMEM, rd.lineno, "out of memory");
 	if (!ret)
 		pend_to_list(&rd, 0, &f->tail, &f->ntail);
+	if (ret && rd.stop)
+		goto out;	/* the caller's choice, not a problem of the file */
 	if (ret && msglen)
 		snprintf(msg, msglen, "%s", f->errmsg ? f->errmsg : "out of memory");
 out:
@@ -788,6 +856,18 @@ out:
 	free(line);
 	kmv_idset_free(own);
 	return ret;
+}
+
+int kmv_read(FILE *fp, const char *path, unsigned int flags,
+	     struct kmv_idset *ids, struct kmv_file *f, char *msg, size_t msglen)
+{
+	return read_stream(fp, path, flags, ids, NULL, NULL, f, msg, msglen);
+}
+
+int kmv_read_each(FILE *fp, const char *path, unsigned int flags, struct kmv_idset *ids,
+		  kmv_record_fn each, void *arg, struct kmv_file *f, char *msg, size_t msglen)
+{
+	return read_stream(fp, path, flags, ids, each, arg, f, msg, msglen);
 }
 
 int kmv_read_file(const char *path, unsigned int flags, struct kmv_idset *ids,

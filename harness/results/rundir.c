@@ -682,18 +682,60 @@ static void tsv(FILE *fp, const char *s, int last)
 	fputc(last ? '\n' : '\t', fp);
 }
 
+void kr_vectors_line(FILE *fp, const char *top, const char *id, const char *group,
+		     const char *profile, const char *host, const char *where)
+{
+	tsv(fp, top, 0);
+	tsv(fp, id, 0);
+	tsv(fp, group, 0);
+	tsv(fp, profile ? profile : "-", 0);
+	tsv(fp, host ? host : "-", 0);
+	tsv(fp, where ? where : "-", 1);
+}
+
 void kr_run_vector(struct kr_run *r, const char *top, const char *id, const char *group,
 		   const char *profile, const char *host, const char *where)
 {
 	if (!r->vectors)
 		return;
-	tsv(r->vectors, top, 0);
-	tsv(r->vectors, id, 0);
-	tsv(r->vectors, group, 0);
-	tsv(r->vectors, profile ? profile : "-", 0);
-	tsv(r->vectors, host ? host : "-", 0);
-	tsv(r->vectors, where ? where : "-", 1);
+	kr_vectors_line(r->vectors, top, id, group, profile, host, where);
 	r->nvectors++;
+}
+
+int kr_run_vectors_copy(struct kr_run *r, FILE *from, unsigned int n, char *msg, size_t len)
+{
+	char buf[65536];
+	size_t got;
+
+	if (!r->vectors)
+		return 0;
+	rewind(from);
+	while ((got = fread(buf, 1, sizeof(buf), from)) > 0)
+		if (fwrite(buf, 1, got, r->vectors) != got)
+			break;
+	if (ferror(from) || ferror(r->vectors)) {
+		snprintf(msg, len, "%s/%s: %s", r->dir, KR_RUN_VECTORS, strerror(errno ? errno : EIO));
+		return -EIO;
+	}
+	r->nvectors += n;
+	return 0;
+}
+
+int kr_run_input_ran(struct kr_run *r, const char *path, const char *hex)
+{
+	json_t *files = json_object_get(json_object_get(r->meta, "vectors"), "files");
+	json_t *hit = NULL, *f;
+	size_t i;
+
+	json_array_foreach(files, i, f)
+		if (json_is_string(json_object_get(f, "path")) &&
+		    !strcmp(json_string_value(json_object_get(f, "path")), path))
+			hit = f;
+	if (!hit || json_object_set_new(hit, "sha256_ran", json_string(hex)))
+		return -ENOMEM;
+	kr_run_log(r, "vector input %s changed while it ran: planned from sha256 %s, ran %s", path,
+		   json_string_value(json_object_get(hit, "sha256")), hex);
+	return 0;
 }
 
 int kr_run_begin(struct kr_run *r, char *msg, size_t len)

@@ -66,6 +66,17 @@ int kr_run_input_hash(struct kr_run *r, const char *path, const char *hex, const
 /* One selected vector, a line of vectors.tsv */
 void kr_run_vector(struct kr_run *r, const char *top, const char *id, const char *group,
 		   const char *profile, const char *host, const char *where);
+/* The same line into @fp (a file to copy in later with kr_run_vectors_copy) */
+void kr_vectors_line(FILE *fp, const char *top, const char *id, const char *group,
+		     const char *profile, const char *host, const char *where);
+/* Append @from (lines of kr_vectors_line, @n of them) to vectors.tsv; 0 or -EIO */
+int kr_run_vectors_copy(struct kr_run *r, FILE *from, unsigned int n, char *msg, size_t len);
+/*
+ * Input @path (given to kr_run_input_hash) was read again to run and its
+ * bytes differed: the hash of what ran goes beside the planned one
+ * ("sha256_ran").  0 or -ENOMEM.
+ */
+int kr_run_input_ran(struct kr_run *r, const char *path, const char *hex);
 /* A line in logs/kmc-run.log, time-stamped */
 void kr_run_log(struct kr_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -111,6 +111,25 @@ static inline int kr_sh(const char *fmt, ...)
 	return WEXITSTATUS(st);
 }
 
+/*
+ * A vector file of @n small passing records "PREFIX.NNNNNN" (the last one
+ * ends the file with its 20-byte expect line): its size
+ */
+static inline long kr_write_records(const char *path, const char *prefix, unsigned int n)
+{
+	FILE *fp = fopen(path, "w");
+	long size;
+
+	ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
+	fprintf(fp, "kmv 1\n");
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(fp, "\nvector %s.%06u profile=6.1\n  host cpu=cascadelake\n  expect cpu_caps=-\n",
+			prefix, i);
+	size = ftell(fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	return size;
+}
+
 /* Count occurrences of @needle in @hay */
 static inline unsigned int kr_count(const char *hay, const char *needle)
 {

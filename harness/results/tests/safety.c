@@ -380,6 +380,51 @@ START_TEST(inputs_are_read_once_and_hashed_from_what_ran)
 }
 END_TEST
 
+/*
+ * kmc-run reads a regular file twice (plan, then run: docs/kmc-run.md
+ * "Memory").  A file changed in between is an error of the run, and
+ * run.json gets the hash of what ran beside the planned one.  The change
+ * lands while the second pass is blocked on a full stdout pipe, far from
+ * the end of the file: no race.
+ */
+START_TEST(a_file_changed_while_it_runs_is_an_error_with_the_hash_that_ran)
+{
+	char p[4300], dir[4300], cmd[9000], line[512], hex[65], msg[256];
+	unsigned int n = 20000, seen = 0, changed = 0;
+	json_t *run, *f;
+	FILE *out;
+	long size;
+	int fd, st;
+
+	snprintf(p, sizeof(p), "%s/many.kmv", tmp);
+	snprintf(dir, sizeof(dir), "%s/changed", tmp);
+	size = kr_write_records(p, "many", n);
+	snprintf(cmd, sizeof(cmd), "'%s' --known none --results '%s' '%s'", kr_bin("kmc-run"), dir, p);
+	out = popen(cmd, "r");
+	ck_assert_ptr_nonnull(out);
+	while (!seen && fgets(line, sizeof(line), out))
+		seen = !strncmp(line, "  ok 1 many.000000", 18);
+	ck_assert_msg(seen, "no first result");
+	/* the last record's id, many.019999 -> many.x19999: the second pass has not read it yet */
+	fd = open(p, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, "x", 1, size - 20 - 23 - 31 + 12), 1);
+	ck_assert_int_eq(close(fd), 0);
+	while (fgets(line, sizeof(line), out))
+		changed |= strstr(line, "not ok 20001 many.kmv:changed # ERROR") &&
+			   strstr(line, "changed while kmc-run ran it");
+	st = pclose(out);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status 0x%x", st);
+	ck_assert_msg(changed, "no ERROR for the change");
+	ck_assert_int_eq(kr_sha256_file(p, hex, msg, sizeof(msg)), 0);
+	run = load_json(dir);
+	f = json_array_get(json_object_get(json_object_get(run, "vectors"), "files"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(f, "sha256_ran")), hex);
+	ck_assert_str_ne(json_string_value(json_object_get(f, "sha256")), hex);
+	json_decref(run);
+}
+END_TEST
+
 /* Where a rename cannot go: the working directory, a mount point; and through a symlink */
 START_TEST(the_directory_in_place_and_through_a_symlink)
 {
@@ -430,6 +475,7 @@ int main(void)
 	tcase_add_test(tc, a_full_disk_never_leaves_complete);
 	tcase_add_test(tc, a_kill_while_deriving_never_leaves_complete_without_its_files);
 	tcase_add_test(tc, inputs_are_read_once_and_hashed_from_what_ran);
+	tcase_add_test(tc, a_file_changed_while_it_runs_is_an_error_with_the_hash_that_ran);
 	tcase_add_test(tc, the_directory_in_place_and_through_a_symlink);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -3,8 +3,10 @@
  * The readers against input that is big, deep or not KTAP at all (issue
  * 13, item 4): kmc-results derive in linear time on 20,000 tests of one
  * name; kmc-results ktap on KTAP nested 3,500 deep (a clear error, not a
- * stack overflow); /dev/zero (a clear error at once, exit 1).
+ * stack overflow); /dev/zero (a clear error at once, exit 1).  Item 5:
+ * kmc-run streams its vectors, 100,000 of them in bounded memory.
  */
+#include <sys/resource.h>
 #include <time.h>
 #include "kr_test.h"
 
@@ -117,6 +119,51 @@ START_TEST(dev_zero_is_an_error_at_once)
 }
 END_TEST
 
+/* Peak memory allowed for a run of 100,000 records (the old reader took 173 MB) */
+#define STREAM_RSS_MAX_KB	(64 * 1024)
+
+/*
+ * Issue 13 item 5: the reader kept every record before running any
+ * (1.66 GB for 10^6).  Streaming, 10^5 records run in a few MB: under an
+ * address-space limit the old reader ran out of (plain build; ASan
+ * reserves terabytes of address space, so there only the peak RSS is
+ * asserted, with ASan's quarantine of freed memory kept small).
+ */
+START_TEST(kmc_run_streams_100k_records_in_bounded_memory)
+{
+	char p[4300], out[4300];
+	unsigned int n = 100000;
+	struct rusage ru;
+	pid_t pid;
+	int st;
+
+	snprintf(p, sizeof(p), "%s/many.kmv", tmp);
+	snprintf(out, sizeof(out), "%s/many.ktap", tmp);
+	kr_write_records(p, "many", n);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+#ifndef __SANITIZE_ADDRESS__
+		struct rlimit rl = { 128u << 20, 128u << 20 };
+
+		if (setrlimit(RLIMIT_AS, &rl))
+			_exit(126);
+#endif
+		setenv("ASAN_OPTIONS", "quarantine_size_mb=4:detect_leaks=1", 1);
+		if (!freopen(out, "w", stdout))
+			_exit(126);
+		execl(kr_bin("kmc-run"), "kmc-run", "-q", "--known", "none", p, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "kmc-run: status 0x%x", st);
+	ck_assert_int_eq(kr_sh("grep -qx '# Totals: pass:%u fail:0 xfail:0 xpass:0 skip:0 error:0' '%s'",
+			       n, out), 0);
+	ck_assert_msg(ru.ru_maxrss < STREAM_RSS_MAX_KB, "kmc-run peaked at %ld KB for %u records",
+		      ru.ru_maxrss, n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scale");
@@ -128,6 +175,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, derive_is_linear_in_tests_of_one_name);
 	tcase_add_test(tc, ktap_nested_3500_deep_is_an_error_not_a_crash);
+	tcase_add_test(tc, kmc_run_streams_100k_records_in_bounded_memory);
 	suite_add_tcase(s, tc);
 	/* apart: before the fix it is not safe to run (memory) */
 	tc = tcase_create("devzero");
