@@ -15,6 +15,15 @@ INC         := -Imodel/include -Iref -Iharness -Iharness/results -Iharness/repor
 ifeq ($(SAN),1)
   OPT   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSAN := -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+  # libFuzzer targets (clang only; make fuzz): the libraries instrumented, the
+  # targets linked with libFuzzer's main
+  # (clang warns on two idioms of this tree that gcc accepts: partial
+  # designated initializers; struct kvm_msrs, a flexible array, followed by
+  # its entries in the kvm backend)
+  OPT   := -O2 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+           -Wno-missing-field-initializers -Wno-gnu-variable-sized-type-not-at-end
+  LDSAN := -fsanitize=fuzzer,address,undefined
 else ifeq ($(COV),1)
   OPT   := -O0 --coverage -fprofile-update=atomic
   LDSAN := --coverage
@@ -49,7 +58,7 @@ TEST_BINS   += $(patsubst harness/results/tests/%.c,$(O)/test/results_%,$(RESULT
 BINS        := $(O)/bin/kmc-run $(O)/bin/kmc $(O)/bin/kmc-results
 
 .PHONY: mutants
-.PHONY: all help check check-one test-bins coverage vectors lab kmod kmod-check report bench clean deps kvm-static
+.PHONY: all help check check-one test-bins coverage vectors lab kmod kmod-check report bench clean deps kvm-static fuzz
 all: $(BINS)
 
 help:
@@ -63,6 +72,7 @@ help:
 	@echo "make source-tables re-extract ref/tables/linux-*.h from those sources (python3)"
 	@echo "make coverage   lcov line+branch coverage of model/ and ref/ -> results/coverage/"
 	@echo "make bench      scenarios per second for model and ref, sweep wall time, kmc-run's records/s and memory"
+	@echo "make fuzz       libFuzzer on the vector reader and the KTAP reader, FUZZ_SECONDS (default 60) each"
 	@echo "make kmod       build kmod/ against the running kernel's and Debian's 6.1/6.12/7.2/7.3 headers"
 	@echo "make kmod-check kmod's checks without root or lab (KTAP; builds against unpacked headers)"
 	@echo "make deps       install the Debian packages kmc needs (root)"
@@ -171,6 +181,18 @@ mutants:
 
 bench: $(BINS)
 	sh harness/bench.sh
+
+# libFuzzer targets (harness/fuzz/): the vector reader, the KTAP reader
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := kmv ktap
+$(O)/fuzz/fuzz_%: $(O)/obj/harness/fuzz/fuzz_%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(JSON_LIBS) -lm
+
+fuzz:
+	@sh harness/deps.sh --if-missing fuzz
+	$(MAKE) O=build/fuzz CC=clang SAN=fuzz $(patsubst %,build/fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	sh harness/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 lab:
 	@sh harness/deps.sh --if-missing

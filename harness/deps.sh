@@ -9,21 +9,31 @@
 #                   JUnit XSD check), node-ajv (KCIDB schema check), chromium
 #                   (the report's screenshot test), lava-common (LAVA's own
 #                   test-definition schema, for harness/lava/kmc.yaml) -- docs/results.md
+#   fuzzing:        clang and its libFuzzer runtime (make fuzz; docs/vectors.md "Fuzzing")
 #
 # --list run: only the packages that building and running kmc-run need (what
 # harness/lava/kmc.yaml's install: deps: lists; a test keeps the two equal).
 # With --if-missing (what `make check` and `make lab` run first) nothing is
 # done when every package is installed already, so a developer host without
-# root can still run them.
+# root can still run them (`make check` needs no clang).  `deps.sh
+# [--if-missing] fuzz`: the fuzzing packages only (what `make fuzz` runs
+# first); `deps.sh` alone (make deps): all of them.
 set -eu
 run_pkgs="build-essential pkg-config linux-libc-dev libjansson-dev"
 pkgs="$run_pkgs check lcov python3 bpftool"
 pkgs="$pkgs libxml2-utils node-ajv chromium lava-common"
+# Debian 12's clang is clang-14; libFuzzer is in its runtime package, a
+# Recommends that --no-install-recommends leaves out
+fuzz_pkgs="clang libclang-rt-14-dev"
 
 if [ "${1:-}" = --list ]; then
-	[ "${2:-}" = run ] || { echo "usage: deps.sh [--if-missing | --list run]" >&2; exit 64; }
+	[ "${2:-}" = run ] || { echo "usage: deps.sh [--if-missing] [fuzz] | --list run" >&2; exit 64; }
 	echo "$run_pkgs"
 	exit 0
+elif [ "${1:-}" = fuzz ] || [ "${2:-}" = fuzz ]; then
+	pkgs=$fuzz_pkgs
+elif [ $# -eq 0 ]; then
+	pkgs="$pkgs $fuzz_pkgs"	# make deps: everything
 fi
 
 if [ "${1:-}" = --if-missing ]; then
