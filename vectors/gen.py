@@ -74,6 +74,9 @@ def profiles(kmc):
     return out
 
 
+KMC = None  # the kmc binary, set by main()
+
+
 def pid(p):
     return "p" + p
 
@@ -837,6 +840,50 @@ def literal(text):
 
 # ---- the files ------------------------------------------------------------------
 
+# ---- QEMU's named models (docs/qemu-models.md, docs/rules.md 9a) ----------
+
+# A few hosts and profiles: Intel hosts with and without TSX and FB_CLEAR,
+# the QEMU lab's L1; each guest as QEMU would configure it there
+QEMU_HOSTS = ["sapphirerapids", "cascadelake", "icelake-server", "qemu-epyc"]
+QEMU_PROFILES = ["6.1", "6.12", "7.2"]
+# the guest CPUID bits the rules of 0x10a access, VERW and the findings read
+# (docs/rules.md 6-8): models that differ only elsewhere make the same record
+QEMU_DECISIVE = {"arch_capabilities", "md_clear", "flush_l1d", "spec_ctrl", "rtm", "hle"}
+
+
+def gen_qemu(profs):
+    """Every named model of every QEMU in data/qemu on a few hosts and
+    profiles, as QEMU starts it there without enforce (`kmc qemu-models
+    --json`): its CPUID and the 0x10a bits left; one record per distinct
+    guest of a host and profile, as far as QEMU_DECISIVE and the 0x10a value
+    go (the first model that makes it named)."""
+    import json
+    w = Writer()
+    for p in [p for p in QEMU_PROFILES if p in profs]:
+        for h in QEMU_HOSTS:
+            ans = json.loads(run([KMC, "qemu-models", "--host", f"cpu={h}", "--profile", p,
+                                  "--json"]))
+            seen = set()
+            for q in ans["qemu"]:
+                for m in q["models"]:
+                    if m["alias_of"]:
+                        continue
+                    cpuid = ",".join(m["guest_cpuid"]) or "-"
+                    key = (tuple(sorted(QEMU_DECISIVE & set(m["guest_cpuid"]))),
+                           m["guest_arch_cap"])
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    lacks = ",".join(m["kvm_lacks_arch_cap"] + m["kvm_lacks_cpuid"]) or "-"
+                    vid = f"qemu.{h}.{pid(p)}.{m['name']}.q{q['version']}"
+                    w.add(vid, p, f"cpu={h}",
+                          ["expect findings", f"op set_cpuid {cpuid}",
+                           f"op set_msr 0x10a {m['guest_arch_cap']}", "op rdmsr 0x10a", "op verw"],
+                          comment=f"QEMU {q['version']} -cpu {m['name']} without enforce;"
+                          f" KVM lacks {lacks}")
+    return w
+
+
 GENERATED = {
     "host.kmv": ("Host bug derivation: every profile x catalog CPU, each rule over the 0x10a bits "
                  "and CPUID bits that decide it", lambda c, p: gen_host(c, p)),
@@ -852,6 +899,8 @@ GENERATED = {
     "immunity.kmv": ("False immunity: the guest's 0x10a says not affected by a bug its host has",
                      lambda c, p: gen_immunity(p)),
     "caps.kmv": ("Guest CPUID, runtime bits and cpu_caps", lambda c, p: gen_caps(p)),
+    "qemu.kmv": ("QEMU's named CPU models as QEMU starts them on a few hosts and profiles "
+                 "(data/qemu/, kmc qemu-models)", lambda c, p: gen_qemu(p)),
     "cases.kmv": ("Named real cases; their expectations are worked out by hand from "
                   "../shared/reference, not filled by the model", lambda c, p: literal(CASES)),
     "reject.kmv": ("Malformed records the reader must reject", lambda c, p: literal(REJECTS)),
@@ -865,6 +914,8 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="do not write: exit 1 if a file would change")
     a = ap.parse_args()
+    global KMC
+    KMC = a.kmc
     cpus = catalog(a.kmc)
     profs = profiles(a.kmc)
     changed = []

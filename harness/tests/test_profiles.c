@@ -48,8 +48,9 @@ START_TEST(baselines_have_profiles)
 	while ((e = readdir(d))) {
 		const struct kmc_profile *p;
 
+		/* qemu-models/: issue 16's enforce starts, one directory per kernel inside */
 		if (e->d_name[0] == '.' || !strncmp(e->d_name, "vmx-", 4) ||
-		    !is_dir("results/baselines/%s", e->d_name))
+		    !strcmp(e->d_name, "qemu-models") || !is_dir("results/baselines/%s", e->d_name))
 			continue;
 		p = kmc_profile_find(e->d_name);
 		ck_assert_msg(p && (p->known & KMC_KNOWN_LAB), "baseline %s", e->d_name);
