@@ -58,14 +58,17 @@ TEST_BINS   += $(patsubst harness/results/tests/%.c,$(O)/test/results_%,$(RESULT
 BINS        := $(O)/bin/kmc-run $(O)/bin/kmc $(O)/bin/kmc-results
 
 .PHONY: mutants
-.PHONY: all help check check-one test-bins coverage vectors lab kmod kmod-check report bench clean deps kvm-static fuzz
+.PHONY: all help check check-one test-bins coverage vectors lab kernel kmod kmod-check report bench clean deps kvm-static fuzz
 all: $(BINS)
 
 help:
 	@echo "make            build build/bin/kmc-run and build/bin/kmc"
 	@echo "make check      build and run every test, then again under ASan+UBSan"
 	@echo "make lab        run the KVM backend here, or the emulated labs (QEMU, Bochs VMX) without kvm_intel/kvm_amd"
-	@echo "make lab-smoke  the emulated labs' CI subset (7.2: QEMU L1 + 3 L2 boots, one Bochs VMX host)"
+	@echo "make lab KERNEL=DIR [KFLAGS=+validate_arch_cap]  both emulated labs on your own kernel build"
+	@echo "make lab-smoke  the emulated labs' CI subset (7.2: QEMU L1 + 3 L2 boots, one Bochs VMX host;"
+	@echo "                then the QEMU part again on 7.2 given as KERNEL=image: the same verdicts)"
+	@echo "make kernel KSRC=DIR  a lab-ready kernel from a source tree (make lab KERNEL=build/kernel/NAME)"
 	@echo "make vectors    regenerate vectors/*.kmv from the model (python3)"
 	@echo "make qemu-models regenerate data/qemu/ from QEMU 7.2 (the machine's) and sid's over QMP (python3)"
 	@echo "make source-check  model and ref tables against Debian's linux-source of each lab line"
@@ -194,16 +197,28 @@ fuzz:
 	$(MAKE) O=build/fuzz CC=clang SAN=fuzz $(patsubst %,build/fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 	sh harness/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# KERNEL=DIR (a build directory) or KERNEL=IMAGE KMODULES=DIR: boot that
+# kernel in both emulated labs; KNAME=NAME, KFLAGS=+VARIANT (docs/lab.md
+# "Testing your own kernel")
+LAB_ARGS := $(if $(KERNEL),--own-kernel "$(KERNEL)") $(if $(KMODULES),--own-modules "$(KMODULES)") \
+	    $(if $(KNAME),--own-name "$(KNAME)") $(if $(KFLAGS),--profile-flags "$(KFLAGS)")
 lab:
 	@sh harness/deps.sh --if-missing
 	$(MAKE) all
-	sh harness/lab.sh
+	sh harness/lab.sh $(LAB_ARGS)
 
 # the emulated labs' CI subset: 7.2 only; QEMU: the L1 KVM run and 3 L2
 # configurations; VMX (Bochs): the FB_CLEAR_CTRL host configuration
 .PHONY: lab-smoke
 lab-smoke: $(BINS)
 	sh harness/lab.sh --emulated --smoke
+	@# make lab KERNEL= on Debian's 7.2 given as image + modules: the same verdicts
+	bash harness/lab/same-kernel.sh
+
+# a lab-ready kernel from a source tree (docs/lab.md "Testing your own kernel")
+kernel:
+	@[ -n "$(KSRC)" ] || { echo "make kernel: give KSRC=DIR, a kernel source tree (KOUT=DIR: build directory)" >&2; exit 2; }
+	bash harness/lab/kernel/build.sh --src "$(KSRC)" $(if $(KOUT),--out "$(KOUT)")
 
 kmod:
 	$(MAKE) -C kmod

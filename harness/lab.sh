@@ -12,7 +12,8 @@
 # --emulated: the emulated labs even where /dev/kvm is kvm_intel/kvm_amd
 # (make lab-smoke, CI).
 # ARGS go to each lab (--smoke, --kernels, --update-baseline, --no-baseline,
-# --offline, --no-deps, --cache, --results, --baselines are common to both;
+# --offline, --no-deps, --cache, --results, --baselines, --own-kernel,
+# --own-modules, --own-name, --profile-flags are common to both;
 # --only needs --qemu-only or --vmx-only, the two labs name their
 # configurations differently). Exit: 0 all passed, 1 a failure, 4 nothing
 # ran, 2 setup error.
@@ -39,6 +40,8 @@ case "${1:-}" in
 --vmx-only) which=vmx; shift ;;
 esac
 for a in "$@"; do
+	# an own kernel (make lab KERNEL=) boots in the emulated labs, never here
+	[ "$a" != --own-kernel ] || emulated=1
 	if [ "$a" = --only ] && [ $which = both ]; then
 		echo "lab.sh: --only names configurations of one lab: add --qemu-only or --vmx-only" >&2
 		exit 2

@@ -25,8 +25,11 @@ usage() {
 	cat <<EOF
 usage: $PROG [--offline] KERNEL DIR
 
-KERNEL is a line the lab knows (5.10, 6.1, 6.12, 7.2, 7.3); DIR the payload
-directory (created if needed).
+KERNEL is a line the lab knows (5.10, 6.1, 6.12, 7.2, 7.3), or the name of
+a kernel harness/lab/own-kernel.sh registered (make lab KERNEL=...): kmc.ko
+is then built against its build directory, or against Debian's headers when
+it is a Debian kernel given as an image; DIR the payload directory (created
+if needed).
   --offline   no apt: reuse the kernels and headers already unpacked
 EOF
 }
@@ -50,36 +53,58 @@ done
 ((${#args[@]} == 2)) || die "want KERNEL DIR (see --help)"
 s=${args[0]}
 dir=${args[1]}
-case $s in
-5.10 | 6.1 | 6.12 | 7.2 | 7.3) ;;
-*) die "unknown kernel '$s' (5.10, 6.1, 6.12, 7.2 or 7.3)" ;;
-esac
-
-"$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"
-env=$CACHE/kernel-$s/kernel.env
-[[ -r $env ]] || die "fetch-kernels.sh wrote no $env"
-kver=$(sed -n "s/^KVER='\(.*\)'$/\1/p" "$env")
-[[ -n $kver ]] || die "$env has no KVER"
-# Both emulated labs ship kmc.ko for the same kernels: build once. The module
-# is reused when nothing under kmod/ and no kernel manifest is newer and its
-# vermagic names this kernel.
-ko=$OUT/$s/kmc.ko
-# ... and not both at once: make lab runs the two labs side by side
-mkdir -p "$OUT"
-exec 8>"$OUT/.build-$s.lock"
-flock 8
-vermagic=
-[[ -e $ko ]] && vermagic=$(objcopy -O binary --only-section=.modinfo "$ko" /dev/stdout 2>/dev/null |
-	tr '\0' '\n' | sed -n 's/^vermagic=\([^ ]*\).*/\1/p')
-if [[ $vermagic == "$kver" && ! $env -nt $ko && -z $(find "$KMOD_DIR" -type f -newer "$ko" -print -quit) ]]; then
-	echo "$PROG: $ko is up to date for $kver" >&2
+# an own kernel (harness/lab/own-kernel.sh): its manifest says where kmc.ko
+# comes from
+own_env=$CACHE/kernel-$s/kernel.env
+if [[ -r $own_env ]] && grep -qx 'OWN=1' "$own_env"; then
+	kdir=$(. "$own_env" && echo "${KMOD_KDIR:-}")
+	kline=$(. "$own_env" && echo "${KMOD_LINE:-}")
+	if [[ -n $kdir ]]; then
+		mkdir -p "$OUT/own-$s"
+		exec 8>"$OUT/.build-own-$s.lock"
+		flock 8
+		make -s -C "$KMOD_DIR" running KDIR="$kdir" OUT="$OUT/own-$s" >&2 ||
+			die "$s: building kmc against $kdir failed"
+		ko=$OUT/own-$s/running/kmc.ko
+	elif [[ -n $kline ]]; then
+		ko=$("$0" "${offline[@]}" "$kline" "$dir") || die "$s: kmc.ko of $kline failed"
+		printf '%s\n' "$ko"
+		exit 0
+	else
+		die "$s: no build directory to build kmc.ko against (own-kernel.sh: an image whose modules directory has no build link)"
+	fi
 else
-	"$KMOD_DIR/build-debian.sh" "${offline[@]}" --kver "$s=$kver" "$s" >&2 ||
-		die "$s: building kmc against $kver failed"
+	case $s in
+	5.10 | 6.1 | 6.12 | 7.2 | 7.3) ;;
+	*) die "unknown kernel '$s' (5.10, 6.1, 6.12, 7.2 or 7.3, or a name own-kernel.sh registered)" ;;
+	esac
+
+	"$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"
+	env=$CACHE/kernel-$s/kernel.env
+	[[ -r $env ]] || die "fetch-kernels.sh wrote no $env"
+	kver=$(sed -n "s/^KVER='\(.*\)'$/\1/p" "$env")
+	[[ -n $kver ]] || die "$env has no KVER"
+	# Both emulated labs ship kmc.ko for the same kernels: build once. The module
+	# is reused when nothing under kmod/ and no kernel manifest is newer and its
+	# vermagic names this kernel.
+	ko=$OUT/$s/kmc.ko
+	# ... and not both at once: make lab runs the two labs side by side
+	mkdir -p "$OUT"
+	exec 8>"$OUT/.build-$s.lock"
+	flock 8
+	vermagic=
+	[[ -e $ko ]] && vermagic=$(objcopy -O binary --only-section=.modinfo "$ko" /dev/stdout 2>/dev/null |
+		tr '\0' '\n' | sed -n 's/^vermagic=\([^ ]*\).*/\1/p')
+	if [[ $vermagic == "$kver" && ! $env -nt $ko && -z $(find "$KMOD_DIR" -type f -newer "$ko" -print -quit) ]]; then
+		echo "$PROG: $ko is up to date for $kver" >&2
+	else
+		"$KMOD_DIR/build-debian.sh" "${offline[@]}" --kver "$s=$kver" "$s" >&2 ||
+			die "$s: building kmc against $kver failed"
+	fi
 fi
 
 mkdir -p "$dir/kmod"
-cp "$OUT/$s/kmc.ko" "$KMOD_DIR/tests/check-facts.sh" "$dir/kmod/"
+cp "$ko" "$KMOD_DIR/tests/check-facts.sh" "$dir/kmod/"
 cat >"$dir/kmod/load.sh" <<'EOF'
 #!/bin/sh
 # written by kmod/lab-payload.sh: load kmc in the lab's L1, show its facts

@@ -60,6 +60,16 @@ Options:
   --no-kvm-backend    keep to kvmprobe in L1 even if kmc-run has --backend kvm
   --no-kmod           do not build kmc.ko (kmod/) for the L1 kernels; the kvm
                       backend then reads its host facts without /dev/kmc
+  --own-kernel PATH   boot this kernel instead of Debian's (make lab KERNEL=):
+                      a build directory, or an image with --own-modules
+                      (own-kernel.sh; docs/lab.md "Testing your own kernel")
+  --own-modules DIR   the image's modules: its INSTALL_MOD_PATH directory
+  --own-name NAME     its name in results and baselines (default: its release)
+  --profile-flags 'LIST'
+                      changes the kernel carries beyond its release's profile:
+                      +VARIANT items (kmc names variants, e.g.
+                      +validate_arch_cap); the vectors built from this run get
+                      variant=, kmc-run in L1 --kernel-variant
 Environment: KMC_BIN (directory with kmc and kmc-run, default build/bin);
 KMC_LAB_HOOK (a command run as 'CMD RESULTDIR' for every results directory,
 default harness/results/lab-hook.sh when it exists and is executable);
@@ -86,6 +96,10 @@ offline=0
 deps=1
 use_kvm_backend=1
 use_kmod=1
+own=
+own_modules=
+own_name=
+pflags=
 while (($#)); do
 	case "$1" in
 	--smoke) smoke=1 ;;
@@ -104,6 +118,10 @@ while (($#)); do
 	--no-deps) deps=0 ;;
 	--no-kvm-backend) use_kvm_backend=0 ;;
 	--no-kmod) use_kmod=0 ;;
+	--own-kernel) (($# >= 2)) || die "--own-kernel needs a build directory or an image"; own=$2; shift ;;
+	--own-modules) (($# >= 2)) || die "--own-modules needs a directory"; own_modules=$2; shift ;;
+	--own-name) (($# >= 2)) || die "--own-name needs a name"; own_name=$2; shift ;;
+	--profile-flags) (($# >= 2)) || die "--profile-flags needs a list"; pflags=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -116,6 +134,12 @@ parts=${parts:-$parallel}
 [[ $l2_tmo =~ ^[1-9][0-9]*$ ]] || die "--l2-timeout wants seconds, got '$l2_tmo'"
 kernels_list "$kernels"
 ((${#KERNELS[@]})) || die "--kernels: empty list"
+if [[ -n $own ]]; then
+	((kernels_given == 0)) || die "--own-kernel is the one kernel of the run: leave out --kernels"
+	own_kernel "$cache" "$own" "$own_modules" "$own_name"
+elif [[ -n $own_modules$own_name ]]; then
+	die "--own-modules and --own-name go with --own-kernel"
+fi
 
 stamp=$(date +%Y%m%d-%H%M%S)
 RUN=$LAB_BUILD/runs/lab-$stamp
@@ -160,6 +184,8 @@ KMCRUN=$RUN/bin/kmc-run
 export KMC
 # ---- the matrix -------------------------------------------------------------
 kmc_load
+VARIANTS=
+[[ -z $pflags ]] || profile_flags "$pflags"
 matrix_load "$matrix"
 if [[ -n $only ]]; then
 	for id in $only; do
@@ -175,7 +201,7 @@ declare -A ROWS=()   # kernel -> ids
 for k in "${KERNELS[@]}"; do
 	ROWS[$k]=
 	for id in "${MX_IDS[@]}"; do
-		mx_on_kernel "$id" "$k" || continue
+		mx_on_kernel "$id" "$(kernel_line "$cache" "$k")" || continue
 		if ((smoke)); then mx_has_tag "$id" smoke || continue; fi
 		if [[ -n $only ]]; then [[ " $only " == *" $id "* ]] || continue; fi
 		ROWS[$k]+="${ROWS[$k]:+ }$id"
@@ -184,7 +210,10 @@ done
 
 offl=()
 ((offline == 0)) || offl=(--offline)
-step fetch "$LAB_DIR/fetch-kernels.sh" --cache "$cache" "${offl[@]}" "${KERNELS[@]}"
+# Debian's kernels only: an own kernel is registered already
+mapfile -t debian < <(debian_kernels)
+((${#debian[@]} == 0)) || step fetch "$LAB_DIR/fetch-kernels.sh" --cache "$cache" "${offl[@]}" "${debian[@]}"
+own_kernels_note "$cache"
 step build "$LAB_DIR/build.sh"
 
 # kvm backend in L1: only once kmc-run has it (harness/kvm/, vectors/live.kmv)
@@ -281,7 +310,7 @@ declare -A BOOT_KERNEL=() BOOT_PART=() BOOT_NPARTS=() BOOT_ROWS=() BOOT_NJOBS=()
 # BOOT_L1[B]: B runs the L1 checks; BOOT_RETRY[B]: the second boot that reran
 # B's unfinished jobs after B failed or hung; BOOT_ORIG[R]: the boot R reran.
 declare -A BOOT_L1=() BOOT_RETRY=() BOOT_ORIG=()
-for k in $LAB_KERNELS_ALL; do # the slowest kernel first: the lanes end together
+for k in $LAB_KERNELS_ALL $LAB_OWN_KERNELS; do # the slowest kernel first: the lanes end together
 	[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
 	read -ra r <<<"${ROWS[$k]}"
 	np=$parts
@@ -311,7 +340,7 @@ boot_args() {
 		if ((kvm_backend)); then
 			local load=
 			[[ -z ${KMOD[$k]:-} ]] || load="sh /payload/kmod/load.sh >&2; "
-			args+=(--job "kvm=${load}/payload/kmc-run-l1 --backend kvm${L1_KNOWN:+ $L1_KNOWN} /payload/live.kmv")
+			args+=(--job "kvm=${load}/payload/kmc-run-l1 --backend kvm${L1_KNOWN:+ $L1_KNOWN}${VARIANTS:+ --kernel-variant $VARIANTS} /payload/live.kmv")
 			njobs=$((njobs + 1))
 		fi
 	fi
@@ -407,7 +436,7 @@ kmcrun_model() {
 }
 
 process_kernel() {
-	local k=$1 d b p bd kd id rc j why v any ntests
+	local k=$1 d b p bd kd id rc j why v any ntests refused pred
 	d=$results/${stamp}_$k
 	kd=${k//./-}
 	mkdir -p "$d/logs"
@@ -478,7 +507,7 @@ process_kernel() {
 			echo "# The L1 kernel's own view of the emulated CPU (QEMU TCG, EPYC,+svm), from the"
 			echo "# lab run $stamp: host = what L1 saw, expect = what L1's kernel and KVM said."
 			echo
-			"$LAB_DIR/vector.sh" --id "l1.host.$kd" --kvmprobe "$bd/kvmprobe.out" \
+			"$LAB_DIR/vector.sh" --id "l1.host.$kd" --kvmprobe "$bd/kvmprobe.out" ${VARIANTS:+--variant "$VARIANTS"} \
 				--comment "L1 kernel $KVER ($PKGVER) under qemu-system-x86_64 -accel tcg -cpu EPYC,+svm" "$bd/l1host.l2"
 		} >"$d/l1.kmv" 2>"$d/logs/l1-vector.stderr" || flat error "lab.$k.l1.vector" "vector.sh failed: $(head -c 300 "$d/logs/l1-vector.stderr")"
 		local l1file=l1.ktap
@@ -514,8 +543,29 @@ process_kernel() {
 				[[ -s $j.stderr.out ]] && { echo "---- stderr"; cat "$j.stderr.out"; }
 			} >"$d/logs/l2-$id.log"
 			rc=$(cat "$j.rc" 2>/dev/null || echo "not run")
+			# did L1's KVM take the row's 0x10a from the VMM (l2wrap.so says
+			# when it refused it), and does the model say it would
+			refused=0
+			grep -q 'KVM_SET_MSRS refused 0x10a' "$j.stderr.out" "$j.out" 2>/dev/null && refused=1
+			pred=
+			if ((refused)) || [[ -n $VARIANTS ]]; then
+				pred=$(ac_predict "$id" "$d")
+			fi
+			if ((refused)); then
+				if [[ $pred == refused ]]; then
+					flat ok "lab.$k.l2ac.$id" "KVM refused the VMM's 0x10a := $(mx_ac_value "$id"), as the model says${VARIANTS:+ with variant $VARIANTS}: no L2 boot"
+				else
+					flat not_ok "lab.$k.l2ac.$id" "KVM refused the VMM's 0x10a := $(mx_ac_value "$id"); the model says it takes it${VARIANTS:+ (variant $VARIANTS)}; log $d/logs/l2-$id.log"
+				fi
+				continue
+			fi
+			if [[ $pred == refused ]]; then
+				flat not_ok "lab.$k.l2ac.$id" "the model says KVM refuses the VMM's 0x10a := $(mx_ac_value "$id") (variant $VARIANTS); KVM took it; log $d/logs/l2-$id.log"
+			elif [[ -n $pred ]]; then
+				flat ok "lab.$k.l2ac.$id" "KVM took the VMM's 0x10a := $(mx_ac_value "$id"), as the model says with variant $VARIANTS"
+			fi
 			if [[ $rc == 0 && -e $j.l2/DONE ]]; then
-				if "$LAB_DIR/vector.sh" --id "l2.$id.$kd" --host-tokens "$(mx_host_tokens "$id")" \
+				if "$LAB_DIR/vector.sh" --id "l2.$id.$kd" --host-tokens "$(mx_host_tokens "$id")" ${VARIANTS:+--variant "$VARIANTS"} \
 					--comment "$id: ${MX_DESC[$id]}" \
 					--comment "L2 = $KVER ($PKGVER) on L1's KVM; l2run.sh $(mx_l2run_args "$id" | sed 's/\\//g')" \
 					"$j.l2" >>"$d/l2.kmv.tmp" 2>>"$d/logs/l2-vector.stderr"; then
@@ -555,7 +605,7 @@ process_kernel() {
 	{
 		echo "KTAP version 1"
 		echo "1..$ntests"
-		echo "# kmc emulated lab $stamp: kernel $k ($KVER, $PKGVER)"
+		echo "# kmc emulated lab $stamp: kernel $k ($KVER, $PKGVER)${VARIANTS:+; profile flags: variant $VARIANTS}"
 		ktap_numbered "${KFLAT[@]}"
 		ktap_totals
 	} >"$d/lab.ktap"
@@ -573,6 +623,27 @@ process_kernel() {
 	results_hook "$d"
 	SUMMARY+=("$k: $(head -n1 "$d/summary.txt" | sed 's/^[^:]*: //') -> $d")
 	progress "$k done: $(sed -n 's/^result: //p' "$d/summary.txt"); $(head -n1 "$d/baseline-diff.txt" 2>/dev/null || echo 'no baseline diff'); $d"
+}
+
+# ac_predict ID D: whether L1's KVM takes row ID's forced 0x10a from the
+# VMM, in the model's words: kmc fill on a vector with L1's host (D/l1.kmv),
+# the run's variants, KVM_SET_CPUID2 with ARCH_CAPABILITIES (as QEMU does
+# first) and KVM_SET_MSRS(0x10a). Prints "taken" or "refused"; nothing for
+# a row that forces no value (QEMU's own is what KVM reports, "off" writes 0)
+# or without L1's report.
+ac_predict() {
+	local id=$1 d=$2 v host prof r
+	v=$(mx_ac_value "$id") || return 0
+	[[ $v != off && $v != qemu && -r $d/l1.kmv ]] || return 0
+	host=$(grep -m1 '^  host ' "$d/l1.kmv") || return 0
+	prof=$(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/l1.kmv" | head -n1)
+	r=$(printf 'kmv 1\nvector ac.%s profile=%s%s\n%s\n  op set_cpuid arch_capabilities\n  op set_msr 0x10a %s\n' \
+		"$id" "$prof" "${VARIANTS:+ variant=$VARIANTS}" "$host" "$v" | "$KMC" fill 2>/dev/null |
+		sed -n 's/^ *op set_msr 0x10a [^ ]* *-> *//p')
+	case "$r" in
+	n=1) echo taken ;;
+	n=0) echo refused ;;
+	esac
 }
 
 # The CPUID features a kernel itself changes at boot (tsx= and TSX_CTRL: rtm,
@@ -647,7 +718,7 @@ bug_absent() {
 # among this kernel's L2 boots (observed.txt). Full-matrix runs only.
 coverage() {
 	local k=$1 d=$2 bug on off prof why
-	prof=$(sed -n 's/^vector [^ ]* profile=//p' "$d/l2.kmv" | head -n1)
+	prof=$(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/l2.kmv" | head -n1)
 	{
 		echo "# rule coverage of the L2 boots on $k (lab.sh coverage): rule, configurations where"
 		echo "# /proc/cpuinfo had it, configurations where it did not"
@@ -687,7 +758,7 @@ write_summary() {
 			"${KCOUNT[not_ok]:-0}" "${KCOUNT[xfail]:-0}" "${KCOUNT[xpass]:-0}" "${KCOUNT[skip]:-0}" "${KCOUNT[error]:-0}"
 		echo "run: $stamp ($kind)$( ((subset)) && echo ' subset=1')"
 		echo "kernel: $k = $KVER ($PKGS)"
-		echo "profile: $(sed -n 's/^vector [^ ]* profile=//p' "$d/l2.kmv" | sort -u | tr '\n' ' ')"
+		echo "profile: $(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/l2.kmv" | sort -u | tr '\n' ' ')${VARIANTS:+ + variant $VARIANTS (--profile-flags $pflags)}"
 		echo "host: $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) CPUs, $(qemu-system-x86_64 --version | head -n1)"
 		echo "L1: qemu-system-x86_64 -accel tcg -cpu EPYC,+svm; L1 step: $( ((kvm_backend)) && echo "kmc-run --backend kvm" || echo "kvmprobe ($kvm_why)")"
 		for b in "${BOOTS[@]}"; do

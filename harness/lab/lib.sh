@@ -69,10 +69,26 @@ elapsed() {
 LAB_KERNELS_ALL="7.3 7.2 6.12 6.1 5.10"
 LAB_KERNELS_DEFAULT="6.1 6.12 7.2"
 
-# check_series SERIES: the kernel lines the lab knows.
+# Own kernels (make lab KERNEL=...): own-kernel.sh registers each in the
+# cache like a Debian line; the labs export their names in LAB_OWN_KERNELS so
+# that the scripts they run accept them.
+LAB_OWN_KERNELS=${LAB_OWN_KERNELS:-}
+
+# check_series SERIES: the kernel lines the lab knows, and the own kernels.
 check_series() {
-	[[ " $LAB_KERNELS_ALL " == *" $1 "* ]] ||
+	[[ " $LAB_KERNELS_ALL $LAB_OWN_KERNELS " == *" $1 "* ]] ||
 		die "unknown kernel '$1' (expected one of: $LAB_KERNELS_ALL, or all)"
+}
+
+# kernel_line CACHE K: the Debian line K stands for: K itself, or an own
+# kernel's release line (its manifest's LINE), for what depends on the line
+# (the matrix's kernels=, the VMX lab's per-line command line).
+kernel_line() {
+	if [[ " $LAB_OWN_KERNELS " == *" $2 "* ]]; then
+		(. "$(kernel_env "$1" "$2")" && printf '%s\n' "$LINE")
+	else
+		printf '%s\n' "$2"
+	fi
 }
 
 # kernels_list LIST: KERNELS=( LIST (--kernels) with "all" expanded, each
@@ -216,4 +232,57 @@ step() {
 	fi
 	TIMES+=("$name $(elapsed "$t")")
 	progress "step $name: $(elapsed "$t")s"
+}
+
+# own_kernel CACHE PATH MODULES NAME: register the kernel of the labs'
+# --own-kernel (own-kernel.sh), KERNELS=( its name ), exported in
+# LAB_OWN_KERNELS for the scripts the lab runs.
+own_kernel() {
+	local args=(--cache "$1") name
+	[[ -z $3 ]] || args+=(--modules "$3")
+	[[ -z $4 ]] || args+=(--name "$4")
+	name=$("$LAB_DIR/own-kernel.sh" "${args[@]}" "$2") || exit 2
+	KERNELS=("$name")
+	LAB_OWN_KERNELS="$LAB_OWN_KERNELS $name"
+	export LAB_OWN_KERNELS
+}
+
+# profile_flags LIST: VARIANTS = the comma list of kmc variants (kmc names
+# variants) LIST adds on top of the profile the kernel release gives: the
+# changes a build carries that its release number does not tell. Items are
+# +NAME (or NAME), NAME a variant, '_' and '-' alike; needs KMC.
+profile_flags() {
+	local f n known
+	VARIANTS=
+	known=$("$KMC" names variants 2>/dev/null | awk '{ print $1 }')
+	[[ -n $known ]] || die "--profile-flags: '$KMC names variants' lists no variants (a kmc without them?)"
+	for f in ${1//,/ }; do
+		case "$f" in
+		-*) die "--profile-flags $f: only additions (+NAME) are possible; a profile's own flags follow its release" ;;
+		esac
+		n=${f#+}
+		n=${n//_/-}
+		grep -qx -- "$n" <<<"$known" ||
+			die "--profile-flags $f: '$n' is not a variant kmc knows (kmc names variants: $(echo $known))"
+		[[ ",$VARIANTS," == *",$n,"* ]] || VARIANTS+=${VARIANTS:+,}$n
+	done
+}
+
+# debian_kernels: the KERNELS that fetch-kernels.sh fetches (not own ones)
+debian_kernels() {
+	local k
+	for k in "${KERNELS[@]}"; do
+		[[ " $LAB_OWN_KERNELS " == *" $k "* ]] || printf '%s\n' "$k"
+	done
+}
+
+# own_kernels_note CACHE: a progress line per own kernel, and one for the
+# profile flags (VARIANTS): what the run boots and checks against
+own_kernels_note() {
+	local k
+	for k in "${KERNELS[@]}"; do
+		[[ " $LAB_OWN_KERNELS " == *" $k "* ]] || continue
+		progress "kernel $k: $(. "$(kernel_env "$1" "$k")" && echo "$KVER (profile from its release, line $LINE), $PKGS")"
+	done
+	[[ -z ${VARIANTS:-} ]] || progress "profile flags: variant $VARIANTS on top of the profile of each kernel's release"
 }

@@ -27,7 +27,8 @@ With --l2, also:
   /lab/l2probe and /lab/report.sh are in L1 as well (L1 reports its own view).
 
 Options:
-  --kernel SERIES     6.1, 6.12 or 7.2 (fetched by fetch-kernels.sh)
+  --kernel SERIES     6.1, 6.12, 7.2 or 7.3 (fetched by fetch-kernels.sh), or
+                      an own kernel's name (own-kernel.sh, LAB_OWN_KERNELS)
   --cache DIR         kernel cache (default build/lab/cache)
   -o, --output FILE   default build/lab/initramfs/l1-SERIES[-l2].cpio.gz
   --payload DIR       copy DIR's contents to /payload (repeatable)
@@ -138,14 +139,18 @@ strip_sig() {
 # add_modules MODDIR DESTDIR NAME...: the modules and their dependencies,
 # decompressed into DESTDIR, with DESTDIR/load.order in dependency order.
 add_modules() {
-	local moddir=$1 dest=$2 f n
+	local moddir=$1 dest=$2 f n top
 	shift 2
 	declare -A path=() seen=()
+	# an installed tree has its modules under kernel/, a build directory
+	# next to their sources (own-kernel.sh)
+	top=$moddir/kernel
+	[[ -d $top ]] || top=$moddir
 	while IFS= read -r f; do
 		n=${f##*/}
 		n=${n%%.ko*}
 		path[${n//-/_}]=$f
-	done < <(find "$moddir/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz')
+	done < <(find "$top" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz')
 	mkdir -p "$dest"
 	: >"$dest/load.order"
 	visit() {
@@ -159,9 +164,9 @@ add_modules() {
 					seen[$m]=1
 					return 0
 				fi
-				die "module $1 not found under $moddir/kernel nor in modules.builtin (wrong name?)"
+				die "module $1 not found under $top nor in modules.builtin (wrong name?)"
 			fi
-			warn "module $1 not found under $moddir/kernel and there is no modules.builtin to check; assuming it is built in"
+			warn "module $1 not found under $top and there is no modules.builtin to check; assuming it is built in"
 			seen[$m]=1
 			return 0
 		fi

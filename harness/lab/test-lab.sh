@@ -7,7 +7,10 @@
 # kernel's collection still runs (ktap.sh: collect_kernel); a command that
 # stops a lab script names its line (ktap.sh: name_failures). That the two
 # labs side by side never run more boots than CPU slots (cpu-slot.sh). That
-# the coverage test knows which rules a profile lacks. Prints one
+# the coverage test knows which rules a profile lacks. That own-kernel.sh
+# registers a build directory or an image as make lab KERNEL= gives them, and
+# refuses what it cannot boot; that same-kernel.sh tells equal verdicts from
+# different ones. Prints one
 # line per check and "N passed, N failed"; exit 1 on a failure.
 set -uo pipefail
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -131,6 +134,71 @@ if [[ $got == "$want" ]]; then
 	ok "lab.sh coverage: the rules a profile lacks must stay unset"
 else
 	bad "lab.sh coverage: the rules a profile lacks must stay unset" "got '$got' (kmc: $KMC)"
+fi
+
+# 9-11: own-kernel.sh (make lab KERNEL=): the manifest of a build directory
+# and of an image with its modules, and the inputs it refuses
+oc=$tmp/own-cache
+b=$tmp/own-build
+mkdir -p "$b/arch/x86/boot" "$b/include/config"
+echo image >"$b/arch/x86/boot/bzImage"
+echo 6.12.118-kmc >"$b/include/config/kernel.release"
+: >"$b/modules.builtin"
+: >"$b/modules.order"
+name=$("$LAB_DIR/own-kernel.sh" --cache "$oc" --name mine "$b" 2>"$tmp/err")
+if [[ $name == mine ]] && (. "$oc/kernel-mine/kernel.env" &&
+	[[ $KVER == 6.12.118-kmc && $LINE == 6.12 && $MODDIR == "$b" && $KMOD_KDIR == "$b" &&
+		$VMLINUZ == "$b/arch/x86/boot/bzImage" && $OWN == 1 ]]); then
+	ok "own-kernel.sh: a build directory's release, line, modules and kmc.ko source"
+else
+	bad "own-kernel.sh: a build directory's release, line, modules and kmc.ko source" "$name: $(cat "$oc/kernel-mine/kernel.env" "$tmp/err" 2>&1 | tr '\n' '|')"
+fi
+# an image: the release from the setup header (HdrS at 0x202, the version
+# string at the pointer at 0x20e plus 0x200); its Debian twin in the cache
+img=$tmp/bzImage
+head -c 2048 /dev/zero >"$img"
+printf 'HdrS' | dd of="$img" bs=1 seek=$((0x202)) conv=notrunc status=none
+printf '\x00\x04' | dd of="$img" bs=1 seek=$((0x20e)) conv=notrunc status=none
+printf '7.2.13+deb14-amd64 (debian-kernel@lists.debian.org) #1\0' | dd of="$img" bs=1 seek=$((0x600)) conv=notrunc status=none
+mkdir -p "$tmp/mods/usr/lib/modules/7.2.13+deb14-amd64/kernel" "$oc/kernel-7.2"
+echo "KVER='7.2.13+deb14-amd64'" >"$oc/kernel-7.2/kernel.env"
+name=$("$LAB_DIR/own-kernel.sh" --cache "$oc" --modules "$tmp/mods" "$img" 2>"$tmp/err")
+if [[ $name == 7.2.13+deb14-amd64 ]] && (. "$oc/kernel-$name/kernel.env" &&
+	[[ $LINE == 7.2 && $MODDIR == "$tmp/mods/usr/lib/modules/7.2.13+deb14-amd64" && -z $KMOD_KDIR && $KMOD_LINE == 7.2 ]]); then
+	ok "own-kernel.sh: an image's release from its header, modules from INSTALL_MOD_PATH, kmc.ko from its Debian line"
+else
+	bad "own-kernel.sh: an image's release from its header, modules from INSTALL_MOD_PATH, kmc.ko from its Debian line" "$name: $(cat "$oc/kernel-$name/kernel.env" "$tmp/err" 2>&1 | tr '\n' '|')"
+fi
+refused=0
+"$LAB_DIR/own-kernel.sh" --cache "$oc" "$img" 2>"$tmp/e1" && refused=1
+"$LAB_DIR/own-kernel.sh" --cache "$oc" --name 6.12 "$b" 2>"$tmp/e2" && refused=1
+"$LAB_DIR/own-kernel.sh" --cache "$oc" --modules "$tmp" "$img" 2>"$tmp/e3" && refused=1
+"$LAB_DIR/own-kernel.sh" --cache "$oc" --modules "$tmp/mods" "$LAB_DIR/lib.sh" 2>"$tmp/e4" && refused=1
+if ((refused == 0)) && grep -q 'give its modules with --modules' "$tmp/e1" && grep -q "one of the Debian lines" "$tmp/e2" &&
+	grep -q 'has no lib/modules/7.2.13+deb14-amd64' "$tmp/e3" && grep -q 'is not a bzImage' "$tmp/e4"; then
+	ok "own-kernel.sh: an image without modules, a Debian line's name, a wrong modules directory, not an image: refused, each named"
+else
+	bad "own-kernel.sh: an image without modules, a Debian line's name, a wrong modules directory, not an image: refused, each named" "$(cat "$tmp"/e[1-4] | tr '\n' '|')"
+fi
+
+# 12: same-kernel.sh (make lab-smoke): the packaged and the own run's
+# verdicts compared with the kernel's name made neutral, a changed one named
+mkdir -p "$tmp/res/20260101-000000_7.2" "$tmp/own"
+echo 'run: 20260101-000000 (smoke) subset=1' >"$tmp/res/20260101-000000_7.2/summary.txt"
+printf 'KTAP version 1\n1..3\nok 1 lab.7.2.l1.boot.p1 # wall 30s\nok 2 lab.7.2.l2.clx-noac.7-2\nok 3 lab.7.2.l1.live.x # SKIP no kmc.ko\n' \
+	>"$tmp/res/20260101-000000_7.2/lab.ktap"
+printf 'KTAP version 1\n1..3\nok 1 lab.own-7.2.l1.boot.p1 # wall 41s\nok 2 lab.own-7.2.l2.clx-noac.own-7-2\nok 3 lab.own-7.2.l1.live.x # SKIP no kmc.ko\n' \
+	>"$tmp/own/lab.ktap"
+KMC_LAB_BUILD=$tmp/build "$LAB_DIR/same-kernel.sh" --results "$tmp/res" --own "$tmp/own" >"$tmp/same1" 2>&1
+same=$?
+sed -i 's/^ok 2 /not ok 2 /' "$tmp/own/lab.ktap"
+KMC_LAB_BUILD=$tmp/build "$LAB_DIR/same-kernel.sh" --results "$tmp/res" --own "$tmp/own" >"$tmp/same2" 2>&1
+differ=$?
+if ((same == 0 && differ == 1)) && grep -q '^ok 1 lab.same-kernel' "$tmp/same1" &&
+	grep -q '^#   own: *not_ok lab.K.l2.clx-noac.K$' "$tmp/same2" && grep -q '^not ok 1 lab.same-kernel' "$tmp/same2"; then
+	ok "same-kernel.sh: equal verdicts pass whatever the kernel's name, a changed one fails named"
+else
+	bad "same-kernel.sh: equal verdicts pass whatever the kernel's name, a changed one fails named" "exit $same, $differ: $(cat "$tmp/same1" "$tmp/same2" | tr '\n' '|')"
 fi
 
 echo "$pass passed, $fail failed"

@@ -15,7 +15,7 @@ BLOCKDIR holds the split report.sh blocks of one kernel: uname.out,
 cpuinfo.out, vulns.out, l2probe.out (boot-l1.sh writes them to
 blocks/JOB.l2/). Prints one record (docs/vectors.md) on stdout:
 
-  vector ID profile=P            P = kmc profile-for (uname -r, uname -v)
+  vector ID profile=P [variant=L] P = kmc profile-for (uname -r, uname -v)
     host vendor=V fms=F:M:S [core=C] [ac=X] cpuid=+f,... smt=0 [TOKENS]
     expect bugs=...              /proc/cpuinfo "bugs" (names kmc knows)
     expect sysfs.mds="..."       and tsx_async_abort, mmio_stale_data
@@ -32,6 +32,8 @@ Options:
   --comment TEXT       a comment line above the record (repeatable)
   --kvmprobe FILE      kvmprobe output of this kernel as KVM host: adds
                        expect kvm.arch_cap from its feature_msr_0x10a
+  --variant LIST       the kernel carries these proposed changes (kmc names
+                       variants, comma-separated): variant=LIST
 Environment: KMC (default build/bin/kmc).
 EOF
 }
@@ -41,12 +43,14 @@ id=
 tokens=
 comments=()
 kvmprobe=
+variant=
 while (($#)); do
 	case "$1" in
 	--id) (($# >= 2)) || die "--id needs a value"; id=$2; shift ;;
 	--host-tokens) (($# >= 2)) || die "--host-tokens needs a value"; tokens=$2; shift ;;
 	--comment) (($# >= 2)) || die "--comment needs a value"; comments+=("$2"); shift ;;
 	--kvmprobe) (($# >= 2)) || die "--kvmprobe needs a file"; kvmprobe=$2; shift ;;
+	--variant) (($# >= 2)) || die "--variant needs a list"; variant=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) break ;;
@@ -155,7 +159,7 @@ for c in "${comments[@]}"; do printf '# %s\n' "$c"; done
 [[ -z $pwarn ]] || printf '# profile-for: %s\n' "$pwarn"
 [[ -z $acnote ]] || printf '# %s\n' "$acnote"
 ((${#other[@]} == 0)) || printf '# bugs not modelled by kmc (left out): %s\n' "${other[*]}"
-printf 'vector %s profile=%s\n' "$id" "$profile"
+printf 'vector %s profile=%s%s\n' "$id" "$profile" "${variant:+ variant=$variant}"
 host="host vendor=$vendor fms=$fms${core:+ core=$core}${ac:+ ac=$ac}"
 ((${#feats[@]} == 0)) || host+=" cpuid=$(IFS=,; echo "${feats[*]}")"
 host+=" smt=0${tokens:+ $tokens}"

@@ -55,6 +55,17 @@ Options:
   --cache DIR         kernel cache (default build/lab/cache)
   --offline           no apt: use the cache as it is
   --no-deps           do not run deps.sh
+  --own-kernel PATH   boot this kernel instead of Debian's (make lab KERNEL=):
+                      a build directory, or an image with --own-modules
+                      (own-kernel.sh; docs/lab.md "Testing your own kernel")
+  --own-modules DIR   the image's modules: its INSTALL_MOD_PATH directory
+  --own-name NAME     its name in results and baselines (default: its
+                      release; results DATE_vmx-NAME, baseline vmx-NAME)
+  --profile-flags 'LIST'
+                      changes the kernel carries beyond its release's profile:
+                      +VARIANT items (kmc names variants, e.g.
+                      +validate_arch_cap); the host vectors get variant=, the
+                      kvm job's kmc-run --kernel-variant
 EOF
 }
 
@@ -74,6 +85,10 @@ cache=$LAB_CACHE_DEFAULT
 offline=0
 deps=1
 all_configs=0
+own=
+own_modules=
+own_name=
+pflags=
 while (($#)); do
 	case "$1" in
 	--smoke) smoke=1 ;;
@@ -90,6 +105,10 @@ while (($#)); do
 	--cache) (($# >= 2)) || die "--cache needs a directory"; cache=$2; shift ;;
 	--offline) offline=1 ;;
 	--no-deps) deps=0 ;;
+	--own-kernel) (($# >= 2)) || die "--own-kernel needs a build directory or an image"; own=$2; shift ;;
+	--own-modules) (($# >= 2)) || die "--own-modules needs a directory"; own_modules=$2; shift ;;
+	--own-name) (($# >= 2)) || die "--own-name needs a name"; own_name=$2; shift ;;
+	--profile-flags) (($# >= 2)) || die "--profile-flags needs a list"; pflags=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -101,6 +120,12 @@ done
 [[ $idle_tmo =~ ^[1-9][0-9]*$ ]] || die "--idle-timeout wants seconds, got '$idle_tmo'"
 kernels_list "$kernels"
 ((${#KERNELS[@]})) || die "--kernels: empty list"
+if [[ -n $own ]]; then
+	((kernels_given == 0)) || die "--own-kernel is the one kernel of the run: leave out --kernels"
+	own_kernel "$cache" "$own" "$own_modules" "$own_name"
+elif [[ -n $own_modules$own_name ]]; then
+	die "--own-modules and --own-name go with --own-kernel"
+fi
 
 # ---- the configurations -------------------------------------------------------
 declare -a CFG_IDS=()
@@ -121,7 +146,7 @@ on_kernel() {
 	((all_configs)) && return 0
 	[[ -n $only ]] && return 0
 	on=$(tr ',' '\n' <<<"${CFG_TAGS[$1]}" | sed -n 's/^on=//p')
-	[[ -z $on || "/$on/" == *"/$2/"* ]]
+	[[ -z $on || "/$on/" == *"/$(kernel_line "$cache" "$2")/"* ]]
 }
 declare -a CFGS=()
 for id in "${CFG_IDS[@]}"; do
@@ -144,7 +169,7 @@ append() {
 	local c=avx512f
 	[[ $1 == 5.10 ]] && { printf 'kmc.dmesg=0'; return; }
 	[[ ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,pku
-	[[ $1 != 6.1 || ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,fsrm
+	[[ $(kernel_line "$cache" "$1") != 6.1 || ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,fsrm
 	printf 'clearcpuid=%s kmc.dmesg=0' "$c"
 }
 
@@ -178,9 +203,14 @@ cp "$KMC_BIN/kmc" "$KMC_BIN/kmc-run" "$RUN/bin/"
 KMC=$RUN/bin/kmc
 KMCRUN=$RUN/bin/kmc-run
 export KMC
+VARIANTS=
+[[ -z $pflags ]] || profile_flags "$pflags"
 offl=()
 ((offline == 0)) || offl=(--offline)
-step fetch "$LAB_DIR/fetch-kernels.sh" --cache "$cache" "${offl[@]}" "${KERNELS[@]}"
+# Debian's kernels only: an own kernel is registered already
+mapfile -t debian < <(debian_kernels)
+((${#debian[@]} == 0)) || step fetch "$LAB_DIR/fetch-kernels.sh" --cache "$cache" "${offl[@]}" "${debian[@]}"
+own_kernels_note "$cache"
 
 # payload: kmc-run, the live vectors, the known divergences, and
 # kmc.ko built for each kernel (kmod/lab-payload.sh)
@@ -202,7 +232,8 @@ declare -A VMX_ENV=() VMX_WHY=()
 vmx_offset() {
 	local k=$1 ko id off
 	load_kernel "$cache" "$k"
-	ko=$(find "$MODDIR/kernel/arch/x86/kvm" -name 'kvm-intel.ko*' | head -n1)
+	# an installed tree's kernel/, or an own kernel's build directory
+	ko=$(find "$MODDIR"/kernel/arch/x86/kvm "$MODDIR"/arch/x86/kvm -name 'kvm-intel.ko*' 2>/dev/null | head -n1)
 	[[ -n $ko ]] || die "$k: no kvm-intel.ko under $MODDIR"
 	case $ko in
 	*.xz) xz -dc "$ko" >"$RUN/kvm-intel-$k.ko" ;;
@@ -235,7 +266,7 @@ progress "step payload: $(elapsed "$t")s"
 # ---- the boots ------------------------------------------------------------------
 # Boot K:ID, and K:ID:2 for the second attempt after a failed first.
 declare -a QUEUE=()
-for k in $LAB_KERNELS_ALL; do # the slowest kernel first
+for k in $LAB_KERNELS_ALL $LAB_OWN_KERNELS; do # the slowest kernel first
 	[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
 	for id in "${CFGS[@]}"; do
 		on_kernel "$id" "$k" && QUEUE+=("$k:$id")
@@ -250,7 +281,7 @@ launch() {
 	args=(--kernel "$k" --cache "$cache" --initrd "$RUN/init-$k.cpio.gz" --out "$o" --quiet
 		--cpu "${CFG_CPU[$id]}" --append "$(append "$k" "$id")" --timeout "$tmo" --idle-timeout "$idle_tmo" --job-timeout 240
 		--probe --job "host=sh /lab/report.sh --no-dmesg"
-		--job "kvm=sh /payload/kmod/load.sh >/tmp/kmc.facts; ${VMX_ENV[$k]:-}KMC_KVM_MARK_MSR=0x5ff KMC_KVM_MARK_LOG=/tmp/marks /payload/kmc-run --backend kvm --known /payload/known-divergences.txt /payload/live.kmv"
+		--job "kvm=sh /payload/kmod/load.sh >/tmp/kmc.facts; ${VMX_ENV[$k]:-}KMC_KVM_MARK_MSR=0x5ff KMC_KVM_MARK_LOG=/tmp/marks /payload/kmc-run --backend kvm --known /payload/known-divergences.txt${VARIANTS:+ --kernel-variant $VARIANTS} /payload/live.kmv"
 		--job "marks=cat /tmp/marks")
 	[[ ${CFG_AC[$id]} == stock ]] || args+=(--arch-cap "${CFG_AC[$id]}")
 	progress "boot $k $id$([[ $b == *:2 ]] && echo ' (second attempt)') on ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}"
@@ -371,7 +402,7 @@ process_kernel() {
 		fi
 		# the host's own derivation against the model
 		if [[ -e $o/blocks/host.l2/DONE ]]; then
-			"$LAB_DIR/vector.sh" --id "vmx.host.$id.$kd" --kvmprobe "$o/blocks/kvmprobe.out" \
+			"$LAB_DIR/vector.sh" --id "vmx.host.$id.$kd" --kvmprobe "$o/blocks/kvmprobe.out" ${VARIANTS:+--variant "$VARIANTS"} \
 				--comment "$id: $KVER on Bochs ${CFG_CPU[$id]}, 0x10a ${CFG_AC[$id]}: ${CFG_WHAT[$id]}" \
 				"$o/blocks/host.l2" >>"$d/host.kmv" 2>"$d/logs/$id.vector.stderr" ||
 				flat error "vmx.$k.$id.host" "vector.sh failed: $(head -c 300 "$d/logs/$id.vector.stderr")"
@@ -403,7 +434,7 @@ process_kernel() {
 	{
 		echo "KTAP version 1"
 		echo "1..$ntests"
-		echo "# kmc VMX lab $stamp: kernel $k ($KVER, $PKGVER) under $(dpkg-query -W -f '${Package} ${Version}' bochs)"
+		echo "# kmc VMX lab $stamp: kernel $k ($KVER, $PKGVER) under $(dpkg-query -W -f '${Package} ${Version}' bochs)${VARIANTS:+; profile flags: variant $VARIANTS}"
 		ktap_numbered "${KFLAT[@]}"
 		ktap_totals
 	} >"$d/lab.ktap"
@@ -415,6 +446,7 @@ process_kernel() {
 		((smoke == 0)) || kind=smoke
 		echo "run: $stamp ($kind)$( ((subset)) && echo ' subset=1')"
 		echo "kernel: $k = $KVER ($PKGS)"
+		echo "profile: $(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/host.kmv" | sort -u | tr '\n' ' ')${VARIANTS:+ + variant $VARIANTS (--profile-flags $pflags)}"
 		echo "host: $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) CPUs, $(dpkg-query -W -f '${Package} ${Version}' bochs)"
 		for id in "${CFGS[@]}"; do
 			on_kernel "$id" "$k" || continue

@@ -17,7 +17,9 @@
  *                    the VMM's non-zero value: QEMU 7.2 writes 0x10a whatever
  *                    the CPUID says, KVM >= 6.13 rejects a non-zero value then
  *                    and QEMU aborts. KMC_L2_HIDDEN_ARCH_CAP=keep passes the
- *                    VMM's value through unchanged.
+ *                    VMM's value through unchanged. When KVM stops at the
+ *                    0x10a entry (a kernel that validates it), logs
+ *                    "KVM_SET_MSRS refused 0x10a := V".
  *   first KVM_RUN    if KMC_L2_ARCH_CAP is set and the VMM never wrote 0x10a,
  *                    writes it with KVM_SET_MSRS; then sets XCR0 with
  *                    KVM_SET_XCRS to the guest's CPUID 0xD.0 EDX:EAX when the
@@ -296,10 +298,11 @@ static int do_set_cpuid2(int fd, unsigned long req, struct kvm_cpuid2 *in)
 	return ret;
 }
 
-static void rewrite_msrs(int fd, struct kvm_msrs *m)
+/* Rewrites the 0x10a entry of a KVM_SET_MSRS; returns its index, or -1 */
+static int rewrite_msrs(int fd, struct kvm_msrs *m)
 {
 	struct vcpu *v, snap;
-	int hit = 0;
+	int hit = -1;
 
 	pthread_mutex_lock(&g.lock);
 	v = vcpu_get(fd, 1);
@@ -314,7 +317,7 @@ static void rewrite_msrs(int fd, struct kvm_msrs *m)
 
 		if (e->index != MSR_IA32_ARCH_CAPABILITIES)
 			continue;
-		hit = 1;
+		hit = (int)i;
 		if (g.force_arch_cap) {
 			wlog("vcpu fd %d: KVM_SET_MSRS 0x10a: 0x%llx -> 0x%llx\n", fd, (unsigned long long)e->data,
 			     (unsigned long long)g.arch_cap);
@@ -326,13 +329,14 @@ static void rewrite_msrs(int fd, struct kvm_msrs *m)
 			e->data = 0;
 		}
 	}
-	if (!hit)
-		return;
+	if (hit < 0)
+		return hit;
 	pthread_mutex_lock(&g.lock);
 	v = vcpu_get(fd, 1);
 	if (v)
 		v->wrote_arch_cap = 1;
 	pthread_mutex_unlock(&g.lock);
+	return hit;
 }
 
 static void before_first_run(int fd)
@@ -407,10 +411,19 @@ int ioctl(int fd, unsigned long req, ...)
 		if (g.verbose)
 			wlog("vcpu fd %d: KVM_SET_CPUID2 with %u entries\n", fd, ((struct kvm_cpuid2 *)arg)->nent);
 		return do_set_cpuid2(fd, req, arg);
-	case KVM_SET_MSRS:
-		if (arg)
-			rewrite_msrs(fd, arg);
-		return g.real(fd, req, arg);
+	case KVM_SET_MSRS: {
+		const struct kvm_msrs *m = arg;
+		int at = arg ? rewrite_msrs(fd, arg) : -1;
+
+		ret = g.real(fd, req, arg);
+		/* KVM sets the entries in order and stops at the first it refuses
+		 * (a kernel that validates 0x10a, lkml 004): say so, the lab
+		 * checks it against the model */
+		if (at >= 0 && ret == at)
+			wlog("vcpu fd %d: KVM_SET_MSRS refused 0x10a := 0x%llx (entry %d of %u)\n", fd,
+			     (unsigned long long)m->entries[at].data, at + 1, m->nmsrs);
+		return ret;
+	}
 	case KVM_SET_XCRS:
 		if (g.verbose) {
 			const struct kvm_xcrs *x = arg;
