@@ -49,10 +49,12 @@ static const char usage_text[] =
 "      --group NAME     only vectors of group NAME (the id up to its first '.')\n"
 "      --profile NAME   only vectors for kernel profile NAME (see kmc profiles)\n"
 "      --variant NAME   ref only: apply a proposed kernel change to ref\n"
-"                       (see --list-variants); expectations stay the stock\n"
-"                       model's, so every difference is reported as a failure\n"
-"                       and summarised as \"# Changed by variant NAME\"\n"
-"      --list-variants  list ref's variants and exit\n"
+"                       (see --list-variants) on top of a vector's own\n"
+"                       variant=; expectations stay the model's without it,\n"
+"                       so every difference is reported as a failure and\n"
+"                       summarised as \"# Changed by variant NAME\"\n"
+"      --list-variants  list ref's variants (thread, whether the model has it\n"
+"                       too, so that vectors can pin it) and exit\n"
 "  -q, --quiet          print only failures (with their diagnostics) and totals\n"
 "      --results DIR    also write a results directory: run.json, the full KTAP,\n"
 "                       vectors.tsv, junit.xml, kcidb.json (docs/results.md);\n"
@@ -248,10 +250,10 @@ static int usage_error(const char *fmt, ...)
 
 static void list_variants(void)
 {
-	printf("%-18s %-10s %s\n", "VARIANT", "THREAD", "WHAT IT CHANGES");
+	printf("%-20s %-6s %-5s %s\n", "VARIANT", "THREAD", "MODEL", "WHAT IT CHANGES");
 	for (const struct ref_variant_info *v = ref_variants; v->name; v++)
-		printf("%-18s %-10s %s\n", v->name, v->thread ? v->thread : "-",
-		       v->summary ? v->summary : "");
+		printf("%-20s %-6s %-5s %s\n", v->name, v->thread ? v->thread : "-",
+		       (kmc_model_variants & v->bit) ? "yes" : "no", v->summary ? v->summary : "");
 }
 
 static const struct ref_variant_info *find_variant(const char *name)

@@ -43,7 +43,7 @@ static const char usage_text[] =
 "  cpus                    the CPU catalog (names for `host cpu=`)\n"
 "  names TOPIC             the names vector files use; TOPIC is one of\n"
 "                          features, bugs, arch-cap, ops, host-state, findings,\n"
-"                          l1tf-vmx, exit-reasons, quirks, errnos, keys\n"
+"                          l1tf-vmx, exit-reasons, quirks, variants, errnos, keys\n"
 "  migrate --from HOST --to HOST [OPTIONS]\n"
 "                          what changes for a guest configured on one host when\n"
 "                          it moves to another (lkml 000): 0x10a bits and CPUID\n"
@@ -443,6 +443,7 @@ static int cmd_names(int argc, char **argv)
 		{ "l1tf-vmx", &kmc_l1tf_vmx_names, 0 },
 		{ "exit-reasons", &kmc_exit_names, 0 },
 		{ "quirks", &kmc_quirk_names, 0 },
+		{ "variants", &kmc_variant_names, 0 },
 	};
 
 	if (argc != 1)

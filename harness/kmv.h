@@ -57,6 +57,7 @@ struct kmv_record {
 	const char *file;	/* owned by the kmv_file */
 	unsigned int line;	/* the `vector` line */
 	int live;		/* `host live`: only the kvm backend can run it */
+	/* `variant=`: in sc.variants (the kvm backend skips such a record) */
 	uint32_t live_sets;	/* host live: settings the vector applies (KMV_LIVE_*) */
 	struct kmc_scenario sc;
 
@@ -174,6 +175,8 @@ int kmv_write_all(FILE *out, const struct kmv_file *f, unsigned int n);
  */
 int kmv_write_scenario(FILE *out, const char *id, const struct kmc_profile *p,
 		       const struct kmc_scenario *s);
+/* " variant=a,b" for a vector line; nothing when @variants is 0 */
+void kmv_put_variants(FILE *out, uint32_t variants);
 /* Column (1-based) where `->` starts on op lines */
 #define KMV_RESULT_COL	40
 

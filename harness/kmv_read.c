@@ -377,6 +377,14 @@ static int close_record(struct rd *rd)
 		if (!r->error)
 			rd->nomem = 1;
 	}
+	if (!r->error && r->live && r->sc.variants) {
+		/* no running kernel carries a proposed change */
+		r->error = strdup("variant= cannot go with `host live`");
+		r->error_line = r->line;
+		rd->cur_errno = -EINVAL;
+		if (!r->error)
+			rd->nomem = 1;
+	}
 	if (!r->error && r->profile == &kmv_live_profile && !r->live) {
 		r->error = strdup("profile=live needs `host live`");
 		r->error_line = r->line;
@@ -456,6 +464,31 @@ static int valid_id(const char *s)
 	return 1;
 }
 
+
+/*
+ * `variant=a,b`: proposed kernel changes the record's kernel carries
+ * (kmc names variants); the kvm backend cannot run such a record.
+ */
+static void parse_variants(struct rd *rd, struct kmv_record *r, const char *list)
+{
+	char err[ERRLEN];
+	uint64_t v;
+
+	if (r->sc.variants) {
+		rec_fail(rd, -EINVAL, "variant= given twice");
+		return;
+	}
+	if (kmc_list_parse(&kmc_variant_names, list, &v, err, sizeof(err))) {
+		rec_fail(rd, -EINVAL, err);
+		return;
+	}
+	if (!v) {
+		rec_fail(rd, -EINVAL, "variant=- names no variant (leave the token out)");
+		return;
+	}
+	r->sc.variants = (uint32_t)v;
+}
+
 static int start_record(struct rd *rd, const char *line)
 {
 	struct tok t[MAXTOK];
@@ -513,8 +546,10 @@ static int start_record(struct rd *rd, const char *line)
 		goto out;
 	}
 	for (int i = 2; i < n && !r->error; i++) {
-		if (strncmp(t[i].s, "profile=", 8)) {
-			snprintf(err, sizeof(err), "unknown token '%s' on the vector line (expected profile=NAME)",
+		if (!strncmp(t[i].s, "variant=", 8)) {
+			parse_variants(rd, r, t[i].s + 8);
+		} else if (strncmp(t[i].s, "profile=", 8)) {
+			snprintf(err, sizeof(err), "unknown token '%s' on the vector line (expected profile=NAME or variant=LIST)",
 				 t[i].s);
 			rec_fail(rd, -EINVAL, err);
 		} else if (r->profile) {

@@ -125,10 +125,23 @@ static void put_op(FILE *out, const struct kmc_op *op)
 	fputc('\n', out);
 }
 
+/* ` variant=a,b` on the vector line, nothing for the stock kernel */
+void kmv_put_variants(FILE *out, uint32_t variants)
+{
+	char names[KMV_VALMAX];
+
+	if (!variants)
+		return;
+	kmc_list_format(&kmc_variant_names, variants, names, sizeof(names));
+	fprintf(out, " variant=%s", names);
+}
+
 int kmv_write_scenario(FILE *out, const char *id, const struct kmc_profile *p,
 		       const struct kmc_scenario *s)
 {
-	fprintf(out, "vector %s profile=%s\n", id, p->name);
+	fprintf(out, "vector %s profile=%s", id, p->name);
+	kmv_put_variants(out, s->variants);
+	fputc('\n', out);
 	put_host(out, &s->host);
 	put_vm(out, &s->vm);
 	for (unsigned int i = 0; i < s->nops && i < KMC_MAX_OPS; i++)

@@ -102,7 +102,9 @@ static void wr_record(struct wr *w, const struct kmv_record *r)
 		}
 	} else {
 		wr_start(w);
-		fprintf(w->out, "vector %s profile=%s\n", r->id, r->profile->name);
+		fprintf(w->out, "vector %s profile=%s", r->id, r->profile->name);
+		kmv_put_variants(w->out, r->sc.variants);
+		fputc('\n', w->out);
 		for (unsigned int i = 0; i < r->nbody; i++)
 			wr_body(w, r, &r->body[i]);
 	}

@@ -204,6 +204,13 @@ static const char *const finding[] = {
 };
 NAMES(kmc_finding_names, "finding", finding);
 
+/* KMC_VAR_*: as kmc-run --variant and a vector's variant= spell them */
+static const char *const variant[KMC_VAR_NR] = {
+	"fb-clear-synth", "validate-arch-cap", "caps-kvm-and-guest", "virt-mitigation-msrs",
+	"md-clear",
+};
+NAMES(kmc_variant_names, "variant", variant);
+
 static const char *const quirk[32] = {
 	[4] = "misc_enable_no_mwait",
 	[8] = "stuff_feature_msrs",

@@ -29,6 +29,7 @@ extern const struct kmc_names kmc_exit_names;	/* KMC_MSR_EXIT_* (bits) */
 extern const struct kmc_names kmc_l1tf_vmx_names; /* enum kmc_l1tf_vmx */
 extern const struct kmc_names kmc_hs_names;	/* KMC_HS_* (bits) */
 extern const struct kmc_names kmc_finding_names; /* obs.findings (bits) */
+extern const struct kmc_names kmc_variant_names; /* KMC_VAR_* (bits) */
 extern const struct kmc_names kmc_quirk_names;	/* KMC_KVM_QUIRK_* (bits) */
 extern const struct kmc_names kmc_cr4_names;	/* KMC_CR4_* (bits) */
 extern const struct kmc_names kmc_core_names;	/* none, atom, core */

@@ -94,6 +94,7 @@ FIELD_SETTER(set_quirks, vm.disabled_quirks)
 FIELD_SETTER(set_user_msr, vm.user_msr_exits)
 FIELD_SETTER(set_filter, vm.filter_arch_cap)
 FIELD_SETTER(set_mmio, vm.mmio_mapped)
+FIELD_SETTER(set_variants, variants)
 
 /* ---- dimensions ----------------------------------------------------------- */
 
@@ -506,9 +507,32 @@ static const struct sw_plane fi = {
 	fi_dims,
 };
 
+/*
+ * The proposed changes the model implements (docs/rules.md 12), each over
+ * the inputs it reads: md-clear over the fb guests, with KVM_SET_CPUID2
+ * after the write (where only the variant recomputes).
+ */
+static const uint64_t var_md_clear_v[] = { KMC_VAR_MD_CLEAR };
+static const struct sw_dim d_var_md_clear = DIM_V("variant", set_variants, var_md_clear_v);
+static const struct kmc_op var_fb_tail[] = {
+	OP(VERW, 0, 0),
+	OP(RESET, 0, 0),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(MD_CLEAR) | F(FLUSH_L1D)),
+	OP(SET_CPUID, 0, 0),
+};
+static const struct sw_dim d_var_fb_tail = DIM_OPS("op3", var_fb_tail);
+static const struct sw_dim *const var_md_clear_dims[] = {
+	&d_var_md_clear, &d_profile_all, &d_fb_cpu, &d_fbctrl, &d_mds, &d_taa, &d_fbclear,
+	&d_mdclear2, &d_fb_cpuid, &d_fb_set, &d_var_fb_tail, &d_fb_verw, NULL,
+};
+static const struct sw_plane var_md_clear = {
+	"variant-md-clear", "variant md-clear (lkml 001): FB_CLEAR_DIS honouring MD_CLEAR, recomputed on KVM_SET_CPUID2",
+	var_md_clear_dims,
+};
+
 const struct sw_plane *const sw_planes[] = {
 	&host_bugs, &host_mitig, &host_l1tf, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
-	&cr4, &fb, &fi, NULL,
+	&cr4, &fb, &fi, &var_md_clear, NULL,
 };
 
 /* ---- the product ---------------------------------------------------------- */

@@ -4,13 +4,15 @@
 #include <string.h>
 #include "internal.h"
 
+const uint32_t kmc_model_variants = KMC_VAR_MD_CLEAR;
+
 int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
 		   struct kmc_obs *o)
 {
 	struct boot b;
 
 	memset(o, 0, sizeof(*o));
-	if (!p || s->nops > KMC_MAX_OPS)
+	if (!p || s->nops > KMC_MAX_OPS || (s->variants & ~kmc_model_variants))
 		return -EINVAL;
 	model_boot(p, &s->host, &b);
 	o->bugs = b.bugs;

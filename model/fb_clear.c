@@ -39,6 +39,18 @@ static bool guest_needs_no_verw(uint64_t ac)
 }
 
 /*
+ * Variant md-clear (lkml 001): a guest told MD_CLEAR and L1D_FLUSH in its
+ * CPUID table, without MDS_NO in its 0x10a, is "affected by MDS" as it is
+ * told and is promised that VERW clears fill buffers: KVM keeps
+ * FB_CLEAR_DIS off for it, and so looks at the table on KVM_SET_CPUID2.
+ */
+static bool honours_md_clear(const struct vcpu *v)
+{
+	return (v->var & KMC_VAR_MD_CLEAR) && !(v->ac & KMC_AC_MDS_NO) &&
+	       vcpu_guest_has(v, KMC_F_MD_CLEAR) && vcpu_guest_has(v, KMC_F_FLUSH_L1D);
+}
+
+/*
  * vmx_update_fb_clear_dis(): recomputed at vCPU creation/reset and after
  * every host write of 0x10a.  Off while CLEAR_CPU_BUF is in force (since
  * 43fb862de8f6), and off when the guest's own 0x10a says FB_CLEAR or all
@@ -46,7 +58,8 @@ static bool guest_needs_no_verw(uint64_t ac)
  */
 void model_update_fb_clear_dis(struct vcpu *v)
 {
-	v->disable_fb_clear = vcpu_is_vmx(v) && host_allows(v) && !guest_needs_no_verw(v->ac);
+	v->disable_fb_clear = vcpu_is_vmx(v) && host_allows(v) && !guest_needs_no_verw(v->ac) &&
+			      !honours_md_clear(v);
 }
 
 /*

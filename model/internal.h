@@ -55,6 +55,7 @@ struct vcpu {
 	const struct kmc_host *h;
 	const struct kmc_vm *vm;
 	const struct boot *b;
+	uint32_t var;		/* KMC_VAR_* the kernel carries */
 	uint64_t ac;		/* vcpu->arch.arch_capabilities */
 	uint64_t host_ac;	/* the host's raw 0x10a now (late microcode) */
 	bool has_table;		/* KVM_SET_CPUID2 has been done */

@@ -107,6 +107,8 @@ static int set_cpuid(struct vcpu *v, uint64_t table)
 	v->table = t;
 	v->has_table = true;
 	model_after_set_cpuid(v);
+	if (v->var & KMC_VAR_MD_CLEAR)	/* the CPUID now decides FB_CLEAR_DIS too */
+		model_update_fb_clear_dis(v);
 	return 0;
 }
 
@@ -268,6 +270,7 @@ int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s
 	v.h = &s->host;
 	v.vm = &s->vm;
 	v.b = b;
+	v.var = s->variants;
 	vcpu_create(&v);
 	o->vcpu_arch_cap = v.ac;
 

@@ -231,7 +231,7 @@ int ref_eval(const struct ref_opts *o, const struct kmc_scenario *s, struct kmc_
 		return r;
 
 	ref_kernel_init(&k, o->kver);
-	ref_variant_set_init(&var, o->variants);
+	ref_variant_set_init(&var, o->variants | s->variants);
 	memset(out, 0, sizeof(*out));
 
 	/* the host kernel boots */

@@ -139,6 +139,7 @@ struct ref_variant_set {
 	bool validate_arch_cap;
 	bool caps_and;
 	bool virt_msrs;
+	bool md_clear;
 };
 
 /* ---- host boot (boot_cpu_data and friends) ---------------------------- */

@@ -97,6 +97,14 @@ void vmx_update_fb_clear_dis(struct kvm_vcpu *vcpu)
 	/* the guest will not use VERW for buffer clearing: no MSR writes needed */
 	if ((ac & KMC_AC_FB_CLEAR) || (ac & all_no) == all_no)
 		vcpu->disable_fb_clear = false;
+	/*
+	 * variant 001 (lkml 001): a guest whose CPUID says MD_CLEAR and
+	 * L1D_FLUSH and whose 0x10a lacks MDS_NO is "affected by MDS" and
+	 * relies on VERW; honour it.  guest_cpuid_has(): the table as set.
+	 */
+	if (vcpu->x->v->md_clear && vcpu->has_cpuid && !(ac & KMC_AC_MDS_NO) &&
+	    (vcpu->cpuid & F(MD_CLEAR)) && (vcpu->cpuid & F(FLUSH_L1D)))
+		vcpu->disable_fb_clear = false;
 }
 
 /*
@@ -109,6 +117,8 @@ void vmx_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
 	const struct kvm_x86 *x = vcpu->x;
 	uint64_t table = vcpu->has_cpuid ? vcpu->cpuid : 0;
 
+	if (x->v->md_clear)	/* variant 001: the CPUID now matters to FB_CLEAR_DIS */
+		vmx_update_fb_clear_dis(vcpu);
 	if (!boot_cpu_has(x->host, F(RTM)) || !x->tsx_ctrl_uret)
 		return;
 	vcpu->tsx_ctrl = (table & F(RTM)) ? 0 : KMC_TSX_CTRL_RTM_DISABLE;

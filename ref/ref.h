@@ -12,14 +12,15 @@
 #include "kmc/scenario.h"
 
 /* Proposals from the seed threads (../shared/reference/lkml), off by default */
-#define REF_V_FB_CLEAR_SYNTH	(1u << 0)	/* 000: KVM synthesises FB_CLEAR when invulnerable */
-#define REF_V_VALIDATE_AC	(1u << 1)	/* 004: KVM validates userspace 0x10a writes */
-#define REF_V_CAPS_AND		(1u << 2)	/* 003: cpu_caps = KVM & guest on an older kernel */
-#define REF_V_VIRT_MSRS		(1u << 3)	/* 002: Intel virtual MSRs emulated by userspace */
+#define REF_V_FB_CLEAR_SYNTH	KMC_VAR_FB_CLEAR_SYNTH	/* 000: KVM synthesises FB_CLEAR when invulnerable */
+#define REF_V_VALIDATE_AC	KMC_VAR_VALIDATE_AC	/* 004: KVM validates userspace 0x10a writes */
+#define REF_V_CAPS_AND		KMC_VAR_CAPS_AND	/* 003: cpu_caps = KVM & guest on an older kernel */
+#define REF_V_VIRT_MSRS		KMC_VAR_VIRT_MSRS	/* 002: Intel virtual MSRs emulated by userspace */
+#define REF_V_MD_CLEAR		KMC_VAR_MD_CLEAR	/* 001: FB_CLEAR_DIS honours the guest's MD_CLEAR */
 
 struct ref_opts {
 	struct kmc_kver kver;	/* the kernel release to behave like */
-	uint32_t variants;	/* REF_V_* */
+	uint32_t variants;	/* REF_V_*, on top of the scenario's own */
 };
 
 struct ref_variant_info {

@@ -20,6 +20,10 @@ const struct ref_variant_info ref_variants[] = {
 	{ REF_V_VIRT_MSRS, "virt-mitigation-msrs", "002",
 	  "userspace emulates MSRs 0x50000000-0x50000002 through an MSR filter "
 	  "(FILTER exits): enumeration 1, mitigation enum 0x3, ctrl reads back" },
+	{ REF_V_MD_CLEAR, "md-clear", "001",
+	  "vmx_update_fb_clear_dis() leaves FB_CLEAR_DIS off for a guest whose CPUID has "
+	  "MD_CLEAR and L1D_FLUSH and whose 0x10a lacks MDS_NO; also run after "
+	  "KVM_SET_CPUID2 (Xiaoyao Li, Sean Christopherson, 2023-05)" },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -29,6 +33,7 @@ void ref_variant_set_init(struct ref_variant_set *v, uint32_t bits)
 	v->validate_arch_cap = bits & REF_V_VALIDATE_AC;
 	v->caps_and = bits & REF_V_CAPS_AND;
 	v->virt_msrs = bits & REF_V_VIRT_MSRS;
+	v->md_clear = bits & REF_V_MD_CLEAR;
 }
 
 /* lkml 000: the hunk Jon Kohler proposed for kvm_get_arch_capabilities() */

@@ -85,11 +85,11 @@ class Writer:
     def __init__(self):
         self.recs = []
 
-    def add(self, vid, profile, host, lines, comment=None):
+    def add(self, vid, profile, host, lines, comment=None, variant=None):
         r = []
         if comment:
             r.append(f"# {comment}")
-        r.append(f"vector {vid} profile={profile}")
+        r.append(f"vector {vid} profile={profile}" + (f" variant={variant}" if variant else ""))
         r.append(f"  host {host}")
         r.extend(f"  {ln}" for ln in lines)
         self.recs.append("\n".join(r))
@@ -362,6 +362,33 @@ def gen_fb(cpus, profs):
                   ["vm user_msr=filter filter=0x10a uemu=0x20020"] + keys +
                   ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x20", "op rdmsr 0x10a",
                    "op verw"])
+    return w
+
+
+# ---- the proposed changes, pinned (docs/rules.md 12) ---------------------------
+
+def gen_variants(cpus, profs):
+    w = Writer()
+    keys = ["expect fb_clear_ctrl", "expect disable_fb_clear", "expect findings"]
+    acs = {c[0]: c[3] for c in cpus}
+    # md-clear (lkml 001): the fb guests and the recompute sequences, with KVM
+    # honouring MD_CLEAR and L1D_FLUSH without MDS_NO
+    for p in profs:
+        for hkey, (cpu, clear) in FB_HOSTS.items():
+            host = f"cpu={cpu} ac=0x{acs[cpu] & ~clear:x}"
+            # ... and a guest told MD_CLEAR and L1D_FLUSH that cannot read its
+            # 0x10a: promised, while the variant looks at the stored MDS_NO
+            for cname, cpuid in list(FB_CPUID.items()) + [("mdclear-l1d", "md_clear,flush_l1d")]:
+                for gname, gac in FB_GUEST_AC.items():
+                    ops = [f"op set_cpuid {cpuid}"]
+                    if gac is not None:
+                        ops.append(f"op set_msr 0x10a 0x{gac:x}")
+                    ops += ["op verw", "op reset", "op verw"]
+                    w.add(f"variant.md-clear.{hkey}.{pid(p)}.{cname}.{gname}", p, host,
+                          keys + ops, variant="md-clear")
+            for rname, ops in FB_RECOMPUTE.items():
+                w.add(f"variant.md-clear.{hkey}.{pid(p)}.recompute.{rname}", p, host,
+                      keys + ops, variant="md-clear")
     return w
 
 
@@ -731,6 +758,16 @@ vector reject.unknown-cpu profile=6.1
   host cpu=pentium-pro
   reject "unknown CPU 'pentium-pro'"
 
+vector reject.unknown-variant profile=6.1 variant=md-clear,no-such-patch
+  host cpu=cascadelake
+  expect bugs
+  reject "unknown variant 'no-such-patch'"
+
+vector reject.live-variant profile=live variant=md-clear
+  host live
+  expect disable_fb_clear
+  reject "variant= cannot go with `host live`"
+
 vector reject.no-host profile=6.1
   expect bugs
   reject "no host"
@@ -901,6 +938,8 @@ GENERATED = {
     "caps.kmv": ("Guest CPUID, runtime bits and cpu_caps", lambda c, p: gen_caps(p)),
     "qemu.kmv": ("QEMU's named CPU models as QEMU starts them on a few hosts and profiles "
                  "(data/qemu/, kmc qemu-models)", lambda c, p: gen_qemu(p)),
+    "variants.kmv": ("The proposed kernel changes of the seed threads (variant=), from the model",
+                     lambda c, p: gen_variants(c, p)),
     "cases.kmv": ("Named real cases; their expectations are worked out by hand from "
                   "../shared/reference, not filled by the model", lambda c, p: literal(CASES)),
     "reject.kmv": ("Malformed records the reader must reject", lambda c, p: literal(REJECTS)),

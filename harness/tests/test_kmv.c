@@ -132,8 +132,12 @@ static const struct bad {
 	{ "unknown profile", "kmv 1\nvector a profile=9.9\n  host cpu=@CPU@\n", 2,
 	  "unknown profile '9.9' (see kmc profiles)", -ENOENT },
 	{ "profile twice", "kmv 1\nvector a profile=@P@ profile=@P@\n", 2, "profile= given twice", 0 },
+	{ "variant twice", "kmv 1\nvector a profile=@P@ variant=md-clear variant=md-clear\n", 2,
+	  "variant= given twice", 0 },
+	{ "empty variant", "kmv 1\nvector a profile=@P@ variant=-\n", 2,
+	  "variant=- names no variant (leave the token out)", 0 },
 	{ "junk on vector line", "kmv 1\nvector a profile=@P@ x\n", 2,
-	  "unknown token 'x' on the vector line (expected profile=NAME)", 0 },
+	  "unknown token 'x' on the vector line (expected profile=NAME or variant=LIST)", 0 },
 	{ "record without host", "kmv 1\nvector a profile=@P@\n  op run\n", 2,
 	  "record has no host line", 0 },
 	{ "record without host at EOF", "kmv 1\nvector a profile=@P@\n", 2,
@@ -772,6 +776,10 @@ static const char *const canonical[] = {
 	"  expect fb_clear_ctrl=n/a\n"
 	"  expect findings=-\n"
 	"  # trailing comment\n"
+	"\n"
+	"vector variant.a profile=@P@ variant=md-clear\n"
+	"  host cpu=@CPU@\n"
+	"  expect disable_fb_clear=0\n"
 	"\n"
 	"# between records\n"
 	"vector r.1 profile=9.9\n"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "names.h"
+#include "ref.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -64,6 +65,22 @@ START_TEST(names_are_lowercase_and_unique)
 			ck_assert_msg(!t->names[j] || strcmp(t->names[i], t->names[j]),
 				      "%s '%s' twice", t->what, t->names[i]);
 	}
+}
+END_TEST
+
+/* a vector's variant= and kmc-run --variant name the same change */
+START_TEST(variant_names_are_refs)
+{
+	unsigned int n = 0;
+
+	ck_assert_uint_eq(kmc_variant_names.n, KMC_VAR_NR);
+	for (const struct ref_variant_info *v = ref_variants; v->name; v++, n++) {
+		int i = kmc_name_index(&kmc_variant_names, v->name);
+
+		ck_assert_msg(i >= 0, "ref variant '%s' has no vector name", v->name);
+		ck_assert_uint_eq(1u << i, v->bit);
+	}
+	ck_assert_uint_eq(n, KMC_VAR_NR);
 }
 END_TEST
 
@@ -265,6 +282,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, every_name_is_found_at_its_own_index, 0, (int)ARRAY_SIZE(tables));
 	tcase_add_loop_test(tc, names_are_lowercase_and_unique, 0, (int)ARRAY_SIZE(tables));
 	tcase_add_test(tc, enum_tables_are_complete);
+	tcase_add_test(tc, variant_names_are_refs);
 	tcase_add_test(tc, arch_cap_names_sit_on_the_kernel_bits);
 	tcase_add_test(tc, feature_locations_match_the_kernel);
 	tcase_add_test(tc, core_types_are_cpuid_values);

@@ -5,6 +5,7 @@
  * the model's own output.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "kmc/model.h"
@@ -399,6 +400,40 @@ START_TEST(fb_clear_thread_001)
 END_TEST
 
 /*
+ * Variant md-clear (lkml 001): the same Ice Lake guest, its table set after
+ * the 0x10a write -- KVM now looks at it and lets VERW clear; a variant bit
+ * the model does not implement is refused, not ignored.
+ */
+START_TEST(variant_md_clear)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("icelake-client");
+	s.nops = 4;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = F(ARCH_CAPABILITIES) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = 0x10a, .value = 0 };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID,
+				    .value = F(ARCH_CAPABILITIES) | F(MD_CLEAR) | F(FLUSH_L1D) };
+	s.ops[3] = (struct kmc_op){ .kind = KMC_OP_VERW };
+	o = eval("7.2", &s);
+	ck_assert_int_eq(o.disable_fb_clear, 1);
+	ck_assert_uint_eq(o.findings, KMC_FINDING_VERW_PROMISE_KVM);
+	s.variants = KMC_VAR_MD_CLEAR;
+	o = eval("7.2", &s);
+	ck_assert_int_eq(o.disable_fb_clear, 0);
+	ck_assert_uint_eq(o.res[3].value, 1);			/* clears */
+	ck_assert_uint_eq(o.findings, 0);
+	s.ops[1].value = KMC_AC_MDS_NO;				/* not "affected by MDS" */
+	ck_assert_int_eq(eval("7.2", &s).disable_fb_clear, 1);
+
+	s.variants = 1u << KMC_VAR_NR;				/* no such change */
+	ck_assert_int_eq(kmc_model_eval(kmc_profile_find("7.2"), &s, &o), -EINVAL);
+}
+END_TEST
+
+/*
  * lkml/000 and 001: a guest configured on Cascade Lake (FB_CLEAR) moved to
  * Sapphire Rapids.  KVM leaves FB_CLEAR_DIS alone (the host has no
  * FB_CLEAR_CTRL); the CPU's VERW does not clear fill buffers (MDS_NO, no
@@ -695,6 +730,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, misc_enable_before_6_0);
 	tcase_add_test(tc, exit_reasons_and_ignore_msrs);
 	tcase_add_test(tc, fb_clear_thread_001);
+	tcase_add_test(tc, variant_md_clear);
 	tcase_add_test(tc, verw_promise_by_cause);
 	tcase_add_test(tc, false_immunity_thread_004);
 	tcase_add_test(tc, kvm_value_never_false_immunity);

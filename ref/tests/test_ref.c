@@ -622,6 +622,40 @@ START_TEST(variant_fb_clear_synth)
 }
 END_TEST
 
+/*
+ * variant 001 (lkml 001): Xiaoyao Li's Ice Lake guest -- told MD_CLEAR and
+ * L1D_FLUSH, no MDS_NO -- gets a VERW that clears, also when the table
+ * comes after the 0x10a write; MDS_NO in its 0x10a still lets KVM set
+ * FB_CLEAR_DIS, and MD_CLEAR alone is no promise the variant honours.
+ */
+START_TEST(variant_md_clear)
+{
+	struct kmc_scenario s = { .host = icx() };
+	struct kmc_obs o;
+
+	op(&s, KMC_OP_SET_CPUID, 0, F(ARCH_CAPABILITIES));
+	op(&s, KMC_OP_SET_MSR, KMC_MSR_ARCH_CAPABILITIES, 0);
+	op(&s, KMC_OP_SET_CPUID, 0, F(MD_CLEAR) | F(FLUSH_L1D) | F(ARCH_CAPABILITIES));
+	op(&s, KMC_OP_VERW, 0, 0);
+	o = eval(K72, 0, &s);
+	ck_assert_int_eq(o.disable_fb_clear, 1);
+	ck_assert_uint_eq(o.res[3].value, 0);	/* keeps */
+	o = eval(K72, REF_V_MD_CLEAR, &s);
+	ck_assert_int_eq(o.disable_fb_clear, 0);
+	ck_assert_uint_eq(o.res[3].value, 1);	/* clears */
+	ck_assert_uint_eq(o.findings, 0);
+	/* the scenario's own variants count as much as the options' */
+	s.variants = KMC_VAR_MD_CLEAR;
+	ck_assert_int_eq(eval(K72, 0, &s).disable_fb_clear, 0);
+
+	s.ops[1].value = KMC_AC_MDS_NO;
+	ck_assert_int_eq(eval(K72, 0, &s).disable_fb_clear, 1);
+	s.ops[1].value = 0;
+	s.ops[2].value &= ~F(FLUSH_L1D);
+	ck_assert_int_eq(eval(K72, 0, &s).disable_fb_clear, 1);
+}
+END_TEST
+
 static Suite *ref_suite(void)
 {
 	Suite *s = suite_create("ref");
@@ -645,6 +679,7 @@ static Suite *ref_suite(void)
 	tcase_add_test(tc, sysfs_strings_mds_host);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, variant_fb_clear_synth);
+	tcase_add_test(tc, variant_md_clear);
 	suite_add_tcase(s, tc);
 	return s;
 }

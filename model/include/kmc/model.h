@@ -101,7 +101,14 @@ uint64_t model_kvm_supported_arch_cap(const struct kmc_profile *p);
 
 /* ---- evaluation (model/eval.c) ------------------------------------------ */
 
-/* Evaluate @s under profile @p.  Fills all of @o.  Returns 0. */
+/* The variants (KMC_VAR_*) the model implements; the others are ref's alone */
+extern const uint32_t kmc_model_variants;
+
+/*
+ * Evaluate @s under profile @p, with the variants @s carries.  Fills all
+ * of @o.  Returns 0, or -EINVAL for a scenario it cannot evaluate (one of
+ * them a variant outside kmc_model_variants).
+ */
 int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
 		   struct kmc_obs *o);
 

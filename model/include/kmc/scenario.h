@@ -93,9 +93,23 @@ struct kmc_op {
 	uint64_t value;
 };
 
+/*
+ * Proposed kernel changes from the seed threads (none merged upstream),
+ * applied to the kernel of a scenario: a vector's `variant=` and kmc-run's
+ * --variant.  Names in harness/names.c (kmc_variant_names); what each does
+ * in docs/rules.md section 12.
+ */
+#define KMC_VAR_FB_CLEAR_SYNTH	(1u << 0)	/* 000: KVM synthesises FB_CLEAR */
+#define KMC_VAR_VALIDATE_AC	(1u << 1)	/* 004: KVM validates 0x10a writes */
+#define KMC_VAR_CAPS_AND	(1u << 2)	/* 003: cpu_caps = KVM & guest earlier */
+#define KMC_VAR_VIRT_MSRS	(1u << 3)	/* 002: VMM emulates the virtual MSRs */
+#define KMC_VAR_MD_CLEAR	(1u << 4)	/* 001: FB_CLEAR_DIS honours MD_CLEAR */
+#define KMC_VAR_NR		5
+
 struct kmc_scenario {
 	struct kmc_host host;
 	struct kmc_vm vm;
+	uint32_t variants;	/* KMC_VAR_* the kernel carries */
 	uint8_t nops;
 	struct kmc_op ops[KMC_MAX_OPS];
 };
