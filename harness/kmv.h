@@ -32,6 +32,7 @@ enum kmv_key {
 	KMV_K_DISABLE_FB_CLEAR,
 	KMV_K_CPU_CAPS,
 	KMV_K_FINDINGS,
+	KMV_K_SPEC_CTRL,
 	KMV_K_NR
 };
 

@@ -86,7 +86,8 @@ int kmv_parse_bool(const char *key, const char *val, uint8_t *out,
 enum host_key {
 	HK_CPU, HK_LIVE, HK_VENDOR, HK_FMS, HK_CORE, HK_AC, HK_MCU, HK_CPUID,
 	HK_MITIGATIONS, HK_MDS, HK_TAA, HK_MMIO, HK_RFDS, HK_TSX, HK_GDS,
-	HK_L1TF, HK_NOFSGSBASE, HK_SMT, HK_L1D, HK_EPT, HK_IGNORE_MSRS, HK_NR
+	HK_L1TF, HK_NOFSGSBASE, HK_SMT, HK_L1D, HK_EPT, HK_IGNORE_MSRS,
+	HK_SPEC_CTRL_SHADOW, HK_NR
 };
 
 static const struct {
@@ -114,6 +115,7 @@ static const struct {
 	[HK_L1D] = { "vmentry_l1d_flush" },
 	[HK_EPT] = { "ept" },
 	[HK_IGNORE_MSRS] = { "ignore_msrs" },
+	[HK_SPEC_CTRL_SHADOW] = { "spec_ctrl_shadow" },
 };
 
 /* Split `key=value` and find the key in @keys; -1 if unknown */
@@ -344,6 +346,9 @@ int kmv_parse_host(struct kmv_record *r, struct tok *t, int n, char *err, size_t
 		case HK_IGNORE_MSRS:
 			ret = kmv_parse_bool("ignore_msrs", v, &h->ignore_msrs, err, errlen);
 			break;
+		case HK_SPEC_CTRL_SHADOW:
+			ret = kmv_parse_bool("spec_ctrl_shadow", v, &h->spec_ctrl_shadow, err, errlen);
+			break;
 		}
 		if (ret < 0)
 			return ret;
@@ -351,9 +356,30 @@ int kmv_parse_host(struct kmv_record *r, struct tok *t, int n, char *err, size_t
 	return 0;
 }
 
+/* force_spec_ctrl=MASK:VALUE, the two arguments of KVM_ENABLE_CAP */
+static int parse_force_spec_ctrl(struct kmc_vm *vm, const char *v, char *err, size_t errlen)
+{
+	const char *colon = strchr(v, ':');
+	char mask[32];
+
+	if (!colon || (size_t)(colon - v) >= sizeof(mask)) {
+		snprintf(err, errlen, "force_spec_ctrl=%s: expected MASK:VALUE", v);
+		return -EINVAL;
+	}
+	memcpy(mask, v, (size_t)(colon - v));
+	mask[colon - v] = '\0';
+	if (kmv_parse_num(mask, &vm->force_mask, err, errlen) ||
+	    kmv_parse_num(colon + 1, &vm->force_value, err, errlen))
+		return -EINVAL;
+	vm->force_spec_ctrl = 1;
+	return 0;
+}
+
 int kmv_parse_vm(struct kmv_record *r, struct tok *t, int n, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "quirks", "user_msr", "filter", "uemu", "mmio" };
+	static const char *const keys[] = {
+		"quirks", "user_msr", "filter", "uemu", "mmio", "force_spec_ctrl",
+	};
 	struct kmc_vm *vm = &r->sc.vm;
 	int seen[ARRAY_SIZE(keys)] = { 0 };
 
@@ -421,6 +447,10 @@ int kmv_parse_vm(struct kmv_record *r, struct tok *t, int n, char *err, size_t e
 			break;
 		case 4:
 			if (kmv_parse_bool("mmio", v, &vm->mmio_mapped, err, errlen))
+				return -EINVAL;
+			break;
+		case 5:
+			if (parse_force_spec_ctrl(vm, v, err, errlen))
 				return -EINVAL;
 			break;
 		}

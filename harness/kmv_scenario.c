@@ -61,13 +61,15 @@ static void put_host(FILE *out, const struct kmc_host *h)
 		fputs(" ept=0", out);
 	if (h->ignore_msrs)
 		fputs(" ignore_msrs=1", out);
+	if (h->spec_ctrl_shadow)
+		fputs(" spec_ctrl_shadow=1", out);
 	fputc('\n', out);
 }
 
 static void put_vm(FILE *out, const struct kmc_vm *vm)
 {
 	if (!vm->disabled_quirks && !vm->user_msr_exits && !vm->filter_arch_cap &&
-	    !vm->mmio_mapped && !vm->uemu_arch_cap)
+	    !vm->mmio_mapped && !vm->uemu_arch_cap && !vm->force_spec_ctrl)
 		return;
 	fputs("  vm", out);
 	if (vm->disabled_quirks) {
@@ -89,6 +91,9 @@ static void put_vm(FILE *out, const struct kmc_vm *vm)
 		fprintf(out, " uemu=0x%llx", (unsigned long long)vm->uemu_arch_cap);
 	if (vm->mmio_mapped)
 		fputs(" mmio=1", out);
+	if (vm->force_spec_ctrl)
+		fprintf(out, " force_spec_ctrl=0x%llx:0x%llx", (unsigned long long)vm->force_mask,
+			(unsigned long long)vm->force_value);
 	fputc('\n', out);
 }
 

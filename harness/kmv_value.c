@@ -25,6 +25,7 @@ const char *const kmv_key_names[KMV_K_NR] = {
 	[KMV_K_DISABLE_FB_CLEAR] = "disable_fb_clear",
 	[KMV_K_CPU_CAPS] = "cpu_caps",
 	[KMV_K_FINDINGS] = "findings",
+	[KMV_K_SPEC_CTRL] = "spec_ctrl",
 };
 
 /* ---- op lines ----------------------------------------------------------- */
@@ -42,7 +43,7 @@ static const char *const res_forms[KMC_OP_NR] = {
 	[KMC_OP_GET_MSR] = "n=0 or n=1 V",
 	[KMC_OP_RUN] = "ok",
 	[KMC_OP_RDMSR] = "V, gp, exit=R gp or exit=R V",
-	[KMC_OP_WRMSR] = "ok, gp or exit=R gp",
+	[KMC_OP_WRMSR] = "ok, gp, exit=R gp or exit=R ok",
 	[KMC_OP_RESET] = "ok",
 	[KMC_OP_SET_CR4] = "ok or gp",
 	[KMC_OP_GUEST_CPUID] = "a feature list or -",
@@ -125,8 +126,12 @@ int kmv_parse_result(uint8_t op, struct tok *t, int n, struct kmc_result *res,
 				return -EINVAL;
 			if (!strcmp(b, "gp"))
 				return 0;
-			if (op == KMC_OP_WRMSR)
-				goto bad;
+			if (op == KMC_OP_WRMSR) {	/* userspace took the write */
+				if (strcmp(b, "ok"))
+					goto bad;
+				res->n = 1;
+				return 0;
+			}
 			if (b[0] < '0' || b[0] > '9')
 				goto bad;
 			res->n = 1;
@@ -336,6 +341,8 @@ int kmv_parse_key_value(enum kmv_key k, const char *s, struct kmc_obs *o,
 			return -EINVAL;
 		*(k == KMV_K_KVM_ARCH_CAP ? &o->kvm_arch_cap : &o->vcpu_arch_cap) = v;
 		return 0;
+	case KMV_K_SPEC_CTRL:
+		return kmv_parse_num(s, &o->spec_ctrl, err, errlen) ? -EINVAL : 0;
 	case KMV_K_FB_CLEAR_CTRL:
 	case KMV_K_DISABLE_FB_CLEAR:
 		if (strcmp(s, "0") && strcmp(s, "1") && strcmp(s, "n/a")) {
@@ -378,6 +385,8 @@ int kmv_format_key(enum kmv_key k, const struct kmc_obs *o, char *buf, size_t le
 		return snprintf(buf, len, "0x%llx", (unsigned long long)o->kvm_arch_cap);
 	case KMV_K_VCPU_ARCH_CAP:
 		return snprintf(buf, len, "0x%llx", (unsigned long long)o->vcpu_arch_cap);
+	case KMV_K_SPEC_CTRL:
+		return snprintf(buf, len, "0x%llx", (unsigned long long)o->spec_ctrl);
 	case KMV_K_FB_CLEAR_CTRL:
 	case KMV_K_DISABLE_FB_CLEAR:
 		fb = k == KMV_K_FB_CLEAR_CTRL ? o->fb_clear_ctrl : o->disable_fb_clear;
@@ -411,6 +420,7 @@ void kmv_copy_key(enum kmv_key k, struct kmc_obs *d, const struct kmc_obs *s)
 	case KMV_K_DISABLE_FB_CLEAR: d->disable_fb_clear = s->disable_fb_clear; break;
 	case KMV_K_CPU_CAPS: d->cpu_caps = s->cpu_caps; break;
 	case KMV_K_FINDINGS: d->findings = s->findings; break;
+	case KMV_K_SPEC_CTRL: d->spec_ctrl = s->spec_ctrl; break;
 	default: break;
 	}
 }

@@ -207,7 +207,7 @@ NAMES(kmc_finding_names, "finding", finding);
 /* KMC_VAR_*: as kmc-run --variant and a vector's variant= spell them */
 static const char *const variant[KMC_VAR_NR] = {
 	"fb-clear-synth", "validate-arch-cap", "caps-kvm-and-guest", "virt-mitigation-msrs",
-	"md-clear",
+	"md-clear", "force-spec-ctrl",
 };
 NAMES(kmc_variant_names, "variant", variant);
 

@@ -72,7 +72,7 @@ static int fast_equal(const struct kmc_obs *a, const struct kmc_obs *b, unsigned
 	    a->vcpu_arch_cap != b->vcpu_arch_cap || a->kvm_cpuid != b->kvm_cpuid ||
 	    a->kvm_emul_cpuid != b->kvm_emul_cpuid || a->fb_clear_ctrl != b->fb_clear_ctrl ||
 	    a->disable_fb_clear != b->disable_fb_clear || a->cpu_caps != b->cpu_caps ||
-	    a->findings != b->findings || strcmp(a->sysfs_mds, b->sysfs_mds) ||
+	    a->findings != b->findings || a->spec_ctrl != b->spec_ctrl || strcmp(a->sysfs_mds, b->sysfs_mds) ||
 	    strcmp(a->sysfs_taa, b->sysfs_taa) || strcmp(a->sysfs_mmio, b->sysfs_mmio))
 		return 0;
 	for (unsigned int i = 0; i < nops; i++) {

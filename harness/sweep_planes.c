@@ -95,6 +95,7 @@ FIELD_SETTER(set_user_msr, vm.user_msr_exits)
 FIELD_SETTER(set_filter, vm.filter_arch_cap)
 FIELD_SETTER(set_mmio, vm.mmio_mapped)
 FIELD_SETTER(set_variants, variants)
+FIELD_SETTER(set_spec_shadow, host.spec_ctrl_shadow)
 
 /* ---- dimensions ----------------------------------------------------------- */
 
@@ -530,9 +531,73 @@ static const struct sw_plane var_md_clear = {
 	var_md_clear_dims,
 };
 
+/*
+ * Guest SPEC_CTRL (lkml 002's KVM side): the stock kernel, and the two
+ * proposals alone and together -- KVM_CAP_FORCE_SPEC_CTRL taken or refused,
+ * the VMM's virtual MSRs, its BHI_DIS_S -- with and without the SPEC_CTRL
+ * shadow control, on hosts with and without BHI_CTRL and BHI_NO.
+ */
+#define SC(x)	KMC_SPEC_CTRL_##x
+static const uint64_t var_spec_v[] = {
+	0, KMC_VAR_FORCE_SPEC_CTRL, KMC_VAR_VIRT_MSRS, KMC_VAR_FORCE_SPEC_CTRL | KMC_VAR_VIRT_MSRS,
+};
+static const struct sw_dim d_var_spec = DIM_V("variant", set_variants, var_spec_v);
+static const char *const spec_cpus[] = {
+	"cascadelake", "sapphirerapids", "icelake-server", "silvermont",
+};
+static const struct sw_dim d_spec_cpu = DIM_CPUS("cpu", spec_cpus);
+static const struct sw_dim d_spec_shadow = DIM_N("spec_ctrl_shadow", 2, set_spec_shadow);
+static const struct sw_dim d_bhino = DIM_ACBIT(BHI_NO);
+/* none; BHI_DIS_S forced on, held at 0; IBRS held at 0; a value outside the mask; RRSBA_DIS_S */
+static const uint64_t force_v[][2] = {
+	{ 0, 0 }, { SC(BHI_DIS_S), SC(BHI_DIS_S) }, { SC(BHI_DIS_S), 0 }, { SC(IBRS), 0 },
+	{ SC(IBRS), SC(SSBD) }, { SC(RRSBA_DIS_S), SC(RRSBA_DIS_S) },
+};
+static void set_force(struct sw_ctx *c, const struct sw_dim *d, unsigned int v)
+{
+	(void)d;
+	c->s.vm.force_spec_ctrl = v != 0;
+	c->s.vm.force_mask = force_v[v][0];
+	c->s.vm.force_value = force_v[v][1];
+}
+static const struct sw_dim d_force = DIM_N("force_spec_ctrl", ARRAY_SIZE(force_v), set_force);
+static const struct kmc_op spec_cpuid[] = {
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES)),
+	OP(SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(SPEC_CTRL)),
+};
+static const struct kmc_op spec_write[] = {
+	OP(WRMSR, KMC_MSR_SPEC_CTRL, 0),
+	OP(WRMSR, KMC_MSR_SPEC_CTRL, SC(IBRS)),
+	OP(WRMSR, KMC_MSR_SPEC_CTRL, SC(BHI_DIS_S)),
+	OP(WRMSR, KMC_MSR_SPEC_CTRL, SC(RRSBA_DIS_S) | SC(SSBD)),
+	OP(WRMSR, KMC_MSR_VIRT_MITIG_CTRL, KMC_MITI_CTRL_BHB_CLEAR_SEQ_S),
+	OP(RDMSR, KMC_MSR_VIRT_MITIG_ENUM, 0),
+};
+static const struct kmc_op spec_then[] = {
+	OP(WRMSR, KMC_MSR_VIRT_MITIG_CTRL, KMC_MITI_CTRL_BHB_CLEAR_SEQ_S),
+	OP(WRMSR, KMC_MSR_VIRT_MITIG_CTRL, 0x2),
+	OP(WRMSR, KMC_MSR_VIRT_MITIG_CTRL, 0),
+	OP(WRMSR, KMC_MSR_SPEC_CTRL, SC(IBRS) | SC(BHI_DIS_S)),
+	OP(RESET, 0, 0),
+	OP(RDMSR, KMC_MSR_VIRT_ENUM, 0),
+};
+static const struct kmc_op spec_read[] = { OP(RDMSR, KMC_MSR_SPEC_CTRL, 0) };
+static const struct sw_dim d_spec_cpuid = DIM_OPS("op1", spec_cpuid);
+static const struct sw_dim d_spec_write = DIM_OPS("op2", spec_write);
+static const struct sw_dim d_spec_then = DIM_OPS("op3", spec_then);
+static const struct sw_dim d_spec_read = DIM_OPS("op4", spec_read);
+static const struct sw_dim *const spec_dims[] = {
+	&d_var_spec, &d_profile_all, &d_spec_cpu, &d_bhictrl, &d_bhino, &d_spec_shadow, &d_force,
+	&d_spec_cpuid, &d_spec_write, &d_spec_then, &d_spec_read, NULL,
+};
+static const struct sw_plane spec = {
+	"spec-ctrl", "guest SPEC_CTRL; variants force-spec-ctrl and virt-mitigation-msrs (lkml 002): forced bits, the shadow, the VMM's BHI_DIS_S",
+	spec_dims,
+};
+
 const struct sw_plane *const sw_planes[] = {
 	&host_bugs, &host_mitig, &host_l1tf, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
-	&cr4, &fb, &fi, &var_md_clear, NULL,
+	&cr4, &fb, &fi, &var_md_clear, &spec, NULL,
 };
 
 /* ---- the product ---------------------------------------------------------- */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "internal.h"
 
-const uint32_t kmc_model_variants = KMC_VAR_MD_CLEAR;
+const uint32_t kmc_model_variants = KMC_VAR_VIRT_MSRS | KMC_VAR_MD_CLEAR | KMC_VAR_FORCE_SPEC_CTRL;
 
 int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
 		   struct kmc_obs *o)

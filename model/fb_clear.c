@@ -98,7 +98,7 @@ uint64_t model_guest_sees_ac(const struct vcpu *v)
 	if (!vcpu_guest_sees(v, KMC_F_ARCH_CAPABILITIES))
 		return 0;
 	if (v->vm->filter_arch_cap)
-		return (v->vm->user_msr_exits & KMC_MSR_EXIT_FILTER) ? v->vm->uemu_arch_cap : 0;
+		return vcpu_user_exit(v, KMC_MSR_EXIT_FILTER) ? v->vm->uemu_arch_cap : 0;
 	return v->ac;
 }
 

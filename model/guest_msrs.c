@@ -63,6 +63,8 @@ enum msr_rc model_guest_rdmsr(struct vcpu *v, uint32_t index, uint64_t *val)
 	case KMC_MSR_APIC_BASE:
 		*val = apic_base(v);
 		return RC_OK;
+	case KMC_MSR_SPEC_CTRL:
+		return model_spec_ctrl_rdmsr(v, val);
 	default:
 		return virt_msr(index) ? RC_UNSUPPORTED : RC_NOT_MODELLED;
 	}
@@ -126,6 +128,8 @@ enum msr_rc model_guest_wrmsr(struct vcpu *v, uint32_t index, uint64_t val)
 		return misc_enable_write(v, val);
 	case KMC_MSR_APIC_BASE:
 		return apic_base_write(v, val);
+	case KMC_MSR_SPEC_CTRL:
+		return model_spec_ctrl_wrmsr(v, val);
 	default:
 		return virt_msr(index) ? RC_UNSUPPORTED : RC_NOT_MODELLED;
 	}

@@ -66,6 +66,10 @@ struct vcpu {
 	uint64_t misc_enable;	/* MSR 0x1a0 */
 	uint64_t tsx_ctrl;	/* the guest's MSR 0x122 */
 	bool disable_fb_clear;
+	uint64_t spec_ctrl;	/* the guest's MSR 0x48, as it wrote it */
+	uint64_t vm_force_mask, vm_force_value;	/* KVM_CAP_FORCE_SPEC_CTRL taken */
+	uint64_t force_mask, force_value;	/* ... and what the VMM adds */
+	uint64_t mitig_ctrl;	/* MSR 0x50000002 as the VMM keeps it */
 };
 
 /* Outcome of an MSR access inside KVM, before exits and ignore_msrs */
@@ -75,6 +79,7 @@ enum msr_rc { RC_OK, RC_ONE, RC_UNSUPPORTED, RC_NOT_MODELLED };
 int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s,
 		       const struct boot *b, struct kmc_obs *o);
 bool vcpu_is_vmx(const struct vcpu *v);
+bool vcpu_user_exit(const struct vcpu *v, uint8_t reason);
 bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f);
 /* the guest's CPUID instruction sees @f (TSX_CTRL.CPUID_CLEAR hides RTM/HLE) */
 bool vcpu_guest_sees(const struct vcpu *v, enum kmc_feat f);
@@ -92,6 +97,12 @@ void model_update_fb_clear_dis(struct vcpu *v);
 uint8_t model_verw(const struct vcpu *v);
 uint64_t model_guest_sees_ac(const struct vcpu *v);
 uint32_t model_findings(const struct vcpu *v);
+/* spec_ctrl.c: guest SPEC_CTRL, KVM_CAP_FORCE_SPEC_CTRL, the VMM's virtual MSRs */
+void model_spec_ctrl_create(struct vcpu *v);
+uint64_t model_spec_ctrl_hw(const struct vcpu *v);
+enum msr_rc model_spec_ctrl_rdmsr(const struct vcpu *v, uint64_t *val);
+enum msr_rc model_spec_ctrl_wrmsr(struct vcpu *v, uint64_t val);
+bool model_vmm_virt_msr(struct vcpu *v, const struct kmc_op *op, struct kmc_result *r);
 /* immunity.c: the guest is told "not affected" by a bug its host has */
 bool model_false_immunity(const struct vcpu *v);
 

@@ -35,6 +35,14 @@ bool vcpu_guest_sees(const struct vcpu *v, enum kmc_feat f)
 	return (guest_cpuid_now(v) & KMC_BIT(f)) != 0;
 }
 
+/* Userspace takes exits of @reason: enabled by the VM, or (FILTER) by the
+ * VMM of variant virt-mitigation-msrs, which filters MSRs of its own */
+bool vcpu_user_exit(const struct vcpu *v, uint8_t reason)
+{
+	return (v->vm->user_msr_exits & reason) ||
+	       (reason == KMC_MSR_EXIT_FILTER && (v->var & KMC_VAR_VIRT_MSRS));
+}
+
 static bool quirk_enabled(const struct vcpu *v, uint32_t quirk)
 {
 	return !(v->vm->disabled_quirks & quirk);
@@ -55,6 +63,7 @@ static void vcpu_create(struct vcpu *v)
 	v->apic_enabled = true;		/* in-kernel LAPIC, reset state */
 	/* PEBS_UNAVAIL | BTS_UNAVAIL at RESET since 6.0; before it nothing set it (0) */
 	v->misc_enable = HAS(v->p, FL_MISC_ENABLE_PMU_BITS) ? 0x1800 : 0;
+	model_spec_ctrl_create(v);
 	/* since the cpu_caps rework, creation runs the after-CPUID hooks on an empty table */
 	if (HAS(v->p, FL_CPU_CAPS))
 		model_after_set_cpuid(v);
@@ -165,7 +174,7 @@ static bool filtered(const struct vcpu *v, uint32_t index, struct kmc_result *r)
 {
 	if (!v->vm->filter_arch_cap || index != KMC_MSR_ARCH_CAPABILITIES)
 		return false;
-	if (v->vm->user_msr_exits & KMC_MSR_EXIT_FILTER) {
+	if (vcpu_user_exit(v, KMC_MSR_EXIT_FILTER)) {
 		r->kind = KMC_RES_EXIT;
 		r->exit = KMC_MSR_EXIT_FILTER;
 		r->n = 1;
@@ -207,7 +216,7 @@ static int do_op(struct vcpu *v, const struct kmc_op *op, struct kmc_result *r)
 		return 0;
 	case KMC_OP_RDMSR:
 		v->ran = true;
-		if (filtered(v, op->index, r))
+		if (filtered(v, op->index, r) || model_vmm_virt_msr(v, op, r))
 			return 0;
 		rc = model_guest_rdmsr(v, op->index, &val);
 		if (rc == RC_NOT_MODELLED)
@@ -216,14 +225,17 @@ static int do_op(struct vcpu *v, const struct kmc_op *op, struct kmc_result *r)
 		return 0;
 	case KMC_OP_WRMSR:
 		v->ran = true;
+		if (model_vmm_virt_msr(v, op, r))
+			return 0;
 		rc = model_guest_wrmsr(v, op->index, op->value);
 		if (rc == RC_NOT_MODELLED)
 			return -EINVAL;
 		guest_msr_result(v, rc, false, 0, r);
 		return 0;
 	case KMC_OP_RESET:
-		/* INIT: CR4 cleared, which refreshes the CPUID runtime bits */
+		/* INIT: CR4 and SPEC_CTRL cleared; the CPUID runtime bits follow CR4 */
 		v->cr4 = 0;
+		v->spec_ctrl = 0;
 		if (v->has_table)
 			v->table = model_runtime_bits(v, v->table);
 		model_update_fb_clear_dis(v);
@@ -284,5 +296,6 @@ int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s
 	o->disable_fb_clear = vcpu_is_vmx(&v) ? (int8_t)v.disable_fb_clear : -1;
 	o->cpu_caps = model_cpu_caps(&v);
 	o->findings = model_findings(&v);
+	o->spec_ctrl = model_spec_ctrl_hw(&v);
 	return 0;
 }

@@ -27,6 +27,13 @@ static int validate(const struct kmc_scenario *s)
 			return -EINVAL;
 		if (s->ops[i].kind == KMC_OP_SET_CR4 && (s->ops[i].value & ~CR4_BITS))
 			return -EINVAL;
+		/* guest SPEC_CTRL: Intel's bits on VMX only (NOTES.md) */
+		if ((s->ops[i].kind == KMC_OP_RDMSR || s->ops[i].kind == KMC_OP_WRMSR) &&
+		    s->ops[i].index == KMC_MSR_SPEC_CTRL &&
+		    (c->vendor == KMC_VENDOR_AMD || c->vendor == KMC_VENDOR_HYGON ||
+		     (s->ops[i].kind == KMC_OP_WRMSR &&
+		      (s->ops[i].value & ~KMC_SPEC_CTRL_MODELLED))))
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -266,6 +273,9 @@ int ref_eval(const struct ref_opts *o, const struct kmc_scenario *s, struct kmc_
 		kvm.filter_virt_msrs = true;
 		kvm.user_space_msr_mask |= KMC_MSR_EXIT_FILTER;
 	}
+	if (s->vm.force_spec_ctrl)	/* its failure leaves nothing forced */
+		kvm_vm_ioctl_enable_cap_force_spec_ctrl(&x, &kvm, s->vm.force_mask,
+							s->vm.force_value);
 	memset(&vcpu, 0, sizeof(vcpu));
 	vcpu.x = &x;
 	vcpu.kvm = &kvm;
@@ -285,6 +295,7 @@ int ref_eval(const struct ref_opts *o, const struct kmc_scenario *s, struct kmc_
 		out->disable_fb_clear = -1;
 	}
 	out->cpu_caps = kvm_cpu_caps_obs(&vcpu);
+	out->spec_ctrl = x.vmx ? vcpu.spec_ctrl : 0;
 	out->findings = probe_findings(&vcpu, &hw);
 	return 0;
 }

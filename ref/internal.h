@@ -140,6 +140,7 @@ struct ref_variant_set {
 	bool caps_and;
 	bool virt_msrs;
 	bool md_clear;
+	bool force_spec_ctrl;
 };
 
 /* ---- host boot (boot_cpu_data and friends) ---------------------------- */
@@ -242,6 +243,8 @@ struct kvm_x86 {			/* module-wide: kvm.ko + vendor module */
 	uint64_t kvm_cpu_caps;		/* KMC_F_* view of kvm_cpu_caps[] */
 	bool tsx_ctrl_uret;		/* MSR_IA32_TSX_CTRL is a user-return MSR */
 	bool ignore_msrs;
+	bool spec_ctrl_shadow;		/* cpu_has_spec_ctrl_shadow() (lkml 002) */
+	uint64_t supported_force_spec_ctrl;	/* kvm_caps, variant 002 */
 };
 
 struct kvm {
@@ -251,6 +254,8 @@ struct kvm {
 	bool filter_virt_msrs;		/* variant 002 */
 	bool mmio_mapped;
 	uint64_t uemu_arch_cap;
+	uint64_t force_spec_ctrl_mask;	/* kvm->arch, variant 002 */
+	uint64_t force_spec_ctrl_value;
 };
 
 struct kvm_vcpu {
@@ -270,6 +275,11 @@ struct kvm_vcpu {
 	bool disable_fb_clear;
 	/* userspace's emulation of the Intel virtual MSRs (variant 002) */
 	uint64_t virt_mitig_ctrl;
+	/* vcpu_vmx: IA32_SPEC_CTRL for the guest, its shadow, what is forced */
+	uint64_t spec_ctrl;
+	uint64_t spec_ctrl_shadow;
+	uint64_t force_spec_ctrl_mask;
+	uint64_t force_spec_ctrl_value;
 };
 
 /* The hardware state the VMX simulation writes (MCU_OPT_CTRL, VERW) */
@@ -279,6 +289,8 @@ struct ref_hw {
 };
 
 /* kvm_x86.c */
+int kvm_vm_ioctl_enable_cap_force_spec_ctrl(const struct kvm_x86 *x, struct kvm *kvm,
+					   uint64_t mask, uint64_t value);
 void kvm_x86_vendor_init(struct kvm_x86 *x);
 uint64_t kvm_get_arch_capabilities(const struct kvm_x86 *x);
 void kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
@@ -300,6 +312,9 @@ uint64_t kvm_emulate_cpuid(struct kvm_vcpu *vcpu, uint64_t asked);
 uint64_t kvm_cpu_caps_obs(const struct kvm_vcpu *vcpu);
 bool kvm_uses_cpu_caps(const struct kvm_x86 *x);
 /* kvm_vmx.c */
+void vmx_hardware_setup_force_spec_ctrl(struct kvm_x86 *x);
+void vmx_set_spec_ctrl(struct kvm_vcpu *vcpu, uint64_t val);
+void vmx_force_spec_ctrl_adjust(struct kvm_vcpu *vcpu, uint64_t mask, uint64_t value);
 void vmx_setup_l1d_flush(struct kvm_x86 *x);
 void vmx_setup_fb_clear_ctrl(struct kvm_x86 *x);
 bool vmx_fb_clear_host_ok(const struct kvm_x86 *x);

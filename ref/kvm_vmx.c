@@ -124,9 +124,83 @@ void vmx_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
 	vcpu->tsx_ctrl = (table & F(RTM)) ? 0 : KMC_TSX_CTRL_RTM_DISABLE;
 }
 
-/* TSX_CTRL: 6.1 vmx.c l.1939 / l.2247, 7.2 l.2134 / l.2453 */
+/*
+ * kvm_spec_ctrl_test_value() (7.2 x86.c l.13314): KVM writes the value to
+ * the host's own MSR and sees whether the CPU takes it.  ref's CPU: no MSR
+ * without SPEC_CTRL; IBRS, STIBP, SSBD with it (NOTES.md: STIBP and SSBD
+ * assumed with SPEC_CTRL); RRSBA_DIS_U/S with RRSBA_CTRL; BHI_DIS_S with
+ * BHI_CTRL.
+ */
+static int kvm_spec_ctrl_test_value(const struct ref_host *h, uint64_t value)
+{
+	uint64_t cpu = 0;
+
+	if (!(h->c.raw & F(SPEC_CTRL)))
+		return 1;			/* rdmsrq_safe() faults */
+	cpu = KMC_SPEC_CTRL_IBRS | KMC_SPEC_CTRL_STIBP | KMC_SPEC_CTRL_SSBD;
+	if (h->c.raw & F(RRSBA_CTRL))
+		cpu |= KMC_SPEC_CTRL_RRSBA_DIS_U | KMC_SPEC_CTRL_RRSBA_DIS_S;
+	if (h->c.raw & F(BHI_CTRL))
+		cpu |= KMC_SPEC_CTRL_BHI_DIS_S;
+	return (value & ~cpu) ? 1 : 0;		/* wrmsrq_safe() faults */
+}
+
+/* cpuid.h guest_has_spec_ctrl_msr(), Intel's bit */
+static bool guest_has_spec_ctrl_msr(const struct kvm_vcpu *vcpu)
+{
+	return guest_has(vcpu, F(SPEC_CTRL));
+}
+
+/*
+ * Variant 002, RFC v3 01/10 hardware_setup(): what KVM can force on, only
+ * with the "virtualize IA32_SPEC_CTRL" tertiary control.
+ */
+void vmx_hardware_setup_force_spec_ctrl(struct kvm_x86 *x)
+{
+	const struct ref_host *h = x->host;
+
+	x->supported_force_spec_ctrl = 0;
+	if (!x->v->force_spec_ctrl || !x->spec_ctrl_shadow)
+		return;
+	x->supported_force_spec_ctrl = KMC_SPEC_CTRL_IBRS;
+	if (boot_cpu_has(h, F(SPEC_CTRL)))	/* X86_FEATURE_STIBP, _SSBD (NOTES.md) */
+		x->supported_force_spec_ctrl |= KMC_SPEC_CTRL_STIBP | KMC_SPEC_CTRL_SSBD;
+	if (boot_cpu_has(h, F(RRSBA_CTRL)) && (x->host_arch_capabilities & KMC_AC_RRSBA))
+		x->supported_force_spec_ctrl |= KMC_SPEC_CTRL_RRSBA_DIS_S;
+	if (boot_cpu_has(h, F(BHI_CTRL)))
+		x->supported_force_spec_ctrl |= KMC_SPEC_CTRL_BHI_DIS_S;
+}
+
+/*
+ * vmx_set_spec_ctrl() of the series: the guest's value goes to the shadow,
+ * the CPU gets it with the forced bits -- as api.rst of 01/10 states it,
+ * (GUEST_WRMSR_VAL & ~MASK) | (forced value & MASK).  Without the
+ * forcing both are the guest's value.
+ */
+void vmx_set_spec_ctrl(struct kvm_vcpu *vcpu, uint64_t val)
+{
+	vcpu->spec_ctrl_shadow = val;
+	vcpu->spec_ctrl = (val & ~vcpu->force_spec_ctrl_mask) |
+			  (vcpu->force_spec_ctrl_value & vcpu->force_spec_ctrl_mask);
+}
+
+/* 06/10 and 09/10: the per-vCPU mask and value, and the CPU value again */
+void vmx_force_spec_ctrl_adjust(struct kvm_vcpu *vcpu, uint64_t mask, uint64_t value)
+{
+	vcpu->force_spec_ctrl_mask = vcpu->kvm->force_spec_ctrl_mask | mask;
+	vcpu->force_spec_ctrl_value = vcpu->kvm->force_spec_ctrl_value | value;
+	vmx_set_spec_ctrl(vcpu, vcpu->spec_ctrl_shadow);
+}
+
+/* TSX_CTRL: 6.1 vmx.c l.1939 / l.2247, 7.2 l.2134 / l.2453; SPEC_CTRL l.2145 / l.2425 */
 int vmx_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *data, bool host)
 {
+	if (index == KMC_MSR_SPEC_CTRL) {
+		if (!host && !guest_has_spec_ctrl_msr(vcpu))
+			return 1;
+		*data = vcpu->spec_ctrl_shadow;	/* = spec_ctrl unless forced */
+		return 0;
+	}
 	if (index == KMC_MSR_TSX_CTRL) {
 		if (!host && !(vcpu->arch_capabilities & KMC_AC_TSX_CTRL_MSR))
 			return 1;
@@ -142,6 +216,14 @@ int vmx_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t data, bool host)
 {
 	int ret;
 
+	if (index == KMC_MSR_SPEC_CTRL) {
+		if (!host && !guest_has_spec_ctrl_msr(vcpu))
+			return 1;
+		if (kvm_spec_ctrl_test_value(vcpu->x->host, data))
+			return 1;
+		vmx_set_spec_ctrl(vcpu, data);
+		return 0;
+	}
 	if (index == KMC_MSR_TSX_CTRL) {
 		if (!host && !(vcpu->arch_capabilities & KMC_AC_TSX_CTRL_MSR))
 			return 1;

@@ -111,9 +111,27 @@ void kvm_x86_vendor_init(struct kvm_x86 *x)
 
 	kvm_set_cpu_caps(x);
 	if (x->vmx) {
+		x->spec_ctrl_shadow = h->cmd->spec_ctrl_shadow != 0;
 		vmx_setup_fb_clear_ctrl(x);
 		vmx_setup_l1d_flush(x);
+		vmx_hardware_setup_force_spec_ctrl(x);
 	}
+}
+
+/*
+ * KVM_ENABLE_CAP(KVM_CAP_FORCE_SPEC_CTRL), RFC v3 01/10
+ * kvm_vm_ioctl_enable_cap(): before any vCPU; the value only within what
+ * KVM can force, and within the mask.  A stock kernel: -EINVAL.
+ */
+int kvm_vm_ioctl_enable_cap_force_spec_ctrl(const struct kvm_x86 *x, struct kvm *kvm,
+					   uint64_t mask, uint64_t value)
+{
+	if (!x->supported_force_spec_ctrl || (~x->supported_force_spec_ctrl & value) ||
+	    (~mask & value))
+		return REF_EINVAL;
+	kvm->force_spec_ctrl_mask = mask;
+	kvm->force_spec_ctrl_value = value;
+	return 0;
 }
 
 bool guest_has(const struct kvm_vcpu *vcpu, uint64_t f)
@@ -330,6 +348,26 @@ static uint8_t kvm_msr_reason(int r)
 }
 
 /*
+ * The VMM's half of 09/10, moved to userspace as Sean Christopherson asks:
+ * a guest using the short BHB-clearing sequence gets BHI_DIS_S forced when
+ * KVM has BHI_CTRL and the host's 0x10a lacks BHI_NO -- through
+ * KVM_CAP_FORCE_SPEC_CTRL adjusted for this vCPU after creation (the
+ * "tweaks" Chao Gao names; v3 takes the cap only before vCPUs exist).  A
+ * bit the VM-wide capability already masks is left as it says.
+ */
+static void vmm_bhi_dis_s(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_x86 *x = vcpu->x;
+	uint64_t m = 0;
+
+	if ((vcpu->virt_mitig_ctrl & KMC_MITI_CTRL_BHB_CLEAR_SEQ_S) &&
+	    (x->kvm_cpu_caps & F(BHI_CTRL)) && !(x->host_arch_capabilities & KMC_AC_BHI_NO) &&
+	    (x->supported_force_spec_ctrl & KMC_SPEC_CTRL_BHI_DIS_S))
+		m = KMC_SPEC_CTRL_BHI_DIS_S & ~vcpu->kvm->force_spec_ctrl_mask;
+	vmx_force_spec_ctrl_adjust(vcpu, m, m);
+}
+
+/*
  * What the VMM does with a KVM_EXIT_X86_{RD,WR}MSR: FILTER exits are
  * answered (0x10a with uemu_arch_cap; the Intel virtual MSRs by the
  * variant-002 emulation), every other exit completes with an error (#GP).
@@ -346,19 +384,20 @@ static bool userspace_msr_exit(struct kvm_vcpu *vcpu, uint8_t reason, uint32_t i
 	}
 	switch (index) {
 	case KMC_MSR_VIRT_ENUM:		/* bit 0: mitigation control supported */
-		*data = 1;
+		*data = KMC_VIRT_ENUM_MITIGATION_CTRL;
 		return !write;
-	case KMC_MSR_VIRT_MITIG_ENUM:	/* BHB_CLEAR_SEQ_S, RETPOLINE_S support */
-		*data = 0x3;
+	case KMC_MSR_VIRT_MITIG_ENUM:	/* 09/10: MITI_ENUM_VALID_BITS */
+		*data = KMC_MITI_ENUM_BHB_CLEAR_SEQ_S;
 		return !write;
 	case KMC_MSR_VIRT_MITIG_CTRL:
 		if (!write) {
 			*data = vcpu->virt_mitig_ctrl;
 			return true;
 		}
-		if (*data & ~0x3ull)
+		if (*data & ~KMC_MITI_CTRL_BHB_CLEAR_SEQ_S)	/* MITI_CTRL_VALID_BITS */
 			return false;
 		vcpu->virt_mitig_ctrl = *data;
+		vmm_bhi_dis_s(vcpu);
 		return true;
 	default:
 		return false;
@@ -459,6 +498,9 @@ int kvm_set_cr4(struct kvm_vcpu *vcpu, uint64_t cr4)
 void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 {
 	if (!init_event) {
+		/* init_vmcs(), 06/10: the VM's forced bits for this vCPU */
+		vcpu->force_spec_ctrl_mask = vcpu->kvm->force_spec_ctrl_mask;
+		vcpu->force_spec_ctrl_value = vcpu->kvm->force_spec_ctrl_value;
 		/* kvm_lapic_reset(): in-kernel LAPIC, vCPU 0 is the BSP */
 		kvm_set_apic_base(vcpu, APIC_DEFAULT_PHYS_BASE | KMC_APIC_BASE_ENABLE |
 				  APIC_BASE_BSP, true);
@@ -473,8 +515,10 @@ void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 		if (old & (KMC_CR4_OSXSAVE | KMC_CR4_PKE))
 			kvm_update_cpuid_runtime(vcpu);
 	}
-	if (vcpu->x->vmx)
+	if (vcpu->x->vmx) {
+		vmx_set_spec_ctrl(vcpu, 0);	/* vmx_vcpu_reset() */
 		vmx_update_fb_clear_dis(vcpu);
+	}
 }
 
 /* forward: kvm_cpuid.c */

@@ -17,6 +17,7 @@
 #define REF_V_CAPS_AND		KMC_VAR_CAPS_AND	/* 003: cpu_caps = KVM & guest on an older kernel */
 #define REF_V_VIRT_MSRS		KMC_VAR_VIRT_MSRS	/* 002: Intel virtual MSRs emulated by userspace */
 #define REF_V_MD_CLEAR		KMC_VAR_MD_CLEAR	/* 001: FB_CLEAR_DIS honours the guest's MD_CLEAR */
+#define REF_V_FORCE_SPEC_CTRL	KMC_VAR_FORCE_SPEC_CTRL	/* 002: KVM_CAP_FORCE_SPEC_CTRL */
 
 struct ref_opts {
 	struct kmc_kver kver;	/* the kernel release to behave like */

@@ -389,6 +389,60 @@ def gen_variants(cpus, profs):
             for rname, ops in FB_RECOMPUTE.items():
                 w.add(f"variant.md-clear.{hkey}.{pid(p)}.recompute.{rname}", p, host,
                       keys + ops, variant="md-clear")
+    # force-spec-ctrl (lkml 002): the guest writes and reads IA32_SPEC_CTRL
+    # under a forced mask and value, with and without the SPEC_CTRL shadow
+    for p in profs:
+        for cpu in SPEC_CPUS:
+            for shadow in ("", " spec_ctrl_shadow=1"):
+                for fname, force in SPEC_FORCE.items():
+                    w.add(f"variant.force-spec-ctrl.{cpu}.{pid(p)}.{fname}"
+                          f"{'.shadow' if shadow else ''}", p, f"cpu={cpu}{shadow}",
+                          [f"vm force_spec_ctrl={force}", "expect spec_ctrl"] + SPEC_GUEST,
+                          variant="force-spec-ctrl")
+    # virt-mitigation-msrs (lkml 002, as Sean Christopherson would have it):
+    # the VMM stores ARCH_CAP bit 63 and answers the virtual MSRs itself;
+    # with force-spec-ctrl too it forces BHI_DIS_S for a guest using the
+    # short BHB-clearing sequence, iff the host has BHI_CTRL and lacks BHI_NO
+    for p in profs:
+        for hkey, (cpu, hopt) in VIRT_HOSTS.items():
+            for vname, var in (("virt-msrs", "virt-mitigation-msrs"),
+                               ("virt-msrs-forced",
+                                "virt-mitigation-msrs,force-spec-ctrl")):
+                w.add(f"variant.{vname}.{hkey}.{pid(p)}", p, f"cpu={cpu}{hopt}",
+                      ["expect spec_ctrl"] + VIRT_OPS, variant=var)
+    return w
+
+
+# guest SPEC_CTRL (lkml 002's KVM side), stock and proposed
+SPEC_CPUS = ["cascadelake", "sapphirerapids", "silvermont"]
+SPEC_GUEST = ["op set_cpuid arch_capabilities,spec_ctrl", "op wrmsr 0x48 0x0", "op rdmsr 0x48",
+              "op wrmsr 0x48 0x1", "op rdmsr 0x48"]
+# BHI_DIS_S forced on; IBRS forced off; a value outside the mask (refused)
+SPEC_FORCE = {"bhi-on": "0x400:0x400", "ibrs-off": "0x1:0x0", "outside-mask": "0x1:0x4"}
+# key: (catalog CPU, host tokens); BHI_NO is 0x10a bit 20
+VIRT_HOSTS = {"sapphirerapids": ("sapphirerapids", " spec_ctrl_shadow=1"),
+              "sapphirerapids-bhino": ("sapphirerapids", " spec_ctrl_shadow=1 ac=0xc18e1eb"),
+              "sapphirerapids-noshadow": ("sapphirerapids", ""),
+              "cascadelake": ("cascadelake", " spec_ctrl_shadow=1")}
+VIRT_OPS = ["op set_cpuid arch_capabilities,spec_ctrl", "op set_msr 0x10a 0x8000000000000000",
+            "op rdmsr 0x10a", "op rdmsr 0x50000000", "op rdmsr 0x50000001",
+            "op wrmsr 0x50000002 0x2", "op wrmsr 0x50000002 0x1", "op rdmsr 0x50000002",
+            "op wrmsr 0x48 0x0", "op rdmsr 0x48"]
+
+
+def gen_spec(profs):
+    """Guest RDMSR/WRMSR of IA32_SPEC_CTRL on the stock kernels."""
+    w = Writer()
+    for p in profs:
+        for cpu in SPEC_CPUS:
+            for cname, cpuid in (("spec", "arch_capabilities,spec_ctrl"),
+                                 ("nospec", "arch_capabilities")):
+                for wname, val in (("ibrs", 0x1), ("ssbd-rrsba", 0x44), ("bhi", 0x400),
+                                   ("all", 0x447)):
+                    w.add(f"spec.{cpu}.{pid(p)}.{cname}.{wname}", p, f"cpu={cpu}",
+                          ["expect spec_ctrl", f"op set_cpuid {cpuid}",
+                           f"op wrmsr 0x48 0x{val:x}", "op rdmsr 0x48", "op reset",
+                           "op rdmsr 0x48"])
     return w
 
 
@@ -938,6 +992,7 @@ GENERATED = {
     "caps.kmv": ("Guest CPUID, runtime bits and cpu_caps", lambda c, p: gen_caps(p)),
     "qemu.kmv": ("QEMU's named CPU models as QEMU starts them on a few hosts and profiles "
                  "(data/qemu/, kmc qemu-models)", lambda c, p: gen_qemu(p)),
+    "spec.kmv": ("Guest IA32_SPEC_CTRL (0x48) reads and writes", lambda c, p: gen_spec(p)),
     "variants.kmv": ("The proposed kernel changes of the seed threads (variant=), from the model",
                      lambda c, p: gen_variants(c, p)),
     "cases.kmv": ("Named real cases; their expectations are worked out by hand from "

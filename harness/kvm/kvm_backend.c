@@ -456,6 +456,12 @@ static int cannot_observe(struct kctx *c, const struct kmv_record *r, char *why,
 				c->watch_why), KMC_BE_SKIP;
 	if (r->sc.vm.mmio_mapped)
 		return snprintf(why, len, "vm mmio=1 needs a device assigned to the guest"), KMC_BE_SKIP;
+	if (need & KEYBIT(KMV_K_SPEC_CTRL))
+		return snprintf(why, len, "expect spec_ctrl: the value the CPU runs the guest with is loaded at VM-entry, out of userspace's sight"),
+		       KMC_BE_SKIP;
+	if (r->sc.vm.force_spec_ctrl)
+		return snprintf(why, len, "vm force_spec_ctrl: KVM_CAP_FORCE_SPEC_CTRL was proposed (lkml 002), never merged"),
+		       KMC_BE_SKIP;
 	for (unsigned int i = 0; i < r->sc.nops; i++) {
 		const struct kmc_op *o = &r->sc.ops[i];
 

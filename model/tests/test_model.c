@@ -434,6 +434,42 @@ START_TEST(variant_md_clear)
 END_TEST
 
 /*
+ * Guest SPEC_CTRL on Sapphire Rapids (BHI_CTRL): stock, BHI_DIS_S is the
+ * guest's to set or clear; with KVM_CAP_FORCE_SPEC_CTRL (lkml 002, api.rst
+ * of RFC v3 01/10) forcing it on, the guest's clear only reaches the
+ * shadow; a Cascade Lake without BHI_CTRL refuses the bit (#GP).
+ */
+START_TEST(spec_ctrl_thread_002)
+{
+	struct kmc_scenario s;
+	struct kmc_obs o;
+
+	memset(&s, 0, sizeof(s));
+	s.host = host("sapphirerapids");
+	s.host.spec_ctrl_shadow = 1;
+	s.vm.force_spec_ctrl = 1;
+	s.vm.force_mask = s.vm.force_value = KMC_SPEC_CTRL_BHI_DIS_S;
+	s.nops = 3;
+	s.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID,
+				    .value = F(ARCH_CAPABILITIES) | F(SPEC_CTRL) };
+	s.ops[1] = (struct kmc_op){ .kind = KMC_OP_WRMSR, .index = 0x48, .value = 0 };
+	s.ops[2] = (struct kmc_op){ .kind = KMC_OP_RDMSR, .index = 0x48 };
+	o = eval("7.2", &s);
+	ck_assert_uint_eq(o.spec_ctrl, 0);
+	s.variants = KMC_VAR_FORCE_SPEC_CTRL;
+	o = eval("7.2", &s);
+	ck_assert_uint_eq(o.res[2].value, 0);			/* its own value */
+	ck_assert_uint_eq(o.spec_ctrl, KMC_SPEC_CTRL_BHI_DIS_S);
+	s.vm.force_value = KMC_SPEC_CTRL_SSBD;			/* outside the mask: refused */
+	ck_assert_uint_eq(eval("7.2", &s).spec_ctrl, 0);
+
+	s.host = host("cascadelake");
+	s.ops[1].value = KMC_SPEC_CTRL_BHI_DIS_S;
+	ck_assert_int_eq(eval("7.2", &s).res[1].kind, KMC_RES_GP);
+}
+END_TEST
+
+/*
  * lkml/000 and 001: a guest configured on Cascade Lake (FB_CLEAR) moved to
  * Sapphire Rapids.  KVM leaves FB_CLEAR_DIS alone (the host has no
  * FB_CLEAR_CTRL); the CPU's VERW does not clear fill buffers (MDS_NO, no
@@ -731,6 +767,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, exit_reasons_and_ignore_msrs);
 	tcase_add_test(tc, fb_clear_thread_001);
 	tcase_add_test(tc, variant_md_clear);
+	tcase_add_test(tc, spec_ctrl_thread_002);
 	tcase_add_test(tc, verw_promise_by_cause);
 	tcase_add_test(tc, false_immunity_thread_004);
 	tcase_add_test(tc, kvm_value_never_false_immunity);

@@ -656,6 +656,49 @@ START_TEST(variant_md_clear)
 }
 END_TEST
 
+/*
+ * lkml 002, RFC v3 01/10 (api.rst): KVM_CAP_FORCE_SPEC_CTRL with the
+ * SPEC_CTRL shadow -- the guest reads back what it wrote, the CPU runs it
+ * with the forced bits; without the shadow KVM forces nothing (no
+ * supported bits); 09/10: a guest saying BHB_CLEAR_SEQ_S_USED gets
+ * BHI_DIS_S on a BHI_CTRL host without BHI_NO; MITI_CTRL takes bit 0 only.
+ */
+START_TEST(variant_force_spec_ctrl)
+{
+	struct kmc_scenario s = { .host = spr() };
+	struct kmc_obs o;
+
+	s.host.spec_ctrl_shadow = 1;
+	s.vm.force_spec_ctrl = 1;
+	s.vm.force_mask = KMC_SPEC_CTRL_BHI_DIS_S;
+	s.vm.force_value = KMC_SPEC_CTRL_BHI_DIS_S;
+	op(&s, KMC_OP_SET_CPUID, 0, F(ARCH_CAPABILITIES) | F(SPEC_CTRL));
+	op(&s, KMC_OP_WRMSR, KMC_MSR_SPEC_CTRL, KMC_SPEC_CTRL_IBRS);
+	op(&s, KMC_OP_RDMSR, KMC_MSR_SPEC_CTRL, 0);
+	o = eval(K72, 0, &s);			/* stock: no such capability */
+	ck_assert_uint_eq(o.spec_ctrl, KMC_SPEC_CTRL_IBRS);
+	o = eval(K72, REF_V_FORCE_SPEC_CTRL, &s);
+	ck_assert_uint_eq(o.res[2].value, KMC_SPEC_CTRL_IBRS);
+	ck_assert_uint_eq(o.spec_ctrl, KMC_SPEC_CTRL_IBRS | KMC_SPEC_CTRL_BHI_DIS_S);
+	s.host.spec_ctrl_shadow = 0;
+	ck_assert_uint_eq(eval(K72, REF_V_FORCE_SPEC_CTRL, &s).spec_ctrl, KMC_SPEC_CTRL_IBRS);
+
+	/* the VMM's half of 09/10 */
+	memset(&s.vm, 0, sizeof(s.vm));
+	s.host.spec_ctrl_shadow = 1;
+	s.nops = 1;
+	op(&s, KMC_OP_WRMSR, KMC_MSR_VIRT_MITIG_CTRL, 0x2);
+	op(&s, KMC_OP_WRMSR, KMC_MSR_VIRT_MITIG_CTRL, KMC_MITI_CTRL_BHB_CLEAR_SEQ_S);
+	o = eval(K72, REF_V_VIRT_MSRS | REF_V_FORCE_SPEC_CTRL, &s);
+	ck_assert_int_eq(o.res[1].kind, KMC_RES_EXIT);
+	ck_assert_int_eq(o.res[1].n, 0);	/* refused: #GP */
+	ck_assert_int_eq(o.res[2].n, 1);
+	ck_assert_uint_eq(o.spec_ctrl, KMC_SPEC_CTRL_BHI_DIS_S);
+	s.host.arch_cap |= KMC_AC_BHI_NO;
+	ck_assert_uint_eq(eval(K72, REF_V_VIRT_MSRS | REF_V_FORCE_SPEC_CTRL, &s).spec_ctrl, 0);
+}
+END_TEST
+
 static Suite *ref_suite(void)
 {
 	Suite *s = suite_create("ref");
@@ -680,6 +723,7 @@ static Suite *ref_suite(void)
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, variant_fb_clear_synth);
 	tcase_add_test(tc, variant_md_clear);
+	tcase_add_test(tc, variant_force_spec_ctrl);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,6 +53,18 @@
 #define KMC_AC_RFDS_CLEAR		KMC_BIT(28)
 #define KMC_AC_ITS_NO			KMC_BIT(62)
 #define KMC_AC_VIRTUAL_ENUM		KMC_BIT(63)	/* proposed, never merged (G) */
+/* MSR 0x48 IA32_SPEC_CTRL: the bits kmc models (msr-index.h) */
+#define KMC_SPEC_CTRL_IBRS		KMC_BIT(0)
+#define KMC_SPEC_CTRL_STIBP		KMC_BIT(1)
+#define KMC_SPEC_CTRL_SSBD		KMC_BIT(2)
+#define KMC_SPEC_CTRL_RRSBA_DIS_U	KMC_BIT(5)
+#define KMC_SPEC_CTRL_RRSBA_DIS_S	KMC_BIT(6)
+#define KMC_SPEC_CTRL_BHI_DIS_S		KMC_BIT(10)
+#define KMC_SPEC_CTRL_MODELLED		0x467ULL
+/* The Intel virtual MSRs as lkml 002's series defines them (patches 02, 08, 09) */
+#define KMC_VIRT_ENUM_MITIGATION_CTRL	KMC_BIT(0)	/* MSR 0x50000000 */
+#define KMC_MITI_ENUM_BHB_CLEAR_SEQ_S	KMC_BIT(0)	/* MSR 0x50000001: ..._SUPPORT */
+#define KMC_MITI_CTRL_BHB_CLEAR_SEQ_S	KMC_BIT(0)	/* MSR 0x50000002: ..._USED */
 
 /* MSR 0x122 TSX_CTRL and MSR 0x123 MCU_OPT_CTRL (kernel-facts A.2) */
 #define KMC_TSX_CTRL_RTM_DISABLE	KMC_BIT(0)

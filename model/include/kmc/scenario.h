@@ -60,6 +60,8 @@ struct kmc_host {
 	uint8_t l1d_flush;	/* enum kmc_l1d_param */
 	uint8_t ept;		/* kvm_intel.ept */
 	uint8_t ignore_msrs;	/* kvm.ignore_msrs */
+	/* VMX tertiary control "virtualize IA32_SPEC_CTRL" (lkml 002; a host input) */
+	uint8_t spec_ctrl_shadow;
 };
 
 /* VM-wide setup done before the vCPU is created. */
@@ -69,6 +71,9 @@ struct kmc_vm {
 	uint8_t filter_arch_cap;	/* MSR filter denies guest RDMSR(0x10a) */
 	uint8_t mmio_mapped;		/* host MMIO mapped into the guest (E) */
 	uint64_t uemu_arch_cap;		/* value userspace answers filtered reads with */
+	/* KVM_ENABLE_CAP(KVM_CAP_FORCE_SPEC_CTRL, mask, value) before the vCPU (lkml 002) */
+	uint8_t force_spec_ctrl;
+	uint64_t force_mask, force_value;
 };
 
 enum kmc_op_kind {
@@ -104,7 +109,8 @@ struct kmc_op {
 #define KMC_VAR_CAPS_AND	(1u << 2)	/* 003: cpu_caps = KVM & guest earlier */
 #define KMC_VAR_VIRT_MSRS	(1u << 3)	/* 002: VMM emulates the virtual MSRs */
 #define KMC_VAR_MD_CLEAR	(1u << 4)	/* 001: FB_CLEAR_DIS honours MD_CLEAR */
-#define KMC_VAR_NR		5
+#define KMC_VAR_FORCE_SPEC_CTRL	(1u << 5)	/* 002: KVM_CAP_FORCE_SPEC_CTRL */
+#define KMC_VAR_NR		6
 
 struct kmc_scenario {
 	struct kmc_host host;
@@ -176,6 +182,7 @@ struct kmc_obs {
 	int8_t disable_fb_clear;	/* the vCPU's disable_fb_clear; -1 = no VMX */
 	uint64_t cpu_caps;		/* guest capabilities KVM enforces, KMC_F_* */
 	uint32_t findings;		/* architectural findings (issue 3) */
+	uint64_t spec_ctrl;		/* IA32_SPEC_CTRL the CPU runs the guest with */
 };
 
 #endif
