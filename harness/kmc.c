@@ -53,7 +53,12 @@ static const char usage_text[] =
 "                          vector's host line, e.g. 'cpu=sapphirerapids tsx=off'.\n"
 "                          Options: --profile P (both sides, default 6.1),\n"
 "                          --from-profile P, --to-profile P, --guest-ac VALUE,\n"
-"                          --guest-cpuid LIST (default: the source KVM's values).\n"
+"                          --guest-cpuid LIST (default: the source KVM's values),\n"
+"                          --variant NAME (both kernels carry a proposed change\n"
+"                          the model has, see kmc-run --list-variants; repeatable),\n"
+"                          --answer-ac 1 (the destination's VMM stores KVM's own\n"
+"                          0x10a and answers the guest's RDMSR with the guest's\n"
+"                          value from an MSR filter: stored vs seen).\n"
 "                          Exit 0: nothing changes, 1: something does\n"
 "  qemu-models --host HOST [--profile P] [--qemu VERSION] [--data DIR] [--json]\n"
 "                          QEMU's named CPU models (every version QEMU lists,\n"
@@ -551,6 +556,16 @@ static int cmd_migrate(int argc, char **argv)
 			if (kmc_parse_u64(val, &a.guest_ac))
 				return usage("migrate: --guest-ac wants a number, got '%s'", val);
 			a.has_guest_ac = 1;
+		} else if (!strcmp(opt, "--variant")) {
+			int v = kmc_name_index(&kmc_variant_names, val);
+
+			if (v < 0)
+				return usage("migrate: unknown variant '%s' (see kmc names variants)", val);
+			a.variants |= 1u << v;
+		} else if (!strcmp(opt, "--answer-ac")) {
+			if (strcmp(val, "0") && strcmp(val, "1"))
+				return usage("migrate: --answer-ac wants 0 or 1, got '%s'", val);
+			a.answer_ac = val[0] == '1';
 		} else if (!strcmp(opt, "--guest-cpuid")) {
 			if (kmc_list_parse(&kmc_feat_names, val, &a.guest_cpuid, err, sizeof(err)))
 				return usage("migrate: --guest-cpuid: %s", err);

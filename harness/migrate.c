@@ -24,11 +24,52 @@
 struct side {
 	struct kmc_hostspec h;
 	struct kmc_obs obs;		/* the guest's ops on this host */
+	int answer;			/* the VMM answers RDMSR(0x10a) itself */
 };
 
-static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac)
+/*
+ * The guest on this host: its CPUID, its 0x10a written by the VMM, a VERW,
+ * the guest's RDMSR(0x10a) (kmc_hostspec_guest()'s three ops and the read).
+ * With @answer the VMM stores KVM's own value and answers the guest's
+ * reads with @ac from an MSR filter.
+ */
+static int guest_eval(const struct side *s, uint64_t cpuid, uint64_t ac, int answer,
+		      struct kmc_obs *o)
 {
-	return kmc_hostspec_guest(&s->h, cpuid, ac, &s->obs);
+	struct kmc_scenario sc = s->h.r->sc;
+	uint64_t stored = ac;
+
+	if (answer) {
+		struct kmc_obs h;
+
+		if (kmc_hostspec_view(&s->h, &h))
+			return -EINVAL;
+		stored = h.kvm_arch_cap;
+		sc.vm.filter_arch_cap = 1;
+		sc.vm.user_msr_exits |= KMC_MSR_EXIT_FILTER;
+		sc.vm.uemu_arch_cap = ac;
+	}
+	sc.nops = 4;
+	sc.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = cpuid };
+	sc.ops[1] = (struct kmc_op){ .kind = KMC_OP_SET_MSR, .index = KMC_MSR_ARCH_CAPABILITIES,
+				     .value = stored };
+	sc.ops[2] = (struct kmc_op){ .kind = KMC_OP_VERW };
+	sc.ops[3] = (struct kmc_op){ .kind = KMC_OP_RDMSR, .index = KMC_MSR_ARCH_CAPABILITIES };
+	return kmc_model_eval(s->h.r->profile, &sc, o);
+}
+
+static int guest_on(struct side *s, uint64_t cpuid, uint64_t ac, int answer)
+{
+	s->answer = answer;
+	return guest_eval(s, cpuid, ac, answer, &s->obs);
+}
+
+/* What the guest's RDMSR(0x10a) returned (0 for a #GP) */
+static uint64_t answered(const struct kmc_result *r)
+{
+	if (r->kind == KMC_RES_VALUE || (r->kind == KMC_RES_EXIT && r->n))
+		return r->value;
+	return 0;
 }
 
 static const char *verw_word(const struct kmc_result *r)
@@ -54,11 +95,34 @@ static void put_list(FILE *out, const char *label, const struct kmc_names *t, ui
 	fprintf(out, "  %-34s %s\n", label, names);
 }
 
+/*
+ * Whether anything is left in the fill buffers for the guest's VERW to
+ * clear, judged from the destination kernel's own bugs (lkml 000: "nothing
+ * to clear" on a part not affected), not from KVM's advertised value,
+ * which hides TAA_NO under tsx=off although TAA cannot happen there.
+ */
+static void put_buffers_left(FILE *out, const struct kmc_obs *hd)
+{
+	uint64_t left = hd->bugs & (KMC_B(MDS) | KMC_B(MMIO_STALE_DATA) | KMC_B(MMIO_UNKNOWN));
+
+	if ((hd->bugs & KMC_B(TAA)) && (hd->host_feat & KMC_F(RTM)))
+		left |= KMC_B(TAA);
+	if (left) {
+		put_list(out, "the destination's kernel has", &kmc_bug_names, left);
+		fprintf(out, "  so the guest's VERW is needed there\n");
+		return;
+	}
+	fprintf(out, "  the destination's kernel has none of MDS, TAA with TSX on, MMIO Stale Data:"
+		" nothing is left in the fill buffers for the guest to clear (lkml 000)\n");
+	if ((hd->kvm_arch_cap & QEMU_FIVE_NO) != QEMU_FIVE_NO)
+		put_ac(out, "though KVM's value lacks", QEMU_FIVE_NO & ~hd->kvm_arch_cap);
+}
+
 static int false_immune(const struct side *s, uint64_t cpuid, uint64_t ac)
 {
 	struct kmc_obs o;
 
-	return !kmc_hostspec_guest(&s->h, cpuid, ac, &o) && (o.findings & KMC_FINDING_FALSE_IMMUNITY);
+	return !guest_eval(s, cpuid, ac, s->answer, &o) && (o.findings & KMC_FINDING_FALSE_IMMUNITY);
 }
 
 /*
@@ -93,9 +157,23 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	uint32_t fresh;
 	int fires, changes = 0, ret;
 
+	if (a->variants & ~kmc_model_variants) {
+		char names[KMV_VALMAX];
+
+		kmc_list_format(&kmc_variant_names, a->variants & ~kmc_model_variants, names,
+				sizeof(names));
+		snprintf(err, len, "variant %s is ref's alone: the model cannot answer for it "
+			 "(kmc-run --variant runs it on ref)", names);
+		return -EINVAL;
+	}
 	ret = kmc_hostspec_read(&src.h, a->from, a->from_profile, err, len);
 	if (!ret)
 		ret = kmc_hostspec_read(&dst.h, a->to, a->to_profile, err, len);
+	if (!ret) {
+		/* both kernels carry the variants */
+		src.h.f.recs[0].sc.variants = a->variants;
+		dst.h.f.recs[0].sc.variants = a->variants;
+	}
 	if (!ret && kmc_hostspec_view(&src.h, &hs)) {
 		snprintf(err, len, "the model cannot evaluate these hosts");
 		ret = -EINVAL;
@@ -106,7 +184,7 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	/* the guest as a VMM would configure it on the source: KVM's own values */
 	gcpuid = a->has_guest_cpuid ? a->guest_cpuid : hs.kvm_cpuid;
 	gac = a->has_guest_ac ? a->guest_ac : hs.kvm_arch_cap;
-	if (guest_on(&src, gcpuid, gac) || guest_on(&dst, gcpuid, gac)) {
+	if (guest_on(&src, gcpuid, gac, 0) || guest_on(&dst, gcpuid, gac, a->answer_ac)) {
 		snprintf(err, len, "the model cannot evaluate the guest on these hosts");
 		ret = -EINVAL;
 		goto out;
@@ -114,6 +192,8 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 
 	fprintf(out, "kmc migrate: %s (profile %s) -> %s (profile %s)\n", a->from,
 		src.h.r->profile->name, a->to, dst.h.r->profile->name);
+	if (a->variants)
+		put_list(out, "both kernels carry the variants", &kmc_variant_names, a->variants);
 	fprintf(out, "guest, as configured on the source%s:\n",
 		a->has_guest_ac || a->has_guest_cpuid ? " (values given)" : " (KVM's values there)");
 	put_list(out, "CPUID", &kmc_feat_names, gcpuid);
@@ -127,12 +207,23 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	fprintf(out, "what the destination's KVM does not advertise:\n");
 	put_ac(out, "0x10a bits", missing);
 	put_list(out, "CPUID features", &kmc_feat_names, cpuid_missing);
-	if (missing || cpuid_missing) {
+	if ((missing || cpuid_missing) && !a->answer_ac) {
 		changes = 1;
 		fprintf(out, "  a VMM that checks the guest against KVM's values refuses the migration;\n"
 			"  KVM itself stores any 0x10a from userspace (kernel-facts D.2): %s\n",
 			dst.obs.res[1].kind == KMC_RES_NMSRS && dst.obs.res[1].n == 1 ?
-			"KVM_SET_MSRS processes the entry" : "but here KVM_SET_MSRS refuses it");
+			"KVM_SET_MSRS processes the entry" :
+			(a->variants & KMC_VAR_VALIDATE_AC) ?
+			"but here KVM_SET_MSRS refuses it (validate-arch-cap, lkml 004): the migration"
+			" fails at the destination" : "but here KVM_SET_MSRS refuses it");
+	}
+	if (a->answer_ac) {
+		changes |= (missing || cpuid_missing) ? 1 : 0;
+		fprintf(out, "the destination's VMM answers RDMSR(0x10a) from an MSR filter (lkml 000):\n");
+		put_ac(out, "stored (KVM_SET_MSRS, KVM's own)", hd->kvm_arch_cap);
+		put_ac(out, "seen (the guest's RDMSR)", answered(&dst.obs.res[3]));
+		fprintf(out, "  KVM_SET_MSRS %s; FB_CLEAR_DIS follows the stored value, the guest's"
+			" kernel the seen one\n", dst.obs.res[1].n == 1 ? "takes it" : "refuses it");
 	}
 
 	/* QEMU 00001a22d183: FB_CLEAR added to KVM's value when all five NO bits are there */
@@ -154,6 +245,7 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	fprintf(out, "VERW executed by the guest:\n");
 	fprintf(out, "  %-34s %s\n", "on the source", verw_word(&src.obs.res[2]));
 	fprintf(out, "  %-34s %s\n", "on the destination", verw_word(&dst.obs.res[2]));
+	put_buffers_left(out, hd);
 	put_list(out, "findings on the source", &kmc_finding_names, src.obs.findings);
 	put_list(out, "findings on the destination", &kmc_finding_names, dst.obs.findings);
 	fresh = dst.obs.findings & ~src.obs.findings;
@@ -167,9 +259,6 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 		if (fresh & KMC_FINDING_VERW_PROMISE_HW)
 			fprintf(out, "  the destination's VERW does not clear them, whatever KVM does"
 				" (verw_promise_hw; MDS_NO without FB_CLEAR: an assumption)\n");
-		if ((hd->kvm_arch_cap & QEMU_FIVE_NO) == QEMU_FIVE_NO)
-			fprintf(out, "  the destination enumerates all five NO bits: nothing is left in"
-				" the buffers for the guest to clear (lkml 000)\n");
 	}
 	if (dst.obs.findings & KMC_FINDING_FALSE_IMMUNITY) {
 		fprintf(out, "false immunity on the destination (lkml 004): the guest's 0x10a says it"

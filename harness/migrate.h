@@ -12,6 +12,13 @@ struct kmc_migrate_args {
 	const char *from_profile, *to_profile;	/* kernel profiles */
 	int has_guest_ac, has_guest_cpuid;	/* else: the source KVM's values */
 	uint64_t guest_ac, guest_cpuid;
+	uint32_t variants;			/* KMC_VAR_* both kernels carry */
+	/*
+	 * The destination's VMM stores its own KVM's 0x10a and answers the
+	 * guest's RDMSR(0x10a) with the guest's value from an MSR filter
+	 * (lkml 000, Sean Christopherson's workaround)
+	 */
+	int answer_ac;
 };
 
 /*

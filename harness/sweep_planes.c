@@ -532,6 +532,23 @@ static const struct sw_plane var_md_clear = {
 };
 
 /*
+ * The two proposals about KVM's 0x10a (lkml 000's FB_CLEAR synthesis, lkml
+ * 004's validation of userspace writes), alone and together, over the
+ * vcpu-msrs op words and tsx= (which decides TAA_NO, so the synthesis).
+ */
+static const uint64_t var_ac_v[] = {
+	KMC_VAR_FB_CLEAR_SYNTH, KMC_VAR_VALIDATE_AC, KMC_VAR_FB_CLEAR_SYNTH | KMC_VAR_VALIDATE_AC,
+};
+static const struct sw_dim d_var_ac = DIM_V("variant", set_variants, var_ac_v);
+static const struct sw_dim *const var_ac_dims[] = {
+	&d_var_ac, &d_profile_all, &d_vcpu_cpu, &d_tsx, &d_cpuid_first, &d_op2, &d_op3, NULL,
+};
+static const struct sw_plane var_ac = {
+	"variant-arch-cap", "variants fb-clear-synth (lkml 000) and validate-arch-cap (lkml 004): KVM's 0x10a and userspace writes",
+	var_ac_dims,
+};
+
+/*
  * Guest SPEC_CTRL (lkml 002's KVM side): the stock kernel, and the two
  * proposals alone and together -- KVM_CAP_FORCE_SPEC_CTRL taken or refused,
  * the VMM's virtual MSRs, its BHI_DIS_S -- with and without the SPEC_CTRL
@@ -597,7 +614,7 @@ static const struct sw_plane spec = {
 
 const struct sw_plane *const sw_planes[] = {
 	&host_bugs, &host_mitig, &host_l1tf, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
-	&cr4, &fb, &fi, &var_md_clear, &spec, NULL,
+	&cr4, &fb, &fi, &var_md_clear, &var_ac, &spec, NULL,
 };
 
 /* ---- the product ---------------------------------------------------------- */

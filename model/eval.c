@@ -4,7 +4,8 @@
 #include <string.h>
 #include "internal.h"
 
-const uint32_t kmc_model_variants = KMC_VAR_VIRT_MSRS | KMC_VAR_MD_CLEAR | KMC_VAR_FORCE_SPEC_CTRL;
+const uint32_t kmc_model_variants = KMC_VAR_FB_CLEAR_SYNTH | KMC_VAR_VALIDATE_AC |
+				    KMC_VAR_VIRT_MSRS | KMC_VAR_MD_CLEAR | KMC_VAR_FORCE_SPEC_CTRL;
 
 int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
 		   struct kmc_obs *o)
@@ -20,7 +21,7 @@ int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
 	o->host_state = b.state;
 	o->l1tf_vmx = b.l1tf_vmx;
 	model_sysfs(&s->host, &b, o);
-	o->kvm_arch_cap = model_kvm_arch_cap(p, &b, b.ac);
+	o->kvm_arch_cap = model_kvm_arch_cap(p, &b, b.ac, s->variants);
 	o->kvm_cpuid = model_kvm_cpuid(p, &s->host, &b);
 	o->kvm_emul_cpuid = model_kvm_emul_cpuid(&s->host);
 	return model_vcpu_run_ops(p, s, &b, o);

@@ -45,7 +45,7 @@ void model_sysfs(const struct kmc_host *h, const struct boot *b,
 		 struct kmc_obs *o);
 /* kvm_feature.c: KVM's advertised 0x10a for a raw host value @raw */
 uint64_t model_kvm_arch_cap(const struct kmc_profile *p, const struct boot *b,
-			    uint64_t raw);
+			    uint64_t raw, uint32_t var);
 uint64_t model_kvm_cpuid(const struct kmc_profile *p, const struct kmc_host *h,
 			 const struct boot *b);
 uint64_t model_kvm_emul_cpuid(const struct kmc_host *h);

@@ -58,8 +58,11 @@ static const struct synth_rule no_bit_rules[] = {
 	{ KMC_AC_ITS_NO,  KMC_BUG_ITS, FL_KVM_ITS_NO },
 };
 
+#define FIVE_NO (KMC_AC_MDS_NO | KMC_AC_TAA_NO | KMC_AC_PSDP_NO | KMC_AC_FBSDP_NO | \
+		 KMC_AC_SBDR_SSDP_NO)
+
 uint64_t model_kvm_arch_cap(const struct kmc_profile *p, const struct boot *b,
-			    uint64_t raw)
+			    uint64_t raw, uint32_t var)
 {
 	uint64_t v = raw & model_kvm_supported_arch_cap(p);
 
@@ -81,6 +84,9 @@ uint64_t model_kvm_arch_cap(const struct kmc_profile *p, const struct boot *b,
 	if (HAS(p, FL_KVM_GDS_NO) &&
 	    (!HAS_BUG(b->bugs, GDS) || (b->state & KMC_HS_GDS_UCODE_MITIGATED)))
 		v |= KMC_AC_GDS_NO;
+	/* variant fb-clear-synth (lkml 000): "invulnerable" parts claim FB_CLEAR */
+	if ((var & KMC_VAR_FB_CLEAR_SYNTH) && (v & FIVE_NO) == FIVE_NO)
+		v |= KMC_AC_FB_CLEAR;
 	return v;
 }
 

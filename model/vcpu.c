@@ -59,7 +59,7 @@ static void vcpu_create(struct vcpu *v)
 		     quirk_enabled(v, KMC_KVM_QUIRK_STUFF_FEATURE_MSRS);
 
 	v->host_ac = v->h->arch_cap;
-	v->ac = stuff ? model_kvm_arch_cap(v->p, v->b, v->b->ac) : 0;
+	v->ac = stuff ? model_kvm_arch_cap(v->p, v->b, v->b->ac, v->var) : 0;
 	v->apic_enabled = true;		/* in-kernel LAPIC, reset state */
 	/* PEBS_UNAVAIL | BTS_UNAVAIL at RESET since 6.0; before it nothing set it (0) */
 	v->misc_enable = HAS(v->p, FL_MISC_ENABLE_PMU_BITS) ? 0x1800 : 0;
@@ -76,6 +76,8 @@ static bool ac_cpuid(const struct vcpu *v)
 	return vcpu_guest_has(v, KMC_F_ARCH_CAPABILITIES);
 }
 
+static uint64_t feature_now(const struct vcpu *v);
+
 /* Host write, KVM_SET_MSRS(0x10a): entries processed (D.1, D.3) */
 static int host_set_ac(struct vcpu *v, uint64_t val)
 {
@@ -90,6 +92,9 @@ static int host_set_ac(struct vcpu *v, uint64_t val)
 	}
 	if (gated)	/* KVM_MSR_RET_UNSUPPORTED: writing 0 is fine */
 		return (val == 0 || v->h->ignore_msrs) ? 1 : 0;
+	/* variant validate-arch-cap (lkml 004): only bits KVM advertises itself */
+	if ((v->var & KMC_VAR_VALIDATE_AC) && (val & ~feature_now(v)))
+		return 0;
 	v->ac = val;
 	model_update_fb_clear_dis(v);
 	return 1;
@@ -128,7 +133,7 @@ static uint64_t feature_now(const struct vcpu *v)
 
 	if (!HAS(v->p, FL_KVM_AC_SNAPSHOT) && HAS_F(v->h->cpuid, ARCH_CAPABILITIES))
 		raw = v->host_ac;
-	return model_kvm_arch_cap(v->p, v->b, raw);
+	return model_kvm_arch_cap(v->p, v->b, raw, v->var);
 }
 
 static void res_value(struct kmc_result *r, uint64_t val)

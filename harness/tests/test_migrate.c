@@ -7,6 +7,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kmc/scenario.h"
 #include "migrate.h"
 
 static char *run(const struct kmc_migrate_args *a, int *ret)
@@ -90,6 +91,73 @@ START_TEST(qemu_fix_and_tsx_off)
 	a.to = "cpu=sapphirerapids tsx=off";
 	out = run(&a, &ret);
 	ck_assert_ptr_nonnull(strstr(line(out, "does not fire"), "(taa_no)"));
+	free(out);
+}
+END_TEST
+
+/*
+ * lkml 004 (Wei Wang): "If KVM fails the MSR write here, it could prevent
+ * such a live migration from proceeding" -- with validate-arch-cap the
+ * Cascade Lake guest's FB_CLEAR is refused on Sapphire Rapids.  lkml 000
+ * (Sean Christopherson): without validation userspace "can still
+ * migrate+stuff FB_CLEAR".  A variant only ref has is refused by name.
+ */
+START_TEST(variant_validation_refuses_the_migration)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake", .to = "cpu=sapphirerapids",
+				      .from_profile = "7.2", .to_profile = "7.2",
+				      .variants = KMC_VAR_VALIDATE_AC };
+	int ret;
+	char *out = run(&a, &ret);
+
+	ck_assert_int_eq(ret, 1);
+	ck_assert_ptr_nonnull(strstr(line(out, "both kernels carry"), "validate-arch-cap"));
+	ck_assert_ptr_nonnull(strstr(out, "refuses it (validate-arch-cap"));
+	free(out);
+	a.variants = 0;
+	out = run(&a, &ret);
+	ck_assert_ptr_nonnull(strstr(out, "KVM_SET_MSRS processes the entry"));
+	free(out);
+	a.variants = KMC_VAR_CAPS_AND;
+	out = run(&a, &ret);
+	ck_assert_int_lt(ret, 0);
+	ck_assert_ptr_nonnull(strstr(out, "caps-kvm-and-guest is ref's alone"));
+	free(out);
+}
+END_TEST
+
+/*
+ * lkml 000 (Sean Christopherson): "using MSR filtering to intercept and
+ * emulate RDMSR(ARCH_CAPABILITIES) in userspace" -- KVM stores its own
+ * value (no FB_CLEAR on Sapphire Rapids), the guest still reads the
+ * Cascade Lake value with FB_CLEAR, so its VERW promise stands and breaks
+ * on the CPU (lkml 001).  Nothing is left in the buffers there: Sapphire
+ * Rapids has none of MDS, TAA, MMIO Stale Data, though with Debian 6.1's
+ * tsx=off KVM's value lacks TAA_NO.
+ */
+START_TEST(answered_ac_stored_vs_seen)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake", .to = "cpu=sapphirerapids",
+				      .from_profile = "6.1", .to_profile = "6.1", .answer_ac = 1 };
+	const char *stored;
+	int ret;
+	char *out = run(&a, &ret);
+
+	stored = line(out, "stored (KVM_SET_MSRS");
+	ck_assert_ptr_nonnull(stored);
+	ck_assert_ptr_null(memmem(stored, (size_t)(strchr(stored, '\n') - stored), "fb_clear", 8));
+	ck_assert_ptr_nonnull(strstr(line(out, "seen (the guest's RDMSR)"), "fb_clear"));
+	ck_assert_ptr_nonnull(strstr(line(out, "findings on the destination"), "verw_promise_hw"));
+	ck_assert_ptr_nonnull(strstr(out, "nothing is left in the fill buffers"));
+	ck_assert_ptr_nonnull(strstr(line(out, "though KVM's value lacks"), "(taa_no)"));
+	free(out);
+
+	/* Ice Lake server has MMIO Stale Data: the guest's VERW is needed there */
+	a.to = "cpu=icelake-server";
+	a.guest_ac = 0x20000;		/* FB_CLEAR alone */
+	a.has_guest_ac = 1;
+	out = run(&a, &ret);
+	ck_assert_ptr_nonnull(strstr(line(out, "the destination's kernel has"), "mmio_stale_data"));
 	free(out);
 }
 END_TEST
@@ -211,6 +279,8 @@ int main(void)
 	tcase_add_test(t, clx_to_skx_mds_no);
 	tcase_add_test(t, same_host_no_change);
 	tcase_add_test(t, bad_host_names_the_side);
+	tcase_add_test(t, variant_validation_refuses_the_migration);
+	tcase_add_test(t, answered_ac_stored_vs_seen);
 	suite_add_tcase(s, t);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
