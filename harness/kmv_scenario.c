@@ -126,6 +126,9 @@ static void put_op(FILE *out, const struct kmc_op *op)
 	case KMC_OP_HOST_UCODE:
 		fprintf(out, " 0x%llx", v);
 		break;
+	case KMC_OP_L1D_FLUSH:
+		fprintf(out, " %s", kmc_name(&kmc_l1d_names, (unsigned int)op->value) ?: "?");
+		break;
 	}
 	fputc('\n', out);
 }

@@ -35,6 +35,7 @@ static const uint8_t op_nargs[KMC_OP_NR] = {
 	[KMC_OP_RUN] = 0, [KMC_OP_RDMSR] = 1, [KMC_OP_WRMSR] = 2,
 	[KMC_OP_RESET] = 0, [KMC_OP_SET_CR4] = 1, [KMC_OP_GUEST_CPUID] = 1,
 	[KMC_OP_VERW] = 0, [KMC_OP_GET_FEATURE] = 0, [KMC_OP_HOST_UCODE] = 1,
+	[KMC_OP_L1D_FLUSH] = 1,
 };
 
 static const char *const res_forms[KMC_OP_NR] = {
@@ -50,6 +51,7 @@ static const char *const res_forms[KMC_OP_NR] = {
 	[KMC_OP_VERW] = "clears, keeps or n/a",
 	[KMC_OP_GET_FEATURE] = "V",
 	[KMC_OP_HOST_UCODE] = "ok",
+	[KMC_OP_L1D_FLUSH] = "ok or errno=E",
 };
 
 static int parse_exit(const char *s, struct kmc_result *res, char *err, size_t errlen)
@@ -78,6 +80,7 @@ int kmv_parse_result(uint8_t op, struct tok *t, int n, struct kmc_result *res,
 		goto bad;
 	switch (op) {
 	case KMC_OP_SET_CPUID:
+	case KMC_OP_L1D_FLUSH:
 		if (b)
 			goto bad;
 		if (!strcmp(a, "ok")) {
@@ -244,6 +247,14 @@ int kmv_parse_op(struct kmc_op *op, struct kmc_result *res, int *has_res,
 			return -EINVAL;
 		op->value = v;
 		break;
+	case KMC_OP_L1D_FLUSH: {
+		int i = kmv_parse_enum(&kmc_l1d_names, "l1d_flush", t[2].s, err, errlen);
+
+		if (i < 0)
+			return -EINVAL;
+		op->value = (uint64_t)i;
+		break;
+	}
 	}
 	if (k == KMC_OP_GET_FEATURE || k == KMC_OP_HOST_UCODE)
 		op->index = KMC_MSR_ARCH_CAPABILITIES;
@@ -495,6 +506,9 @@ int kmv_format_op(const struct kmv_record *r, unsigned int i, char *buf, size_t 
 	case KMC_OP_SET_CR4:
 	case KMC_OP_HOST_UCODE:
 		return snprintf(buf, len, "op %s 0x%llx", name, (unsigned long long)op->value);
+	case KMC_OP_L1D_FLUSH:
+		return snprintf(buf, len, "op %s %s", name,
+				kmc_name(&kmc_l1d_names, (unsigned int)op->value) ?: "?");
 	default:
 		return snprintf(buf, len, "op %s", name);
 	}

@@ -177,6 +177,7 @@ static const char *const op[KMC_OP_NR] = {
 	[KMC_OP_VERW] = "verw",
 	[KMC_OP_GET_FEATURE] = "get_feature",
 	[KMC_OP_HOST_UCODE] = "host_ucode",
+	[KMC_OP_L1D_FLUSH] = "l1d_flush",
 };
 NAMES(kmc_op_names, "op", op);
 

@@ -211,6 +211,23 @@ static const struct sw_plane host_l1tf = {
 	host_l1tf_dims,
 };
 
+/* vmentry_l1d_flush written after kvm_intel is loaded, and KVM's value then */
+#define L1D_OP(p)	{ .kind = KMC_OP_L1D_FLUSH, .value = KMC_L1D_##p }
+static const struct kmc_op l1d_ops[] = { L1D_OP(AUTO), L1D_OP(NEVER), L1D_OP(COND), L1D_OP(ALWAYS) };
+static const struct kmc_op feature_op[] = { { .kind = KMC_OP_GET_FEATURE } };
+static const struct sw_dim d_l1d_op1 = DIM_OPS("op1", l1d_ops);
+static const struct sw_dim d_l1d_op2 = DIM_OPS("op2", feature_op);
+static const struct sw_dim d_l1d_op3 = DIM_OPS("op3", l1d_ops);
+static const struct sw_dim d_l1d_op4 = DIM_OPS("op4", feature_op);
+static const struct sw_dim *const l1d_rt_dims[] = {
+	&d_profile_all, &d_cpu_all, &d_l1tf, &d_l1d, &d_ept, &d_skip, &d_l1d_op1, &d_l1d_op2,
+	&d_l1d_op3, &d_l1d_op4, NULL,
+};
+static const struct sw_plane l1d_rt = {
+	"l1d-runtime", "vmentry_l1d_flush rewritten at run time: l1tf_vmx_mitigation and SKIP_VMENTRY_L1DFLUSH in KVM's value",
+	l1d_rt_dims,
+};
+
 static const struct sw_dim *const host_gds_dims[] = {
 	&d_profile_all, &d_cpu_all, &d_gds, &d_gds_bits, &d_mcu, &d_avx, &d_moff, &d_virt, NULL,
 };
@@ -603,8 +620,10 @@ static const struct sw_dim d_spec_cpuid = DIM_OPS("op1", spec_cpuid);
 static const struct sw_dim d_spec_write = DIM_OPS("op2", spec_write);
 static const struct sw_dim d_spec_then = DIM_OPS("op3", spec_then);
 static const struct sw_dim d_spec_read = DIM_OPS("op4", spec_read);
+static const struct sw_dim d_specctrl = DIM_CPUIDBIT("spec_ctrl", F(SPEC_CTRL));
 static const struct sw_dim *const spec_dims[] = {
-	&d_var_spec, &d_profile_all, &d_spec_cpu, &d_bhictrl, &d_bhino, &d_spec_shadow, &d_force,
+	&d_var_spec, &d_profile_all, &d_spec_cpu, &d_specctrl, &d_bhictrl, &d_bhino, &d_spec_shadow,
+	&d_force,
 	&d_spec_cpuid, &d_spec_write, &d_spec_then, &d_spec_read, NULL,
 };
 static const struct sw_plane spec = {
@@ -613,7 +632,7 @@ static const struct sw_plane spec = {
 };
 
 const struct sw_plane *const sw_planes[] = {
-	&host_bugs, &host_mitig, &host_l1tf, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
+	&host_bugs, &host_mitig, &host_l1tf, &l1d_rt, &host_gds, &host_fms, &host_steps, &vcpu, &caps,
 	&cr4, &fb, &fi, &var_md_clear, &var_ac, &spec, NULL,
 };
 

@@ -166,9 +166,12 @@ static bool l1tf_disables_smt(const struct kmc_profile *p, const struct kmc_host
 	return h->l1tf == KMC_L1TF_FLUSH_NOSMT || l >= L1TF_FULL;
 }
 
-/* l1tf_vmx_mitigation once kvm_intel is loaded (vmx_setup_l1d_flush) */
-static uint8_t l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
-			const struct boot *b)
+/*
+ * l1tf_vmx_mitigation for vmentry_l1d_flush=@param (vmx_setup_l1d_flush at
+ * load, __vmx_setup_l1d_flush when the parameter is written later)
+ */
+uint8_t model_l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
+		       const struct boot *b, uint8_t param)
 {
 	enum l1tf_class l = l1tf_class(p, h, b);
 
@@ -182,7 +185,7 @@ static uint8_t l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
 		return KMC_L1TF_VMX_NOT_REQUIRED;
 	if (l == L1TF_FULL_FORCE)
 		return KMC_L1TF_VMX_ALWAYS;
-	switch (h->l1d_flush) {
+	switch (param) {
 	case KMC_L1D_NEVER:
 		return KMC_L1TF_VMX_NEVER;
 	case KMC_L1D_COND:
@@ -263,6 +266,6 @@ void model_boot(const struct kmc_profile *p, const struct kmc_host *h, struct bo
 	if (gds_clears_avx(p, h, b))
 		b->feat &= ~KMC_F(AVX);
 	b->state = host_state(p, h, b, gds_mitigated);
-	b->l1tf_vmx = l1tf_vmx(p, h, b);
+	b->l1tf_vmx = model_l1tf_vmx(p, h, b, h->l1d_flush);
 	b->smt = h->smt && !l1tf_disables_smt(p, h, b);
 }

@@ -37,6 +37,9 @@ uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 			 uint64_t ac);
 /* host_boot.c: kvm_intel (VMX) or kvm_amd (SVM) */
 bool model_host_is_vmx(const struct kmc_host *h);
+/* host_boot.c: l1tf_vmx_mitigation for a vmentry_l1d_flush value */
+uint8_t model_l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
+		       const struct boot *b, uint8_t param);
 /* host_boot.c: the boot sequence: tsx, bugs, mitigations, KVM module init */
 void model_boot(const struct kmc_profile *p, const struct kmc_host *h,
 		struct boot *b);
@@ -70,6 +73,7 @@ struct vcpu {
 	uint64_t vm_force_mask, vm_force_value;	/* KVM_CAP_FORCE_SPEC_CTRL taken */
 	uint64_t force_mask, force_value;	/* ... and what the VMM adds */
 	uint64_t mitig_ctrl;	/* MSR 0x50000002 as the VMM keeps it */
+	uint8_t l1tf_vmx;	/* l1tf_vmx_mitigation now (vmentry_l1d_flush writes) */
 };
 
 /* Outcome of an MSR access inside KVM, before exits and ignore_msrs */

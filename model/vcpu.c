@@ -126,14 +126,20 @@ static int set_cpuid(struct vcpu *v, uint64_t table)
 	return 0;
 }
 
-/* The feature MSR at this moment: a live read before the 6.6 snapshot */
+/*
+ * The feature MSR at this moment: a live read before the 6.6 snapshot, and
+ * SKIP_VMENTRY_L1DFLUSH as vmentry_l1d_flush now says -- why KVM computes
+ * it on every call rather than caching it (lkml 001)
+ */
 static uint64_t feature_now(const struct vcpu *v)
 {
+	struct boot now = *v->b;
 	uint64_t raw = v->b->ac;
 
 	if (!HAS(v->p, FL_KVM_AC_SNAPSHOT) && HAS_F(v->h->cpuid, ARCH_CAPABILITIES))
 		raw = v->host_ac;
-	return model_kvm_arch_cap(v->p, v->b, raw, v->var);
+	now.l1tf_vmx = v->l1tf_vmx;
+	return model_kvm_arch_cap(v->p, &now, raw, v->var);
 }
 
 static void res_value(struct kmc_result *r, uint64_t val)
@@ -272,6 +278,18 @@ static int do_op(struct vcpu *v, const struct kmc_op *op, struct kmc_result *r)
 		v->host_ac = op->value;
 		r->kind = KMC_RES_OK;
 		return 0;
+	case KMC_OP_L1D_FLUSH:
+		/* the parameter exists only where kvm_intel is loaded */
+		if (!vcpu_is_vmx(v)) {
+			r->kind = KMC_RES_ERRNO;
+			r->err = ENOENT;
+			return 0;
+		}
+		if (op->value > KMC_L1D_ALWAYS)
+			return -EINVAL;
+		v->l1tf_vmx = model_l1tf_vmx(v->p, v->h, v->b, (uint8_t)op->value);
+		r->kind = KMC_RES_OK;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -288,6 +306,7 @@ int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s
 	v.vm = &s->vm;
 	v.b = b;
 	v.var = s->variants;
+	v.l1tf_vmx = b->l1tf_vmx;
 	vcpu_create(&v);
 	o->vcpu_arch_cap = v.ac;
 

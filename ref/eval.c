@@ -27,6 +27,8 @@ static int validate(const struct kmc_scenario *s)
 			return -EINVAL;
 		if (s->ops[i].kind == KMC_OP_SET_CR4 && (s->ops[i].value & ~CR4_BITS))
 			return -EINVAL;
+		if (s->ops[i].kind == KMC_OP_L1D_FLUSH && s->ops[i].value > KMC_L1D_ALWAYS)
+			return -EINVAL;
 		/* guest SPEC_CTRL: Intel's bits on VMX only (NOTES.md) */
 		if ((s->ops[i].kind == KMC_OP_RDMSR || s->ops[i].kind == KMC_OP_WRMSR) &&
 		    s->ops[i].index == KMC_MSR_SPEC_CTRL &&
@@ -127,6 +129,16 @@ static void run_op(struct kvm_vcpu *vcpu, struct ref_hw *hw, struct ref_host *h,
 		break;
 	case KMC_OP_HOST_UCODE:
 		h->live_arch_cap = v;	/* late load: only the MSR changes */
+		res->kind = KMC_RES_OK;
+		break;
+	case KMC_OP_L1D_FLUSH:
+		/* /sys/module/kvm_intel/parameters/vmentry_l1d_flush */
+		if (!vcpu->x->vmx) {
+			res->kind = KMC_RES_ERRNO;
+			res->err = ENOENT;	/* no kvm_intel */
+			break;
+		}
+		vmentry_l1d_flush_set(vcpu->x, (uint8_t)v);
 		res->kind = KMC_RES_OK;
 		break;
 	}

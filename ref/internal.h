@@ -316,6 +316,7 @@ void vmx_hardware_setup_force_spec_ctrl(struct kvm_x86 *x);
 void vmx_set_spec_ctrl(struct kvm_vcpu *vcpu, uint64_t val);
 void vmx_force_spec_ctrl_adjust(struct kvm_vcpu *vcpu, uint64_t mask, uint64_t value);
 void vmx_setup_l1d_flush(struct kvm_x86 *x);
+int vmentry_l1d_flush_set(struct kvm_x86 *x, uint8_t param);
 void vmx_setup_fb_clear_ctrl(struct kvm_x86 *x);
 bool vmx_fb_clear_host_ok(const struct kvm_x86 *x);
 void vmx_update_fb_clear_dis(struct kvm_vcpu *vcpu);

@@ -16,10 +16,10 @@
  * vmx_setup_l1d_flush(vmentry_l1d_flush_param): 6.1 vmx.c l.245,
  * 7.2 __vmx_setup_l1d_flush() l.240.
  */
-void vmx_setup_l1d_flush(struct kvm_x86 *x)
+static void __vmx_setup_l1d_flush(struct kvm_x86 *x, uint8_t param)
 {
 	const struct ref_host *h = x->host;
-	uint8_t param = h->cmd->l1d_flush, l1tf;
+	uint8_t l1tf;
 
 	if (!boot_cpu_has_bug(h, B(L1TF))) {
 		x->l1tf_vmx_mitigation = KMC_L1TF_VMX_NOT_REQUIRED;
@@ -55,6 +55,23 @@ void vmx_setup_l1d_flush(struct kvm_x86 *x)
 		       param == KMC_L1D_COND ? KMC_L1TF_VMX_COND : KMC_L1TF_VMX_ALWAYS;
 	}
 	x->l1tf_vmx_mitigation = l1tf;
+}
+
+void vmx_setup_l1d_flush(struct kvm_x86 *x)
+{
+	__vmx_setup_l1d_flush(x, x->host->cmd->l1d_flush);
+}
+
+/*
+ * vmentry_l1d_flush_set(), 7.2 vmx.c l.351: a write to the parameter once
+ * kvm_intel is loaded redoes the setup; ignored without the L1TF bug.
+ */
+int vmentry_l1d_flush_set(struct kvm_x86 *x, uint8_t param)
+{
+	if (!boot_cpu_has_bug(x->host, B(L1TF)))
+		return 0;
+	__vmx_setup_l1d_flush(x, param);
+	return 0;
 }
 
 /* 6.1 vmx.c l.376, from vmx_init(); removed in 6.6 by 550ba57faa04 */

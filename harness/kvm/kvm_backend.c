@@ -468,6 +468,9 @@ static int cannot_observe(struct kctx *c, const struct kmv_record *r, char *why,
 		if (o->kind == KMC_OP_RESET)
 			return snprintf(why, len, "%s:%u: op reset: INIT/RESET of a vCPU is not implemented by the kvm backend",
 					r->file, r->op_line[i]), KMC_BE_SKIP;
+		if (o->kind == KMC_OP_L1D_FLUSH)
+			return snprintf(why, len, "%s:%u: op l1d_flush: kmc-run does not rewrite kvm_intel's parameters",
+					r->file, r->op_line[i]), KMC_BE_SKIP;
 		if (o->kind == KMC_OP_HOST_UCODE)
 			return snprintf(why, len, "%s:%u: op host_ucode: kmc-run cannot load microcode",
 					r->file, r->op_line[i]), KMC_BE_SKIP;

@@ -89,6 +89,7 @@ enum kmc_op_kind {
 	KMC_OP_VERW,		/* guest VERW: does it clear CPU fill buffers */
 	KMC_OP_GET_FEATURE,	/* system-fd KVM_GET_MSRS(0x10a) at this point */
 	KMC_OP_HOST_UCODE,	/* late microcode load: host's raw 0x10a becomes value */
+	KMC_OP_L1D_FLUSH,	/* write kvm_intel.vmentry_l1d_flush (enum kmc_l1d_param) at run time */
 	KMC_OP_NR
 };
 
