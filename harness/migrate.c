@@ -118,6 +118,38 @@ static void put_buffers_left(FILE *out, const struct kmc_obs *hd)
 		put_ac(out, "though KVM's value lacks", QEMU_FIVE_NO & ~hd->kvm_arch_cap);
 }
 
+/*
+ * lkml 002: a guest using the short BHB-clearing sequence, moved to a part
+ * with BHI_CTRL, needs BHI_DIS_S.  With force-spec-ctrl the destination's
+ * VMM forces it where the host has BHI_CTRL and lacks BHI_NO -- from the
+ * guest's own report through the virtual MSRs when it also runs
+ * virt-mitigation-msrs, else for every guest -- and the model says
+ * whether the CPU then runs the guest with it.
+ */
+static void put_bhi_dis_s(FILE *out, const struct side *d, uint64_t cpuid, uint32_t variants)
+{
+	struct kmc_scenario sc = d->h.r->sc;
+	struct kmc_obs o;
+
+	sc.nops = 1;
+	sc.ops[0] = (struct kmc_op){ .kind = KMC_OP_SET_CPUID, .value = cpuid };
+	if (variants & KMC_VAR_VIRT_MSRS) {
+		sc.ops[sc.nops++] = (struct kmc_op){ .kind = KMC_OP_WRMSR,
+						     .index = KMC_MSR_VIRT_MITIG_CTRL,
+						     .value = KMC_MITI_CTRL_BHB_CLEAR_SEQ_S };
+	} else if ((sc.host.cpuid & KMC_F(BHI_CTRL)) && !(sc.host.arch_cap & KMC_AC_BHI_NO)) {
+		/* the same rule, by a VMM that looks at the host itself */
+		sc.vm.force_spec_ctrl = 1;
+		sc.vm.force_mask = sc.vm.force_value = KMC_SPEC_CTRL_BHI_DIS_S;
+	}
+	if (kmc_model_eval(d->h.r->profile, &sc, &o))
+		return;
+	fprintf(out, "BHI_DIS_S for a guest using the short BHB-clearing sequence (lkml 002):\n"
+		"  %-34s %s\n", "on the destination",
+		(o.spec_ctrl & KMC_SPEC_CTRL_BHI_DIS_S) ? "forced by the VMM" :
+		"not forced (no BHI_CTRL, BHI_NO, no SPEC_CTRL shadow, or refused)");
+}
+
 static int false_immune(const struct side *s, uint64_t cpuid, uint64_t ac)
 {
 	struct kmc_obs o;
@@ -273,6 +305,8 @@ int kmc_migrate(FILE *out, const struct kmc_migrate_args *a, char *err, size_t l
 	if ((gac & KMC_AC_TAA_NO) && (hd->bugs & KMC_B(TAA)) && !(hd->host_feat & KMC_F(RTM)))
 		fprintf(out, "  taa_no does not count: the destination has TAA but runs with TSX off,"
 			" which a guest cannot turn on\n");
+	if (a->variants & KMC_VAR_FORCE_SPEC_CTRL)
+		put_bhi_dis_s(out, &dst, gcpuid, a->variants);
 	if (src.obs.res[2].value != dst.obs.res[2].value)
 		changes = 1;
 	fprintf(out, "verdict: %s\n", changes ? "the guest's view or its VERW changes" :

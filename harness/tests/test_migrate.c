@@ -162,6 +162,35 @@ START_TEST(answered_ac_stored_vs_seen)
 }
 END_TEST
 
+/*
+ * lkml 002 (06/10's commit message): a guest using the short BHB-clearing
+ * sequence, moved from a pre-SPR part to SPR, needs BHI_DIS_S, which the
+ * VMM forces with KVM_CAP_FORCE_SPEC_CTRL -- given the SPEC_CTRL shadow
+ * (01/10); not where the part says BHI_NO.
+ */
+START_TEST(force_spec_ctrl_bhi_dis_s)
+{
+	struct kmc_migrate_args a = { .from = "cpu=cascadelake",
+				      .to = "cpu=sapphirerapids spec_ctrl_shadow=1",
+				      .from_profile = "7.2", .to_profile = "7.2",
+				      .variants = KMC_VAR_FORCE_SPEC_CTRL };
+	int ret;
+	char *out = run(&a, &ret);
+
+	ck_assert_ptr_nonnull(strstr(out, "forced by the VMM"));
+	free(out);
+	a.to = "cpu=sapphirerapids";
+	out = run(&a, &ret);
+	ck_assert_ptr_null(strstr(out, "forced by the VMM"));
+	ck_assert_ptr_nonnull(strstr(out, "not forced"));
+	free(out);
+	a.to = "cpu=sapphirerapids spec_ctrl_shadow=1 ac=0xc18e1eb";	/* + BHI_NO */
+	out = run(&a, &ret);
+	ck_assert_ptr_nonnull(strstr(out, "not forced"));
+	free(out);
+}
+END_TEST
+
 /* Every "the guest says not affected" line of @out, joined, in order */
 static char *claims(const char *out)
 {
@@ -281,6 +310,7 @@ int main(void)
 	tcase_add_test(t, bad_host_names_the_side);
 	tcase_add_test(t, variant_validation_refuses_the_migration);
 	tcase_add_test(t, answered_ac_stored_vs_seen);
+	tcase_add_test(t, force_spec_ctrl_bhi_dis_s);
 	suite_add_tcase(s, t);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
