@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include "kmc/scenario.h"
 
-/* Proposals from the seed threads (../shared/reference/lkml), off by default */
+/* Proposals from the seed threads (docs/rules.md §12), off by default */
 #define REF_V_FB_CLEAR_SYNTH	KMC_VAR_FB_CLEAR_SYNTH	/* 000: KVM synthesises FB_CLEAR when invulnerable */
 #define REF_V_VALIDATE_AC	KMC_VAR_VALIDATE_AC	/* 004: KVM validates userspace 0x10a writes */
 #define REF_V_CAPS_AND		KMC_VAR_CAPS_AND	/* 003: cpu_caps = KVM & guest on an older kernel */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The proposals from the seed threads (../shared/reference/lkml), applied
+ * The proposals from the seed threads (docs/rules.md §12), applied
  * to ref on request (kmc-run --variant NAME).  None was merged upstream.
  */
 #include <stddef.h>

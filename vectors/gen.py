@@ -8,8 +8,9 @@ exhaustively over the MSR 0x10a bits and the options that decide it
 (docs/rules.md), plus the named real cases of the seed threads.  Records
 are written with value-less `expect KEY` lines and ops without results,
 and `kmc fill` asks the model for the expectations.  The named cases in
-cases.kmv instead carry expectations worked out by hand from
-../shared/reference (each cites its source): they check the model.
+cases.kmv instead carry expectations worked out by hand from the kernel
+sources, list threads and lab runs docs/rules.md lists (each cites its
+source): they check the model.
 
 python3 is used here only; nothing at test time runs it.  `make vectors`
 runs this script; its output is committed and must not change unless the
@@ -1005,7 +1006,7 @@ GENERATED = {
     "variants.kmv": ("The proposed kernel changes of the seed threads (variant=), from the model",
                      lambda c, p: gen_variants(c, p)),
     "cases.kmv": ("Named real cases; their expectations are worked out by hand from "
-                  "../shared/reference, not filled by the model", lambda c, p: literal(CASES)),
+                  "the sources docs/rules.md lists, not filled by the model", lambda c, p: literal(CASES)),
     "reject.kmv": ("Malformed records the reader must reject", lambda c, p: literal(REJECTS)),
 }
 

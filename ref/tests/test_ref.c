@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hand-worked cases for ref/, each naming its source: kernel-facts.md
- * (../shared/reference), emulated-lab.md, and the Debian trees.
+ * Hand-worked cases for ref/, each naming its source: the kernel facts
+ * docs/rules.md keys (KF X.Y), kmc's lab runs, and the Debian trees.
  */
 #include <check.h>
 #include <errno.h>

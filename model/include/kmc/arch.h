@@ -5,7 +5,7 @@
  * ref/ and harness/ -- constants only, never logic.
  *
  * Sources: arch/x86/include/asm/msr-index.h and cpufeatures.h of Linux
- * 6.1.192 and 7.3-rc7 (../shared/reference/kernel-facts.md A.1-A.3).
+ * 6.1.192 and 7.3-rc7 (docs/rules.md, legend: KF A.1-A.3).
  */
 #ifndef KMC_ARCH_H
 #define KMC_ARCH_H
