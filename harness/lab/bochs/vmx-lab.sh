@@ -233,7 +233,8 @@ vmx_offset() {
 	local k=$1 ko id off
 	load_kernel "$cache" "$k"
 	# an installed tree's kernel/, or an own kernel's build directory
-	ko=$(find "$MODDIR"/kernel/arch/x86/kvm "$MODDIR"/arch/x86/kvm -name 'kvm-intel.ko*' 2>/dev/null | head -n1)
+	# (only one of the two exists: find's exit 1 for the other is expected)
+	ko=$(find "$MODDIR"/kernel/arch/x86/kvm "$MODDIR"/arch/x86/kvm -name 'kvm-intel.ko*' 2>/dev/null | head -n1 || true)
 	[[ -n $ko ]] || die "$k: no kvm-intel.ko under $MODDIR"
 	case $ko in
 	*.xz) xz -dc "$ko" >"$RUN/kvm-intel-$k.ko" ;;
