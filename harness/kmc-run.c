@@ -55,6 +55,12 @@ static const char usage_text[] =
 "                       summarised as \"# Changed by variant NAME\"\n"
 "      --list-variants  list ref's variants (thread, whether the model has it\n"
 "                       too, so that vectors can pin it) and exit\n"
+"      --kernel-variant LIST\n"
+"                       kvm backend: the running kernel carries these proposed\n"
+"                       changes (comma-separated, kmc names variants; ones the\n"
+"                       model has): the expectations of `host live` vectors\n"
+"                       are the model's with them (a kernel built with the\n"
+"                       change, make lab KFLAGS=)\n"
 "  -q, --quiet          print only failures (with their diagnostics) and totals\n"
 "      --results DIR    also write a results directory: run.json, the full KTAP,\n"
 "                       vectors.tsv, junit.xml, kcidb.json (docs/results.md);\n"
@@ -112,6 +118,7 @@ struct opts {
 	const struct kmc_backend *be;
 	struct strv ids, groups, profiles, inputs;
 	uint32_t variants;
+	uint32_t kvariants;	/* --kernel-variant: what the live kernel carries */
 	unsigned int nvar;
 	const struct ref_variant_info *var[MAXVARIANTS];
 	int quiet;
@@ -283,7 +290,8 @@ static int backend_error(const char *name)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_ID = 256, O_GROUP, O_PROFILE, O_VARIANT, O_LISTV, O_VERSION, O_RESULTS, O_KNOWN };
+	enum { O_ID = 256, O_GROUP, O_PROFILE, O_VARIANT, O_LISTV, O_VERSION, O_RESULTS, O_KNOWN,
+	       O_KVARIANT };
 	static const struct option lopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "id", required_argument, NULL, O_ID },
@@ -291,6 +299,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "variant", required_argument, NULL, O_VARIANT },
 		{ "list-variants", no_argument, NULL, O_LISTV },
+		{ "kernel-variant", required_argument, NULL, O_KVARIANT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "results", required_argument, NULL, O_RESULTS },
 		{ "known", required_argument, NULL, O_KNOWN },
@@ -332,6 +341,21 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_LISTV:
 			list_variants();
 			exit(0);
+		case O_KVARIANT: {
+			char err[256], names[256];
+			uint64_t v;
+
+			if (kmc_list_parse(&kmc_variant_names, optarg, &v, err, sizeof(err)))
+				return usage_error("--kernel-variant %s: %s (see kmc names variants)", optarg, err);
+			if (v & ~(uint64_t)kmc_model_variants) {
+				kmc_list_format(&kmc_variant_names, v & ~(uint64_t)kmc_model_variants, names,
+						sizeof(names));
+				return usage_error("--kernel-variant: the model does not have %s (kmc-run --list-variants)",
+						   names);
+			}
+			o->kvariants |= (uint32_t)v;
+			break;
+		}
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -358,6 +382,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return backend_error(backend);
 	if (o->variants && !o->be->has_variants)
 		return usage_error("--variant needs --backend ref");
+	if (o->kvariants && !o->be->live)
+		return usage_error("--kernel-variant needs --backend kvm (a running kernel)");
 	if (optind == argc)
 		return usage_error("no vector files given (e.g. kmc-run vectors/)");
 	for (int i = optind; i < argc; i++)
@@ -689,6 +715,7 @@ struct run {
 	struct progress prog;
 	struct strv changed[MAXVARIANTS];	/* "ID: key expected X, got Y; ..." */
 	char vnames[512];			/* "a, b" */
+	char kvnames[256];			/* --kernel-variant's, "a,b" */
 	char vflags[512];			/* " --variant a --variant b" */
 	struct kmv_idset *ids;			/* the second pass's ids (duplicates again) */
 	struct kr_run *results;			/* --results, or NULL */
@@ -830,6 +857,7 @@ static int live_expect(struct run *R, const struct kmv_record *r, struct kmv_rec
 	ret = be->live(R->ctx, r, &lr->sc.host, &p, why, len);
 	if (ret)
 		return ret;
+	lr->sc.variants |= R->o->kvariants;	/* what the running kernel carries */
 	ret = kmc_model_eval(p, &lr->sc, &mo);
 	if (ret < 0) {
 		snprintf(why, len, "%s:%u: model: cannot evaluate this vector on the live host (%s)",
@@ -953,8 +981,8 @@ static void run_record(struct run *R, const struct kmv_record *r)
 			ktap_diag(&R->k, "(ref with variant%s %s; expectations are the stock model's)",
 				  o->nvar > 1 ? "s" : "", R->vnames);
 		if (r == &lr)
-			ktap_diag(&R->k, "(host live: expectations are the model's for profile %s on this host)",
-				  lr.profile->name);
+			ktap_diag(&R->k, "(host live: expectations are the model's for profile %s%s%s on this host)",
+				  lr.profile->name, o->kvariants ? " with variant " : "", R->kvnames);
 		for (unsigned int i = 0; i < c->ndiff; i++) {
 			kmc_diff_format(r, &c->diff[i], msg, sizeof(msg));
 			ktap_diag(&R->k, "%s", msg);
@@ -1248,6 +1276,10 @@ int main(int argc, char **argv)
 		append(R.vnames, sizeof(R.vnames), "%s%s", i ? ", " : "", o.var[i]->name);
 		append(R.vflags, sizeof(R.vflags), " --variant %s", o.var[i]->name);
 	}
+	if (o.kvariants) {
+		kmc_list_format(&kmc_variant_names, o.kvariants, R.kvnames, sizeof(R.kvnames));
+		append(R.vflags, sizeof(R.vflags), " --kernel-variant %s", R.kvnames);
+	}
 	R.prog.tty = isatty(STDERR_FILENO);
 	R.prog.start = R.prog.last = now();
 	R.prog.total = total;
@@ -1271,6 +1303,9 @@ int main(int argc, char **argv)
 				  o.var[i]->summary ? o.var[i]->summary : "");
 		if (o.nvar)
 			ktap_diag(&R.k, "expectations come from the stock model: differences are the variants' effect");
+		if (o.kvariants)
+			ktap_diag(&R.k, "kernel variant %s: the running kernel carries it; the expectations of host live vectors include it",
+				  R.kvnames);
 		if (R.known.n)
 			ktap_diag(&R.k, "known divergences: %s (%u entr%s)", R.known.path, R.known.n,
 				  R.known.n == 1 ? "y" : "ies");

@@ -758,7 +758,7 @@ write_summary() {
 			"${KCOUNT[not_ok]:-0}" "${KCOUNT[xfail]:-0}" "${KCOUNT[xpass]:-0}" "${KCOUNT[skip]:-0}" "${KCOUNT[error]:-0}"
 		echo "run: $stamp ($kind)$( ((subset)) && echo ' subset=1')"
 		echo "kernel: $k = $KVER ($PKGS)"
-		echo "profile: $(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/l2.kmv" | sort -u | tr '\n' ' ')${VARIANTS:+ + variant $VARIANTS (--profile-flags $pflags)}"
+		echo "profile: $(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/l2.kmv" | sort -u | paste -sd ' ' -)${VARIANTS:+ + variant $VARIANTS (--profile-flags $pflags)}"
 		echo "host: $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) CPUs, $(qemu-system-x86_64 --version | head -n1)"
 		echo "L1: qemu-system-x86_64 -accel tcg -cpu EPYC,+svm; L1 step: $( ((kvm_backend)) && echo "kmc-run --backend kvm" || echo "kvmprobe ($kvm_why)")"
 		for b in "${BOOTS[@]}"; do

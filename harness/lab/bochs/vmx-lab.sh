@@ -447,7 +447,7 @@ process_kernel() {
 		((smoke == 0)) || kind=smoke
 		echo "run: $stamp ($kind)$( ((subset)) && echo ' subset=1')"
 		echo "kernel: $k = $KVER ($PKGS)"
-		echo "profile: $(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/host.kmv" | sort -u | tr '\n' ' ')${VARIANTS:+ + variant $VARIANTS (--profile-flags $pflags)}"
+		echo "profile: $(sed -n 's/^vector [^ ]* profile=\([^ ]*\).*/\1/p' "$d/host.kmv" | sort -u | paste -sd ' ' -)${VARIANTS:+ + variant $VARIANTS (--profile-flags $pflags)}"
 		echo "host: $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) CPUs, $(dpkg-query -W -f '${Package} ${Version}' bochs)"
 		for id in "${CFGS[@]}"; do
 			on_kernel "$id" "$k" || continue

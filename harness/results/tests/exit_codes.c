@@ -61,6 +61,9 @@ static const struct {
 	{ "kmc-run", "--profile nosuch pass.kmv", 64 },
 	{ "kmc-run", "--variant nosuch pass.kmv", 64 },
 	{ "kmc-run", "--backend model --variant fb_clear_synth pass.kmv", 64 },
+	{ "kmc-run", "--kernel-variant validate-arch-cap pass.kmv", 64 },	/* kvm only */
+	{ "kmc-run", "--backend kvm --kernel-variant nosuch pass.kmv", 64 },
+	{ "kmc-run", "--backend kvm --kernel-variant caps-kvm-and-guest pass.kmv", 64 },	/* not in the model */
 	{ "kmc-run", "--known bad-known.txt pass.kmv", 64 },
 	{ "kmc-run", "--sweep --nosuch", 64 },
 	/* filters that match no vector: said, and not a run where everything was skipped */
