@@ -689,9 +689,40 @@ static void plan_input(struct input *in, struct kmv_idset *ids, struct plan *pl)
 	}
 }
 
-static void plan_inputs(struct input *in, unsigned int n, struct plan *pl)
+/*
+ * The first pass again, from the bytes kept for the second (the file, or a
+ * pipe's copy), with @ids exact for the ids the first pass suspected: what
+ * that pass counted past a duplicate (where reading stops) is undone.
+ */
+static void replan_input(struct input *in, struct kmv_idset *ids, struct plan *pl)
 {
-	struct kmv_idset *ids = kmv_idset_new();
+	struct hashing h = { .fd = in->fd >= 0 ? in->fd : in->spool, .spool = -1 };
+	char msg[MSGLEN];
+	FILE *fp;
+
+	if (h.fd < 0)
+		return;
+	if (lseek(h.fd, 0, SEEK_SET) || !(fp = hashing_open(&h))) {
+		input_error(in, -errno, "cannot read it again to plan it: %s", strerror(errno));
+		in->nsel = 0;
+		return;
+	}
+	kmv_file_free(&in->f);
+	in->nrecs = in->nsel = 0;
+	pl->in = in;
+	kmv_read_each(fp, in->path, KMV_CHECKS | KMV_NO_TRIVIA, ids, plan_record, pl, &in->f,
+		      msg, sizeof(msg));
+	fclose(fp);
+}
+
+/*
+ * The first pass over every input.  Its id set screens (kmv_idset_new_screen:
+ * fixed memory); only when it found ids that may be duplicates is the pass
+ * made again, exact for those.  Returns the set, ready for the second pass.
+ */
+static struct kmv_idset *plan_inputs(struct input *in, unsigned int n, struct plan *pl)
+{
+	struct kmv_idset *ids = kmv_idset_new_screen();
 
 	if (!ids) {
 		fprintf(stderr, "kmc-run: out of memory\n");
@@ -700,7 +731,21 @@ static void plan_inputs(struct input *in, unsigned int n, struct plan *pl)
 	for (unsigned int i = 0; i < n; i++)
 		if (!in[i].failed)
 			plan_input(&in[i], ids, pl);
-	kmv_idset_free(ids);
+	if (kmv_idset_confirm(ids)) {
+		if (pl->tsv && (fflush(pl->tsv) || ftruncate(fileno(pl->tsv), 0) ||
+				fseek(pl->tsv, 0, SEEK_SET))) {
+			fprintf(stderr, "kmc-run: results: vectors.tsv's temporary file: %s\n",
+				strerror(errno));
+			exit(1);
+		}
+		pl->nvec = 0;
+		pl->profiles = 0;
+		for (unsigned int i = 0; i < n; i++)
+			if (!in[i].failed)
+				replan_input(&in[i], ids, pl);
+		kmv_idset_confirm(ids);
+	}
+	return ids;
 }
 
 /* ---- running ------------------------------------------------------------ */
@@ -717,7 +762,7 @@ struct run {
 	char vnames[512];			/* "a, b" */
 	char kvnames[256];			/* --kernel-variant's, "a,b" */
 	char vflags[512];			/* " --variant a --variant b" */
-	struct kmv_idset *ids;			/* the second pass's ids (duplicates again) */
+	struct kmv_idset *ids;			/* the first pass's, exact for its suspects */
 	struct kr_run *results;			/* --results, or NULL */
 };
 
@@ -1229,7 +1274,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	plan_inputs(in, nin, &pl);
+	R.ids = plan_inputs(in, nin, &pl);
 	for (unsigned int i = 0; i < nin; i++)
 		total += in[i].nsel;
 	/* filters that match nothing are a mistake, not a run where everything was skipped */
@@ -1260,7 +1305,8 @@ int main(int argc, char **argv)
 	ret = o.be->open(&R.ctx, msg, sizeof(msg));
 	if (ret) {
 		fprintf(stderr, "kmc-run: backend %s: %s\n", o.be->name, msg);
-		return 1;
+		ret = 1;
+		goto out;
 	}
 	R.o = &o;
 	if (o.results) {
@@ -1286,11 +1332,6 @@ int main(int argc, char **argv)
 	R.k.before_line = progress_erase;
 	R.k.before_arg = &R.prog;
 	R.results = run;
-	R.ids = kmv_idset_new();
-	if (!R.ids) {
-		fprintf(stderr, "kmc-run: out of memory\n");
-		exit(1);
-	}
 
 	ktap_begin(&R.k, stdout, o.quiet, nin);
 	/* quiet: the header still reaches the results directory's full copy */
@@ -1317,7 +1358,6 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < nin && !stop_signal; i++)
 		run_input(&R, &in[i]);
 	stopped = stop_signal;
-	kmv_idset_free(R.ids);
 	progress_erase(&R.prog);
 	if (stopped) {
 		char why[64];
@@ -1345,6 +1385,7 @@ int main(int argc, char **argv)
 		}
 	}
 out:
+	kmv_idset_free(R.ids);
 	kr_known_free(&R.known);
 	if (pl.tsv)
 		fclose(pl.tsv);

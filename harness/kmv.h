@@ -126,9 +126,20 @@ extern const struct kmc_profile kmv_live_profile;
  */
 #define KMV_NO_TRIVIA	(1u << 2)
 
-/* Vector ids seen so far, to keep them unique across the files of a run */
+/*
+ * Vector ids seen so far, to keep them unique across the files of a run.
+ * kmv_idset_new: exact, every id kept (memory grows with the ids).
+ * kmv_idset_new_screen: for a run that reads its inputs twice in fixed
+ * memory (kmc-run): the first pass reports no duplicate, it only finds the
+ * few ids that may be one; kmv_idset_confirm then makes the set exact for
+ * those ids, ready for a pass over the same bytes, and returns how many
+ * there are (0: every id was unique, so the first pass's reading was
+ * exact).  Confirming again starts another pass.
+ */
 struct kmv_idset;
 struct kmv_idset *kmv_idset_new(void);
+struct kmv_idset *kmv_idset_new_screen(void);
+unsigned int kmv_idset_confirm(struct kmv_idset *s);
 void kmv_idset_free(struct kmv_idset *s);
 
 /*

@@ -22,6 +22,21 @@
 #define VERW_CLEARS	1
 #define VERW_NA		2
 
+/* ---- kmv_read.c: small allocation helpers ---- */
+/* Room for element @n of an array grown in powers of two (maybe moved), or NULL */
+void *kmv_grow(void *arr, unsigned int n, size_t size);
+int kmv_strv_add(char ***v, unsigned int *n, const char *s);
+void kmv_strv_free(char **v, unsigned int n);
+
+/* ---- kmv_idset.c ---- */
+/*
+ * @id read at @path:@line: 1 when the set saw it already (where, in
+ * @first_path and @first_line), 0 when not (it is then remembered, as the
+ * set's mode says), -ENOMEM
+ */
+int kmv_idset_seen(struct kmv_idset *s, const char *id, const char *path, unsigned int line,
+		   const char **first_path, unsigned int *first_line);
+
 /* ---- kmv_tok.c ---- */
 struct tok {
 	char *s;		/* unquoted, unescaped */

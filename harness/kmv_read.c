@@ -29,17 +29,17 @@ const struct kmc_profile kmv_live_profile = {
  * Room for element @n of an array that grows in powers of two: the array
  * (maybe moved), or NULL if out of memory (the old one is still valid).
  */
-static void *grow(void *arr, unsigned int n, size_t size)
+void *kmv_grow(void *arr, unsigned int n, size_t size)
 {
 	if (n && (n & (n - 1)))
 		return arr;
 	return realloc(arr, (n ? (size_t)n * 2 : 1) * size);
 }
 
-static int strv_add(char ***v, unsigned int *n, const char *s)
+int kmv_strv_add(char ***v, unsigned int *n, const char *s)
 {
 	char *d = strdup(s);
-	char **nv = d ? grow(*v, *n, sizeof(char *)) : NULL;
+	char **nv = d ? kmv_grow(*v, *n, sizeof(char *)) : NULL;
 
 	if (!nv) {
 		free(d);
@@ -50,155 +50,11 @@ static int strv_add(char ***v, unsigned int *n, const char *s)
 	return 0;
 }
 
-static void strv_free(char **v, unsigned int n)
+void kmv_strv_free(char **v, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-/* ---- id set ------------------------------------------------------------- */
-
-/*
- * Every id of a run is kept, to find duplicates across its files: the one
- * thing a streaming run keeps per record, so it is packed.  An entry is
- * {file, line, id} in chunks that are never moved (no copy as they grow:
- * 256 bytes, 512, ... up to 1 MiB each, so a small file costs little); the
- * hash table holds 4-byte references to entries: the chunk's number and
- * the entry's offset in it.  About 8 + the id's length + 1 bytes per id,
- * plus 4-8 bytes of table.
- */
-#define IDSET_CHUNK_MIN	256u
-#define IDSET_CHUNK_MAX	(1u << 20)	/* offsets / 4 fit in 18 bits */
-#define IDSET_OFF_BITS	18
-
-struct idset_entry {
-	uint32_t file;		/* index into files[] */
-	uint32_t line;
-	char id[];
-};
-
-struct kmv_idset {
-	uint32_t *slot;		/* 0: empty; else 1 + (offset of the entry) / 4 */
-	unsigned int cap, n;
-	char **chunk;
-	unsigned int nchunk;
-	size_t used, size;	/* bytes used in the last chunk, and its size */
-	char **files;		/* the paths ids came from, in order */
-	unsigned int nfiles;
-};
-
-struct kmv_idset *kmv_idset_new(void)
-{
-	return calloc(1, sizeof(struct kmv_idset));
-}
-
-void kmv_idset_free(struct kmv_idset *s)
-{
-	if (!s)
-		return;
-	free(s->slot);
-	strv_free(s->chunk, s->nchunk);
-	strv_free(s->files, s->nfiles);
-	free(s);
-}
-
-static unsigned int hash(const char *s)
-{
-	unsigned int h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static struct idset_entry *idset_entry(const struct kmv_idset *s, uint32_t ref)
-{
-	uint32_t r = ref - 1;
-
-	return (struct idset_entry *)(s->chunk[r >> IDSET_OFF_BITS] +
-				      (size_t)(r & ((1u << IDSET_OFF_BITS) - 1)) * 4);
-}
-
-/* The entry of @id, or NULL */
-static const struct idset_entry *idset_find(const struct kmv_idset *s, const char *id)
-{
-	if (!s->cap)
-		return NULL;
-	for (unsigned int i = hash(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		const struct idset_entry *e;
-
-		if (!s->slot[i])
-			return NULL;
-		e = idset_entry(s, s->slot[i]);
-		if (!strcmp(e->id, id))
-			return e;
-	}
-}
-
-static void idset_place(uint32_t *slot, unsigned int cap, unsigned int h, uint32_t ref)
-{
-	unsigned int i = h & (cap - 1);
-
-	while (slot[i])
-		i = (i + 1) & (cap - 1);
-	slot[i] = ref;
-}
-
-/* Add @id, first seen at @path:@line (@id not in @s yet); 0 or -ENOMEM */
-static int idset_add(struct kmv_idset *s, const char *id, const char *path, unsigned int line)
-{
-	size_t len = strlen(id), need = (sizeof(struct idset_entry) + len + 1 + 3) & ~(size_t)3;
-	struct idset_entry *e;
-	uint32_t ref;
-
-	if (need > IDSET_CHUNK_MAX)
-		return -ENOMEM;
-	if (!s->nfiles || strcmp(s->files[s->nfiles - 1], path))
-		if (strv_add(&s->files, &s->nfiles, path))
-			return -ENOMEM;
-	if (2 * (s->n + 1) > s->cap) {
-		unsigned int ncap = s->cap ? 2 * s->cap : 16;
-		uint32_t *nslot = ncap > s->cap ? calloc(ncap, sizeof(*nslot)) : NULL;
-
-		if (!nslot)
-			return -ENOMEM;
-		for (unsigned int i = 0; i < s->cap; i++)
-			if (s->slot[i])
-				idset_place(nslot, ncap, hash(idset_entry(s, s->slot[i])->id), s->slot[i]);
-		free(s->slot);
-		s->slot = nslot;
-		s->cap = ncap;
-	}
-	if (!s->nchunk || s->used + need > s->size) {
-		size_t size = s->nchunk < 12 ? IDSET_CHUNK_MIN << s->nchunk : IDSET_CHUNK_MAX;
-		char *c, **nv;
-
-		/* a reference is 1 + the chunk's number and the offset: < 2^14 chunks, 16 GiB */
-		if (s->nchunk + 1 >= 1u << (32 - IDSET_OFF_BITS))
-			return -ENOMEM;
-		if (size < need)
-			size = need;
-		c = malloc(size);
-		nv = c ? grow(s->chunk, s->nchunk, sizeof(char *)) : NULL;
-		if (!nv) {
-			free(c);
-			return -ENOMEM;
-		}
-		s->chunk = nv;
-		s->chunk[s->nchunk++] = c;
-		s->used = 0;
-		s->size = size;
-	}
-	ref = ((s->nchunk - 1) << IDSET_OFF_BITS | (uint32_t)(s->used / 4)) + 1;
-	e = (struct idset_entry *)(s->chunk[s->nchunk - 1] + s->used);
-	e->file = s->nfiles - 1;
-	e->line = line;
-	memcpy(e->id, id, len + 1);
-	s->used += need;
-	idset_place(s->slot, s->cap, hash(id), ref);
-	s->n++;
-	return 0;
 }
 
 /* ---- the reader --------------------------------------------------------- */
@@ -232,11 +88,11 @@ static void record_free(struct kmv_record *r)
 	free(r->group);
 	free(r->reject);
 	free(r->error);
-	strv_free(r->before, r->nbefore);
+	kmv_strv_free(r->before, r->nbefore);
 	for (unsigned int i = 0; i < r->nbody; i++)
 		free(r->body[i].text);
 	free(r->body);
-	strv_free(r->raw, r->nraw);
+	kmv_strv_free(r->raw, r->nraw);
 }
 
 static void pend_clear(struct rd *rd, unsigned int from)
@@ -255,7 +111,7 @@ static void pend_add(struct rd *rd, const char *raw, const char *text, int inden
 	if (rd->flags & KMV_NO_TRIVIA)
 		return;
 	p = (struct pend){ strdup(raw), strdup(text), indented };
-	np = p.raw && p.text ? grow(rd->pend, rd->npend, sizeof(p)) : NULL;
+	np = p.raw && p.text ? kmv_grow(rd->pend, rd->npend, sizeof(p)) : NULL;
 	if (!np) {
 		free(p.raw);
 		free(p.text);
@@ -302,7 +158,7 @@ static void rec_fail(struct rd *rd, int err, const char *reason)
 static struct kmv_line *body_add(struct rd *rd, uint8_t kind, uint8_t idx, char *text)
 {
 	struct kmv_record *r = rd->cur;
-	struct kmv_line *l = grow(r->body, r->nbody, sizeof(*l));
+	struct kmv_line *l = kmv_grow(r->body, r->nbody, sizeof(*l));
 
 	if (!l) {
 		free(text);
@@ -320,7 +176,7 @@ static struct kmv_line *body_add(struct rd *rd, uint8_t kind, uint8_t idx, char 
 
 static void raw_add(struct rd *rd, const char *line)
 {
-	if (!(rd->flags & KMV_NO_TRIVIA) && strv_add(&rd->cur->raw, &rd->cur->nraw, line))
+	if (!(rd->flags & KMV_NO_TRIVIA) && kmv_strv_add(&rd->cur->raw, &rd->cur->nraw, line))
 		rd->nomem = 1;
 }
 
@@ -343,7 +199,7 @@ static void pend_to_body(struct rd *rd)
 static void pend_to_list(struct rd *rd, unsigned int from, char ***v, unsigned int *n)
 {
 	for (unsigned int i = from; i < rd->npend; i++)
-		if (strv_add(v, n, rd->pend[i].text))
+		if (kmv_strv_add(v, n, rd->pend[i].text))
 			rd->nomem = 1;
 	pend_clear(rd, from);
 }
@@ -441,7 +297,7 @@ static int close_record(struct rd *rd)
 		rd->stop = stop;
 		return stop;
 	}
-	recs = grow(rd->f->recs, rd->f->nrecs, sizeof(*r));
+	recs = kmv_grow(rd->f->recs, rd->f->nrecs, sizeof(*r));
 	if (!recs) {
 		record_free(r);
 		free(r);
@@ -524,17 +380,18 @@ static int start_record(struct rd *rd, const char *line)
 			 t[1].s);
 		rec_fail(rd, -EINVAL, err);
 	} else {
-		const struct idset_entry *first = idset_find(rd->ids, t[1].s);
+		const char *first_path = NULL;
+		unsigned int first_line = 0;
+		int dup = kmv_idset_seen(rd->ids, t[1].s, rd->path, rd->lineno, &first_path,
+					 &first_line);
 
 		r->id = strdup(t[1].s);
-		if (!r->id)
+		if (!r->id || dup < 0)
 			rd->nomem = 1;
-		if (first) {
+		if (dup > 0) {
 			snprintf(err, sizeof(err), "duplicate vector id '%s' (first at %s:%u)",
-				 t[1].s, rd->ids->files[first->file], first->line);
+				 t[1].s, first_path, first_line);
 			rec_fail(rd, -EEXIST, err);
-		} else if (idset_add(rd->ids, t[1].s, rd->path, rd->lineno)) {
-			rd->nomem = 1;
 		}
 	}
 	if (!r->id) {
@@ -738,7 +595,7 @@ static int header_line(struct rd *rd, char *line)
 	rd->header_line = rd->lineno;
 	/* comments between blank lines above the header are kept above it */
 	for (unsigned int i = 0; i < rd->npend; i++)
-		if (*rd->pend[i].text && strv_add(&rd->f->pre, &rd->f->npre, rd->pend[i].text))
+		if (*rd->pend[i].text && kmv_strv_add(&rd->f->pre, &rd->f->npre, rd->pend[i].text))
 			rd->nomem = 1;
 	pend_clear(rd, 0);
 	return 0;
@@ -930,8 +787,8 @@ void kmv_file_free(struct kmv_file *f)
 	for (unsigned int i = 0; i < f->nrecs; i++)
 		record_free(&f->recs[i]);
 	free(f->recs);
-	strv_free(f->pre, f->npre);
-	strv_free(f->tail, f->ntail);
+	kmv_strv_free(f->pre, f->npre);
+	kmv_strv_free(f->tail, f->ntail);
 	free(f->errmsg);
 	free(f->path);
 	memset(f, 0, sizeof(*f));

@@ -33,6 +33,16 @@ step() {
 	fi
 }
 
+# took: sets TOOK to the seconds since its last call (or the start),
+# printed after each step's line so that a slow pass shows where its time
+# goes (no $(...): a subshell could not move t_last on)
+t_last=$(date +%s%N)
+took() {
+	t_now=$(date +%s%N)
+	TOOK="$(((t_now - t_last) / 1000000000)).$(((t_now - t_last) / 100000000 % 10)) s"
+	t_last=$t_now
+}
+
 # Unit tests: libcheck prints "NN%: Checks: N, Failures: N, Errors: N".
 # libcheck's time limits are wall time: on a machine busy with other work (a
 # lab's emulators, measured: 4 of 27 binaries timed out at nice 19) a test
@@ -50,7 +60,8 @@ for t in "$O"/test/*; do
 	CK_FORK=yes "$t" >"$LOG/$name.log" 2>&1
 	rc=$?
 	summary=$(grep -E '^[0-9]+%: Checks:' "$LOG/$name.log" | tail -n 1)
-	printf '%-32s %s\n' "$name" "${summary:-no libcheck summary (exit $rc)}"
+	took
+	printf '%-32s %s [%s]\n' "$name" "${summary:-no libcheck summary (exit $rc)}" "$TOOK"
 	if [ "$rc" -ne 0 ]; then
 		grep -E ':[FE]:' "$LOG/$name.log" | head -n 20 | sed 's/^/    /'
 	fi
@@ -70,7 +81,8 @@ vectors() {
 	"$O/bin/kmc-run" "$@" >"$LOG/$name.ktap" 2>"$LOG/$name.err"
 	rc=$?
 	totals=$(grep '^# Totals:' "$LOG/$name.ktap" | tail -n 1)
-	printf '%-32s %s\n' "$label" "${totals:-no totals (exit $rc)}"
+	took
+	printf '%-32s %s [%s]\n' "$label" "${totals:-no totals (exit $rc)}" "$TOOK"
 	if [ "$rc" -ne 0 ]; then
 		grep -E '^ *not ok|^ *# .*expected' "$LOG/$name.ktap" | head -n 20 | sed 's/^ */    /'
 		sed 's/^/    /' "$LOG/$name.err" | head -n 5
@@ -96,7 +108,8 @@ kt=
 [ -f "$LOG/vectors-ref.ktap" ] && kt=$LOG/vectors-ref.ktap
 O=$O sh harness/tests/kunit-ktap.sh $kt >"$LOG/kunit-ktap.log" 2>&1
 rc=$?
-printf '%-32s %s\n' "kunit parser" "$(tail -n 1 "$LOG/kunit-ktap.log")"
+took
+printf '%-32s %s [%s]\n' "kunit parser" "$(tail -n 1 "$LOG/kunit-ktap.log")" "$TOOK"
 [ "$rc" -eq 0 ] || grep -A 4 '^not ok\|^kunit-parser' "$LOG/kunit-ktap.log" | head -n 20 | sed 's/^/    /'
 step "kunit-parser" "$rc"
 
@@ -115,7 +128,8 @@ fi
 # sources (ref/tables/, docs/source-check.md), and altered copies reported
 O=$O sh harness/tests/source-check.sh >"$LOG/source-check.log" 2>&1
 rc=$?
-printf '%-32s %s\n' "source-check" "$(tail -n 1 "$LOG/source-check.log")"
+took
+printf '%-32s %s [%s]\n' "source-check" "$(tail -n 1 "$LOG/source-check.log")" "$TOOK"
 [ "$rc" -eq 0 ] || grep -B 3 '^not ok' "$LOG/source-check.log" | head -n 20 | sed 's/^/    /'
 step "source-check" "$rc"
 
@@ -123,7 +137,8 @@ step "source-check" "$rc"
 # Bochs build check, the FB_CLEAR_DIS comparison (skips counted, not passed)
 bash harness/lab/bochs/test-bochs.sh >"$LOG/test-bochs.log" 2>&1
 rc=$?
-printf '%-32s %s\n' "vmx-lab checks" "$(tail -n 1 "$LOG/test-bochs.log")"
+took
+printf '%-32s %s [%s]\n' "vmx-lab checks" "$(tail -n 1 "$LOG/test-bochs.log")" "$TOOK"
 [ "$rc" -eq 0 ] || grep '^not ok' "$LOG/test-bochs.log" | head -n 10 | sed 's/^/    /'
 step "vmx-lab-checks" "$rc"
 
@@ -131,7 +146,8 @@ step "vmx-lab-checks" "$rc"
 # goes on; the two labs side by side share the CPUs as slots
 bash harness/lab/test-lab.sh >"$LOG/test-lab.log" 2>&1
 rc=$?
-printf '%-32s %s\n' "lab script checks" "$(tail -n 1 "$LOG/test-lab.log")"
+took
+printf '%-32s %s [%s]\n' "lab script checks" "$(tail -n 1 "$LOG/test-lab.log")" "$TOOK"
 [ "$rc" -eq 0 ] || grep '^not ok' "$LOG/test-lab.log" | head -n 10 | sed 's/^/    /'
 step "lab-script-checks" "$rc"
 
@@ -139,7 +155,8 @@ step "lab-script-checks" "$rc"
 # shellcheck disable=SC2086
 "$O/bin/kmc-run" --sweep -q ${KMC_SWEEP_ARGS:-} >"$LOG/sweep.log" 2>&1
 rc=$?
-printf '%-32s %s\n' "kmc-run --sweep ${KMC_SWEEP_ARGS:-}" "$(tail -n 1 "$LOG/sweep.log") (exit $rc)"
+took
+printf '%-32s %s [%s]\n' "kmc-run --sweep ${KMC_SWEEP_ARGS:-}" "$(tail -n 1 "$LOG/sweep.log") (exit $rc)" "$TOOK"
 if [ "$rc" -ne 0 ]; then
 	grep -E '^plane|^  [a-z]|^  # ' "$LOG/sweep.log" | head -n 20 | sed 's/^/    /'
 fi

@@ -644,6 +644,59 @@ START_TEST(many_ids_grow_the_id_set)
 }
 END_TEST
 
+/* read "vector ID" records for ids @from..@to (step 1) through @ids; how many were duplicates */
+static unsigned int read_ids(struct kmv_idset *ids, int from, int to, int mod)
+{
+	unsigned int dups = 0;
+
+	for (int i = from; i < to; i++) {
+		char text[256], msg[512];
+		struct kmv_file f;
+		FILE *fp;
+
+		snprintf(text, sizeof(text), "kmv 1\nvector v.%d profile=%s\n  host cpu=%s\n",
+			 i % mod, kmc_profile_at(0)->name, kmc_cpus[0].name);
+		fp = fmemopen(text, strlen(text), "r");
+		if (kmv_read(fp, "m", 0, ids, &f, msg, sizeof(msg)) == -EEXIST)
+			dups++;
+		fclose(fp);
+		kmv_file_free(&f);
+	}
+	return dups;
+}
+
+START_TEST(screened_id_set_finds_what_the_exact_one_finds)
+{
+	struct kmv_idset *exact = kmv_idset_new(), *screen = kmv_idset_new_screen();
+
+	/* 60000 records, ids 0..49999: the last 10000 repeat ids 0..9999 */
+	ck_assert_uint_eq(read_ids(exact, 0, 60000, 50000), 10000);
+	/* the first pass reports nothing, and suspects at least every true duplicate */
+	ck_assert_uint_eq(read_ids(screen, 0, 60000, 50000), 0);
+	ck_assert_uint_ge(kmv_idset_confirm(screen), 10000);
+	/* the second pass over the same records: exactly the duplicates, at each pass */
+	ck_assert_uint_eq(read_ids(screen, 0, 60000, 50000), 10000);
+	kmv_idset_confirm(screen);
+	ck_assert_uint_eq(read_ids(screen, 0, 60000, 50000), 10000);
+	kmv_idset_free(exact);
+	kmv_idset_free(screen);
+}
+END_TEST
+
+START_TEST(screened_id_set_suspects_few_unique_ids)
+{
+	struct kmv_idset *screen = kmv_idset_new_screen();
+	unsigned int suspects;
+
+	/* 200000 unique ids: the filter's false positives only (1 in 10^4 expected here) */
+	ck_assert_uint_eq(read_ids(screen, 0, 200000, 200000), 0);
+	suspects = kmv_idset_confirm(screen);
+	ck_assert_msg(suspects < 200, "%u suspects among 200000 unique ids", suspects);
+	ck_assert_uint_eq(read_ids(screen, 0, 200000, 200000), 0);
+	kmv_idset_free(screen);
+}
+END_TEST
+
 /* ---- the expected-failure form ------------------------------------------ */
 
 START_TEST(reject_matching_passes_and_reading_goes_on)
@@ -1073,6 +1126,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, records_before_an_error_are_kept);
 	tcase_add_test(tc, ids_are_unique_across_files);
 	tcase_add_test(tc, many_ids_grow_the_id_set);
+	tcase_add_test(tc, screened_id_set_finds_what_the_exact_one_finds);
+	tcase_add_test(tc, screened_id_set_suspects_few_unique_ids);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");

@@ -166,10 +166,12 @@ subset=0
 # bit numbers (common.c l.1471-1489: names clear nothing) and its XSAVE setup
 # copes with that leaf: it gets none, and keeps PKU and AVX-512.
 append() {
-	local c=avx512f
-	[[ $1 == 5.10 ]] && { printf 'kmc.dmesg=0'; return; }
+	local c=avx512f line
+	# by line, so that an own kernel (make lab KERNEL=) of 5.10 or 6.1 gets the same
+	line=$(kernel_line "$cache" "$1")
+	[[ $line == 5.10 ]] && { printf 'kmc.dmesg=0'; return; }
 	[[ ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,pku
-	[[ $(kernel_line "$cache" "$1") != 6.1 || ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,fsrm
+	[[ $line != 6.1 || ${CFG_CPU[$2]} == corei7_skylake_x ]] || c+=,fsrm
 	printf 'clearcpuid=%s kmc.dmesg=0' "$c"
 }
 
