@@ -41,6 +41,9 @@ static const char usage_text[] =
 "                          the profile for `uname -r` [and `uname -v`]; a\n"
 "                          warning goes to stderr when the match is not exact\n"
 "  cpus                    the CPU catalog (names for `host cpu=`)\n"
+"  fms                     the CPUs the model's host bug tables name: each\n"
+"                          whitelist/blacklist entry and Zen model range as\n"
+"                          vendor, family, models, steppings (`any`: all)\n"
 "  names TOPIC             the names vector files use; TOPIC is one of\n"
 "                          features, bugs, arch-cap, ops, host-state, findings,\n"
 "                          l1tf-vmx, exit-reasons, quirks, variants, errnos, keys\n"
@@ -422,6 +425,34 @@ static int cmd_cpus(void)
 	return 0;
 }
 
+static int cmd_fms(void)
+{
+	struct kmc_fms_key k;
+
+	printf("%-9s %-8s %-6s %-9s %s\n", "TABLE", "VENDOR", "FAMILY", "MODELS", "STEPPINGS");
+	for (unsigned int i = 0; kmc_fms_key_at(i, &k); i++) {
+		const char *v = k.vendor == KMC_FMS_ANY ? "any" : kmc_name(&kmc_vendor_names, k.vendor);
+		char fam[8], models[16], steps[8];
+
+		if (k.family == KMC_FMS_ANY)
+			snprintf(fam, sizeof(fam), "any");
+		else
+			snprintf(fam, sizeof(fam), "0x%x", k.family);
+		if (k.model_lo == 0 && k.model_hi == 0xff)
+			snprintf(models, sizeof(models), "any");
+		else if (k.model_lo == k.model_hi)
+			snprintf(models, sizeof(models), "0x%x", k.model_lo);
+		else
+			snprintf(models, sizeof(models), "0x%x-0x%x", k.model_lo, k.model_hi);
+		if (k.step_max == KMC_FMS_ANY)
+			snprintf(steps, sizeof(steps), "any");
+		else
+			snprintf(steps, sizeof(steps), "0-%u", k.step_max);
+		printf("%-9s %-8s %-6s %-9s %s\n", k.table, v ? v : "?", fam, models, steps);
+	}
+	return 0;
+}
+
 static void print_names(const struct kmc_names *t, int with_bit)
 {
 	for (unsigned int i = 0; i < t->n; i++)
@@ -683,6 +714,8 @@ int main(int argc, char **argv)
 		return cmd_profile_for(n, args);
 	if (!strcmp(cmd, "cpus"))
 		return n ? usage("cpus takes no arguments%s", "") : cmd_cpus();
+	if (!strcmp(cmd, "fms"))
+		return n ? usage("fms takes no arguments%s", "") : cmd_fms();
 	if (!strcmp(cmd, "names"))
 		return cmd_names(n, args);
 	if (!strcmp(cmd, "source-check"))

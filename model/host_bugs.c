@@ -457,3 +457,38 @@ uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 		bugs |= KMC_B(MMIO_UNKNOWN);
 	return bugs;
 }
+
+/* The tables' CPU matches, for `kmc fms` (model/include/kmc/model.h) */
+unsigned int kmc_fms_nkeys(void)
+{
+	return NELEM(whitelist) + NELEM(blacklist) + NELEM(zen_ranges);
+}
+
+static void entry_key(const char *table, const struct vuln_entry *e, struct kmc_fms_key *k)
+{
+	bool any_model = e->model == ANY;
+
+	*k = (struct kmc_fms_key){ table, e->vendor, e->family, any_model ? 0 : e->model,
+				   any_model ? 0xff : e->model, e->step_max };
+}
+
+int kmc_fms_key_at(unsigned int i, struct kmc_fms_key *k)
+{
+	const struct zen_range *r;
+
+	if (i < NELEM(whitelist)) {
+		entry_key("whitelist", &whitelist[i], k);
+		return 1;
+	}
+	i -= NELEM(whitelist);
+	if (i < NELEM(blacklist)) {
+		entry_key("blacklist", &blacklist[i], k);
+		return 1;
+	}
+	i -= NELEM(blacklist);
+	if (i >= NELEM(zen_ranges))
+		return 0;
+	r = &zen_ranges[i];
+	*k = (struct kmc_fms_key){ "zen", KMC_VENDOR_AMD, r->family, r->lo, r->hi, KMC_FMS_ANY };
+	return 1;
+}

@@ -749,6 +749,32 @@ START_TEST(catalog_records)
 }
 END_TEST
 
+/*
+ * kmc fms: the tables' CPU matches gen.py puts fms.kmv on.  Skylake-SP is
+ * split at stepping 5 in the blacklist (kernel-facts B.4: stepping <= 5
+ * lacks ITS), and Zen 2 covers family 0x17 models 0x30-0x4f (amd.c).
+ */
+START_TEST(fms_keys)
+{
+	struct kmc_fms_key k;
+	unsigned int n = kmc_fms_nkeys(), i, skx_split = 0, zen2 = 0;
+
+	for (i = 0; kmc_fms_key_at(i, &k); i++) {
+		ck_assert(k.model_lo <= k.model_hi);
+		ck_assert(!strcmp(k.table, "whitelist") || !strcmp(k.table, "blacklist") ||
+			  !strcmp(k.table, "zen"));
+		skx_split += !strcmp(k.table, "blacklist") && k.vendor == KMC_VENDOR_INTEL &&
+			     k.family == 6 && k.model_lo == 0x55 && k.step_max == 5;
+		zen2 += !strcmp(k.table, "zen") && k.family == 0x17 && k.model_lo == 0x30 &&
+			k.model_hi == 0x4f;
+	}
+	ck_assert_uint_eq(i, n);
+	ck_assert_uint_eq(skx_split, 1);
+	ck_assert_uint_eq(zen2, 1);
+	ck_assert(!kmc_fms_key_at(n, &k));
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -776,6 +802,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, profile_flags);
 	tcase_add_test(tc, issue12_boundaries);
 	tcase_add_test(tc, catalog_records);
+	tcase_add_test(tc, fms_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -98,6 +98,23 @@ uint32_t model_vuln_match(const struct kmc_profile *p, enum kmc_vuln_table t, ui
 uint64_t model_profile_bugs(const struct kmc_profile *p);
 /* KVM_SUPPORTED_ARCH_CAP of profile @p (kvm_feature.c) */
 uint64_t model_kvm_supported_arch_cap(const struct kmc_profile *p);
+/* ---- the CPUs the host bug tables name (model/host_bugs.c) ------------- */
+
+#define KMC_FMS_ANY 0xff
+/*
+ * A whitelist/blacklist entry's CPU match, or a Zen generation's model
+ * range: vendor (KMC_FMS_ANY: any), family, models model_lo..model_hi
+ * (0..0xff for any model), steppings 0..step_max (KMC_FMS_ANY: all).
+ * vectors/gen.py (`kmc fms`) puts a vector on each, so that a table row
+ * the vectors must notice is one a vector's CPU matches.
+ */
+struct kmc_fms_key {
+	const char *table;	/* "whitelist", "blacklist", "zen" */
+	uint8_t vendor, family, model_lo, model_hi, step_max;
+};
+/* Key @i (0 <= i < kmc_fms_nkeys()), or 0 when @i is out of range */
+int kmc_fms_key_at(unsigned int i, struct kmc_fms_key *k);
+unsigned int kmc_fms_nkeys(void);
 
 /* ---- evaluation (model/eval.c) ------------------------------------------ */
 
