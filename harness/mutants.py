@@ -588,10 +588,12 @@ def report(args, muts, generated, done, equiv, releases, elapsed, load0):
     for m, n in contradicted:
         print('CONTRADICTED %s:%d: %s is killed (%s)' % (EQUIV_FILE, n, m.key, m.how))
     print('mutants: %d counted (%d did not compile), %d killed, %d equivalent, %d out of reach, '
-          '%d survived: %d of %d non-equivalent killed (%.1f%%), %.0f s; report in %s/report.md' % (
+          '%d survived: %d of %d non-equivalent killed (%.1f%%)%s; report in %s/report.md' % (
               len(counted), len(done) - len(counted), len(killed), len(equivalent), len(unreached),
               len(survived),
-              len(killed), nonequiv, pct, elapsed, args.out))
+              len(killed), nonequiv, pct,
+              # --rejudge passes the run's own report lines instead of a time
+              '' if isinstance(elapsed, str) else ', %.0f s' % elapsed, args.out))
     return 1 if survived or contradicted else 0
 
 
