@@ -569,7 +569,8 @@ static const struct sw_plane var_ac = {
  * Guest SPEC_CTRL (lkml 002's KVM side): the stock kernel, and the two
  * proposals alone and together -- KVM_CAP_FORCE_SPEC_CTRL taken or refused,
  * the VMM's virtual MSRs, its BHI_DIS_S -- with and without the SPEC_CTRL
- * shadow control, on hosts with and without BHI_CTRL and BHI_NO.
+ * shadow control, on hosts with and without BHI_CTRL and BHI_NO; and on an
+ * SVM host, where kmc does not model guest SPEC_CTRL: both sides must refuse.
  */
 #define SC(x)	KMC_SPEC_CTRL_##x
 static const uint64_t var_spec_v[] = {
@@ -577,7 +578,7 @@ static const uint64_t var_spec_v[] = {
 };
 static const struct sw_dim d_var_spec = DIM_V("variant", set_variants, var_spec_v);
 static const char *const spec_cpus[] = {
-	"cascadelake", "sapphirerapids", "icelake-server", "silvermont",
+	"cascadelake", "sapphirerapids", "icelake-server", "silvermont", "epyc-rome",
 };
 static const struct sw_dim d_spec_cpu = DIM_CPUS("cpu", spec_cpus);
 static const struct sw_dim d_spec_shadow = DIM_N("spec_ctrl_shadow", 2, set_spec_shadow);
@@ -606,6 +607,7 @@ static const struct kmc_op spec_write[] = {
 	OP(WRMSR, KMC_MSR_SPEC_CTRL, SC(RRSBA_DIS_S) | SC(SSBD)),
 	OP(WRMSR, KMC_MSR_VIRT_MITIG_CTRL, KMC_MITI_CTRL_BHB_CLEAR_SEQ_S),
 	OP(RDMSR, KMC_MSR_VIRT_MITIG_ENUM, 0),
+	OP(WRMSR, KMC_MSR_SPEC_CTRL, 1ULL << 7),	/* a bit kmc does not model: both refuse */
 };
 static const struct kmc_op spec_then[] = {
 	OP(WRMSR, KMC_MSR_VIRT_MITIG_CTRL, KMC_MITI_CTRL_BHB_CLEAR_SEQ_S),
@@ -615,7 +617,8 @@ static const struct kmc_op spec_then[] = {
 	OP(RESET, 0, 0),
 	OP(RDMSR, KMC_MSR_VIRT_ENUM, 0),
 };
-static const struct kmc_op spec_read[] = { OP(RDMSR, KMC_MSR_SPEC_CTRL, 0) };
+/* ... or no read: a write refused on SVM is then the only op that can refuse */
+static const struct kmc_op spec_read[] = { OP(RDMSR, KMC_MSR_SPEC_CTRL, 0), NOOP };
 static const struct sw_dim d_spec_cpuid = DIM_OPS("op1", spec_cpuid);
 static const struct sw_dim d_spec_write = DIM_OPS("op2", spec_write);
 static const struct sw_dim d_spec_then = DIM_OPS("op3", spec_then);

@@ -124,7 +124,10 @@ HOST_RULES = [
     ("retbleed", ["rsba"], ["btc_no"]),
     ("smt", [], ["smt"]),
 ]
-HOST_KEYS = ["bugs", "sysfs.mds", "sysfs.tsx_async_abort", "sysfs.mmio_stale_data"]
+# host.state: the CLEAR_CPU_BUF* features each bug's mitigation sets (TSA's
+# too, which has no sysfs key of its own here)
+HOST_KEYS = ["bugs", "sysfs.mds", "sysfs.tsx_async_abort", "sysfs.mmio_stale_data",
+             "host.state"]
 
 
 def rule_combos(bits, toggles):
@@ -175,12 +178,15 @@ def gen_host(cpus, profs):
 # then enhanced IBRS from AMD's AUTOIBRS instead, and (Intel) an Atom boot
 # CPU, the other inputs of the lookups' predicates; and (AMD) TSA_SQ_NO and
 # TSA_L1_NO without TSA_FILL_NO, so that what tsa_init() forces from the
-# Zen generation decides the TSA bug
+# Zen generation decides the TSA bug; and (AMD) TSA_FILL_NO alone, which
+# 6.12.117's Zen5 patch asks for beside the other two: only what tsa_init()
+# forces on a Zen5 model (nothing) or another (TSA_SQ_NO, TSA_L1_NO) completes it
 FMS_HOSTS = [
     ("eibrs", "ac=0x2 cpuid=+arch_capabilities,+avx,+rdrand", None),
     ("autoibrs", "cpuid=+autoibrs,+avx,+rdrand", None),
     ("atom", "ac=0x2 cpuid=+arch_capabilities,+avx,+rdrand core=atom", "intel"),
     ("tsa", "cpuid=+tsa_sq_no,+tsa_l1_no,+avx,+rdrand", "amd"),
+    ("tsa-fill", "cpuid=+tsa_fill_no,+avx,+rdrand", "amd"),
 ]
 
 
@@ -252,6 +258,16 @@ def gen_mitig(cpus, profs):
         ac = acs["cascadelake"] | MMIO3
         for i, opt in enumerate(["tsx=on", "tsx=on tsx_async_abort=off", "tsx=off"]):
             w.add(f"mitig.taa-only.{pid(p)}.{i}", p, f"cpu=cascadelake ac=0x{ac:x} {opt}", MITIG_KEYS)
+        # ... without TSX_CTRL_MSR (TSX cannot be turned off, MDS_NO): TAA's
+        # VERW lacks microcode (TAA_UCODE_NEEDED), and still clears from 6.16
+        w.add(f"mitig.taa-only.{pid(p)}.noctrl", p,
+              f"cpu=cascadelake ac=0x{ac & ~bit('tsx_ctrl'):x}", MITIG_KEYS)
+        # the CPUs without the MD_CLEAR microcode: MDS and TAA selected, then
+        # found without it
+        for cpu in MITIG_CPUS:
+            for i, opt in enumerate(["", "tsx=on", "tsx_async_abort=off"]):
+                host = f"cpu={cpu} cpuid=-md_clear" + (f" {opt}" if opt else "")
+                w.add(f"mitig.{cpu}.{pid(p)}.nomdclear.{i}", p, host, MITIG_KEYS)
     return w
 
 
@@ -275,7 +291,11 @@ def gen_kvm(cpus, profs):
         for name, _vendor, _fms, base in cpus:
             for i, opt in enumerate(KVM_OPTS):
                 host = f"cpu={name}" + (f" {opt}" if opt else "")
-                w.add(f"kvm.{name}.{pid(p)}.{i}", p, host, keys + ["op get_feature"])
+                # the catalog CPU as it is: everything its CPUID and 0x10a
+                # decide on the host, so that each catalog bit shows somewhere
+                more = [] if opt else ["expect bugs", "expect host.flags", "expect host.state",
+                                       "expect fb_clear_ctrl"]
+                w.add(f"kvm.{name}.{pid(p)}.{i}", p, host, keys + more + ["op get_feature"])
             # the bits KVM synthesises or passes, flipped on the raw value
             # (each once, four per vector)
             for i in range(0, len(KVM_FLIPS), 4):
@@ -332,6 +352,13 @@ VCPU_SCRIPTS = {
                      "op wrmsr 0x122 0x1"],
     "tsx-ctrl-default": ["op set_cpuid arch_capabilities", "op rdmsr 0x122",
                          "op guest_cpuid rtm,hle"],
+    # KVM's own read of TSX_CTRL for the guest's CPUID (host side) does not
+    # ask the vCPU's 0x10a: CPUID_CLEAR keeps hiding RTM and HLE after a
+    # later write takes TSX_CTRL_MSR away (taken on 5.10 and 6.1; from 6.4
+    # 0x10a is fixed after the guest ran, D.3)
+    "tsx-ctrl-hidden": ["op set_cpuid arch_capabilities,rtm,hle", "op set_msr 0x10a 0x80",
+                        "op wrmsr 0x122 0x3", "op set_msr 0x10a 0x0",
+                        "op guest_cpuid rtm,hle"],
     # C.1: the feature value, live (6.1) or snapshot (>= 6.6), after a late load
     "late-ucode": ["op get_feature", "op host_ucode 0x0", "op get_feature",
                    "op host_ucode 0xffffffffffffffff", "op get_feature"],
@@ -435,7 +462,26 @@ def gen_fb(cpus, profs):
                   ["vm user_msr=filter filter=0x10a uemu=0x20020"] + keys +
                   ["op set_cpuid arch_capabilities", "op set_msr 0x10a 0x20", "op rdmsr 0x10a",
                    "op verw"])
+            # L1D_FLUSH without MD_CLEAR: no promise either (docs/rules.md 8)
+            w.add(f"fb.{hkey}.{pid(p)}.ac-l1d.zero", p, f"cpu={cpu} ac=0x{ac:x}",
+                  keys + ["op set_cpuid arch_capabilities,flush_l1d", "op set_msr 0x10a 0x0",
+                          "op verw"])
+        for hkey, case, host, vm, ops in FB_EXTRA:
+            w.add(f"fb.{hkey}.{pid(p)}.{case}", p, host, vm + keys + ops)
     return w
+
+
+# Single hosts for one rule each: Skylake-SP without the MD_CLEAR microcode,
+# whose VERW clears nothing although the guest is promised it; Tiger Lake (no
+# MMIO bug, FB_CLEAR_CTRL: FB_CLEAR_DIS for a guest told nothing) with MMIO
+# mapped, where no VERW of KVM's meets FB_CLEAR_DIS (the >= 6.19 ordering)
+FB_EXTRA = [
+    ("skylake-sp-nomdclear", "promise", "cpu=skylake-sp cpuid=-md_clear", [],
+     ["op set_cpuid arch_capabilities,md_clear,flush_l1d", "op set_msr 0x10a 0x0", "op verw"]),
+    ("tigerlake", "mmio1", "cpu=tigerlake", ["vm mmio=1"],
+     ["expect host.state", "op set_cpuid arch_capabilities",
+      "op set_msr 0x10a 0x0", "op verw"]),
+]
 
 
 # ---- the proposed changes, pinned (docs/rules.md 12) ---------------------------
@@ -464,12 +510,16 @@ def gen_variants(cpus, profs):
                       keys + ops, variant="md-clear")
     # force-spec-ctrl (lkml 002): the guest writes and reads IA32_SPEC_CTRL
     # under a forced mask and value, with and without the SPEC_CTRL shadow
+    # (and Sapphire Rapids told no RRSBA: RRSBA_CTRL alone does not make
+    # RRSBA_DIS_S forceable)
+    hosts = {cpu: f"cpu={cpu}" for cpu in SPEC_CPUS}
+    hosts["sapphirerapids-norrsba"] = f"cpu=sapphirerapids ac=0x{acs['sapphirerapids'] & ~bit('rrsba'):x}"
     for p in profs:
-        for cpu in SPEC_CPUS:
+        for cpu, host in hosts.items():
             for shadow in ("", " spec_ctrl_shadow=1"):
                 for fname, force in SPEC_FORCE.items():
                     w.add(f"variant.force-spec-ctrl.{cpu}.{pid(p)}.{fname}"
-                          f"{'.shadow' if shadow else ''}", p, f"cpu={cpu}{shadow}",
+                          f"{'.shadow' if shadow else ''}", p, f"{host}{shadow}",
                           [f"vm force_spec_ctrl={force}", "expect spec_ctrl"] + SPEC_GUEST,
                           variant="force-spec-ctrl")
     # virt-mitigation-msrs (lkml 002, as Sean Christopherson would have it):
@@ -483,6 +533,11 @@ def gen_variants(cpus, profs):
                                 "virt-mitigation-msrs,force-spec-ctrl")):
                 w.add(f"variant.{vname}.{hkey}.{pid(p)}", p, f"cpu={cpu}{hopt}",
                       ["expect spec_ctrl"] + VIRT_OPS, variant=var)
+            # ... and then says it no longer uses it: nothing forced any more
+            w.add(f"variant.virt-msrs-forced.{hkey}.{pid(p)}.unused", p, f"cpu={cpu}{hopt}",
+                  ["expect spec_ctrl"] + VIRT_OPS +
+                  ["op wrmsr 0x50000002 0x0", "op wrmsr 0x48 0x0", "op rdmsr 0x48"],
+                  variant="virt-mitigation-msrs,force-spec-ctrl")
     return w
 
 
@@ -490,8 +545,11 @@ def gen_variants(cpus, profs):
 SPEC_CPUS = ["cascadelake", "sapphirerapids", "silvermont"]
 SPEC_GUEST = ["op set_cpuid arch_capabilities,spec_ctrl", "op wrmsr 0x48 0x0", "op rdmsr 0x48",
               "op wrmsr 0x48 0x1", "op rdmsr 0x48"]
-# BHI_DIS_S forced on; IBRS forced off; a value outside the mask (refused)
-SPEC_FORCE = {"bhi-on": "0x400:0x400", "ibrs-off": "0x1:0x0", "outside-mask": "0x1:0x4"}
+# BHI_DIS_S forced on; IBRS forced off; a value outside the mask (refused);
+# SSBD and RRSBA_DIS_S forced on (forceable with SPEC_CTRL, and with
+# RRSBA_CTRL on a part that has RRSBA)
+SPEC_FORCE = {"bhi-on": "0x400:0x400", "ibrs-off": "0x1:0x0", "outside-mask": "0x1:0x4",
+              "ssbd-on": "0x4:0x4", "rrsba-on": "0x40:0x40"}
 # key: (catalog CPU, host tokens); BHI_NO is 0x10a bit 20
 VIRT_HOSTS = {"sapphirerapids": ("sapphirerapids", " spec_ctrl_shadow=1"),
               "sapphirerapids-bhino": ("sapphirerapids", " spec_ctrl_shadow=1 ac=0xc18e1eb"),
@@ -587,6 +645,8 @@ CAPS_OPS = {
     "pke": ["op set_cr4 pke", "op guest_cpuid pku,ospke"],
     "fsgsbase": ["op set_cr4 fsgsbase"],
     "mwait": ["op wrmsr 0x1a0 0x41800", "op guest_cpuid mwait", "op rdmsr 0x1a0"],
+    # a write that leaves MWAIT as it is: no SSE3 check even with the quirk off
+    "mwait-keep": ["op wrmsr 0x1a0 0x1800", "op rdmsr 0x1a0"],
     "apic": ["op wrmsr 0x1b 0xfee00100", "op guest_cpuid apic", "op rdmsr 0x1b",
              "op wrmsr 0x1b 0xfee00900", "op guest_cpuid apic"],
     "reset": ["op set_cr4 osxsave", "op reset", "op guest_cpuid osxsave"],
@@ -597,12 +657,16 @@ CAPS_HOSTS = {"cascadelake": "", "epyc-rome": "", "qemu-epyc": "", "goldmont": "
 
 def gen_caps(profs):
     w = Writer()
-    tables = {"none": "-", "all": ",".join(CAPS_FEATS)}
+    tables = {"none": "-", "all": ",".join(CAPS_FEATS),
+              # the OS bits set by userspace: KVM rewrites them from CR4 (from
+              # 6.14 whatever the host has, before only where it has XSAVE/PKU)
+              "all-os": ",".join(CAPS_FEATS + ["osxsave", "ospke"])}
     for f in CAPS_FEATS:
         tables["only-" + f] = f
         tables["all-but-" + f] = ",".join(x for x in CAPS_FEATS if x != f)
     # the ops below only on the tables that decide them
-    decide = {"osxsave": "xsave", "pke": "pku", "fsgsbase": "fsgsbase", "mwait": "sse3"}
+    decide = {"osxsave": "xsave", "pke": "pku", "fsgsbase": "fsgsbase", "mwait": "sse3",
+              "mwait-keep": "sse3"}
     for p in profs:
         for hkey, hopt in CAPS_HOSTS.items():
             cpu = hkey.split("-no")[0]
@@ -612,7 +676,7 @@ def gen_caps(profs):
                             not tname.endswith("-" + decide.get(oname, "none")):
                         continue
                     for q in ("", "quirks=-misc_enable_no_mwait"):
-                        if q and oname != "mwait":
+                        if q and not oname.startswith("mwait"):
                             continue
                         lines = ([f"vm {q}"] if q else []) + \
                             ["expect cpu_caps", f"op set_cpuid {table}"] + ops
