@@ -449,7 +449,7 @@ def rejudge(args):
             m = by_key.get(key)
             if m is None:
                 sys.exit('mutants: --rejudge: %s is no longer generated; run make mutants' % key)
-            m.line = int(where.rsplit(':', 1)[1])
+            # m.line: the site's line in today's source (the key names the site)
             m.verdict = 'survived' if verdict in ('equivalent', 'unreached') else verdict
             m.how, m.fails, m.sweep = how, fails, ''
             done.append(m)

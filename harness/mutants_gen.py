@@ -141,12 +141,35 @@ def norm(s):
     return re.sub(r'\s+', ' ', s).strip()
 
 
+def mask_macros(text):
+    """{NAME: the terms it stands for} for each #define NAME (A | B | ...),
+    macros in the body expanded: a row that names the macro has those bits"""
+    raw = {}
+    for m in re.finditer(r'^#define\s+([A-Z][A-Z0-9_]*)[ \t]+((?:[^\n\\]|\\\n)*)', text, re.M):
+        body = norm(m.group(2).replace('\\\n', ' '))
+        if body.startswith('(') and body.endswith(')'):
+            body = body[1:-1]
+        terms = [t.strip() for t in body.split('|')]
+        if len(terms) > 1:
+            raw[m.group(1)] = terms
+
+    def expand(name, seen):
+        out = set()
+        for t in raw[name]:
+            out.add(t)
+            if t in raw and t not in seen:
+                out |= expand(t, seen | {t})
+        return out
+    return {n: expand(n, {n}) for n in raw}
+
+
 class File:
     def __init__(self, path, text):
         self.path, self.text = path, text
         self.masked = mask_source(text)
         self.toks = tokenize(self.masked)
         self.pair = match_brackets(self.toks)
+        self.macros = mask_macros(text)
         self.out = []
 
     def line(self, off):
@@ -383,7 +406,9 @@ class File:
         for _, _, col, _, _, ts in masks:
             vocab.setdefault(col, set()).update(ts)
         for ri, row, col, p, q, terms in masks:
-            absent = sorted(v for v in vocab[col] if v not in terms)
+            # a bit the row has through a macro (INTEL_CORE_BASE) is no new bit
+            has = set(terms).union(*(self.macros.get(t, ()) for t in terms))
+            absent = sorted(v for v in vocab[col] if v not in has)
             if not absent:
                 continue
             add = absent[ri % len(absent)]
