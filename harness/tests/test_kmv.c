@@ -669,15 +669,15 @@ START_TEST(screened_id_set_finds_what_the_exact_one_finds)
 {
 	struct kmv_idset *exact = kmv_idset_new(), *screen = kmv_idset_new_screen();
 
-	/* 60000 records, ids 0..49999: the last 10000 repeat ids 0..9999 */
-	ck_assert_uint_eq(read_ids(exact, 0, 60000, 50000), 10000);
+	/* 24000 records, ids 0..19999: the last 4000 repeat ids 0..3999 */
+	ck_assert_uint_eq(read_ids(exact, 0, 24000, 20000), 4000);
 	/* the first pass reports nothing, and suspects at least every true duplicate */
-	ck_assert_uint_eq(read_ids(screen, 0, 60000, 50000), 0);
-	ck_assert_uint_ge(kmv_idset_confirm(screen), 10000);
+	ck_assert_uint_eq(read_ids(screen, 0, 24000, 20000), 0);
+	ck_assert_uint_ge(kmv_idset_confirm(screen), 4000);
 	/* the second pass over the same records: exactly the duplicates, at each pass */
-	ck_assert_uint_eq(read_ids(screen, 0, 60000, 50000), 10000);
+	ck_assert_uint_eq(read_ids(screen, 0, 24000, 20000), 4000);
 	kmv_idset_confirm(screen);
-	ck_assert_uint_eq(read_ids(screen, 0, 60000, 50000), 10000);
+	ck_assert_uint_eq(read_ids(screen, 0, 24000, 20000), 4000);
 	kmv_idset_free(exact);
 	kmv_idset_free(screen);
 }
@@ -688,11 +688,11 @@ START_TEST(screened_id_set_suspects_few_unique_ids)
 	struct kmv_idset *screen = kmv_idset_new_screen();
 	unsigned int suspects;
 
-	/* 200000 unique ids: the filter's false positives only (1 in 10^4 expected here) */
-	ck_assert_uint_eq(read_ids(screen, 0, 200000, 200000), 0);
+	/* 80000 unique ids: the filter's false positives only (almost none expected) */
+	ck_assert_uint_eq(read_ids(screen, 0, 80000, 80000), 0);
 	suspects = kmv_idset_confirm(screen);
-	ck_assert_msg(suspects < 200, "%u suspects among 200000 unique ids", suspects);
-	ck_assert_uint_eq(read_ids(screen, 0, 200000, 200000), 0);
+	ck_assert_msg(suspects < 80, "%u suspects among 80000 unique ids", suspects);
+	ck_assert_uint_eq(read_ids(screen, 0, 80000, 80000), 0);
 	kmv_idset_free(screen);
 }
 END_TEST
