@@ -537,26 +537,15 @@ def report(args, muts, generated, done, equiv, releases, elapsed, load0):
             sum(m.verdict == 'survived' for m in ms),
             sum(m.verdict == 'nocompile' for m in ms)))
     lines.append('')
-    lines.append('## Survivors')
+    def section(title, ms, item):
+        lines.extend(['## ' + title, ''] + ([item(m) for m in ms] or ['None.']))
+
+    section('Survivors', survived,
+            lambda m: '* `%s` %s: `%s` (%s)' % (mline(m), m.op, m.key, m.how))
     lines.append('')
-    if not survived:
-        lines.append('None.')
-    for m in survived:
-        lines.append('* `%s` %s: `%s` (%s)' % (mline(m), m.op, m.key, m.how))
+    section('Equivalent', equivalent, lambda m: '* `%s` `%s`: %s' % (mline(m), m.key, m.reason))
     lines.append('')
-    lines.append('## Equivalent')
-    lines.append('')
-    if not equivalent:
-        lines.append('None.')
-    for m in equivalent:
-        lines.append('* `%s` `%s`: %s' % (mline(m), m.key, m.reason))
-    lines.append('')
-    lines.append('## Out of reach')
-    lines.append('')
-    if not unreached:
-        lines.append('None.')
-    for m in unreached:
-        lines.append('* `%s` `%s`: %s' % (mline(m), m.key, m.reason))
+    section('Out of reach', unreached, lambda m: '* `%s` `%s`: %s' % (mline(m), m.key, m.reason))
     if contradicted:
         lines.append('')
         lines.append('## Equivalence claims a kill contradicts')
