@@ -19,6 +19,13 @@
 # ran, 2 setup error.
 set -eu
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+-h | --help)
+	# the header above is the usage; each lab's own --help has its options
+	sed -n '3,/^set -eu/{/^set -eu/d;s/^# \{0,1\}//;p}' harness/lab.sh
+	echo "Each lab's options: harness/lab/lab.sh --help, harness/lab/bochs/vmx-lab.sh --help."
+	exit 0 ;;
+esac
 
 # kvm_vendor: the module serving /dev/kvm: kvm_intel, kvm_amd, another kvm_*
 # module, or nothing

@@ -23,7 +23,7 @@ CACHE=${KMC_LAB_BUILD:-$KMC_ROOT/build/lab}/cache
 
 usage() {
 	cat <<EOF
-usage: $PROG [--offline] KERNEL DIR
+usage: $PROG [--offline] [--fetched CACHE] KERNEL DIR
 
 KERNEL is a line the lab knows (5.10, 6.1, 6.12, 7.2, 7.3), or the name of
 a kernel harness/lab/own-kernel.sh registered (make lab KERNEL=...): kmc.ko
@@ -31,6 +31,9 @@ is then built against its build directory, or against Debian's headers when
 it is a Debian kernel given as an image; DIR the payload directory (created
 if needed).
   --offline   no apt: reuse the kernels and headers already unpacked
+  --fetched CACHE  the caller has just run fetch-kernels.sh --cache CACHE for
+              KERNEL (the labs do): take its manifest as it is instead of
+              asking apt again (the headers are still fetched when missing)
 EOF
 }
 
@@ -40,10 +43,12 @@ die() {
 }
 
 offline=()
+fetched=0
 args=()
 while (($#)); do
 	case "$1" in
 	--offline) offline=(--offline) ;;
+	--fetched) (($# >= 2)) || die "--fetched needs the cache directory"; fetched=1; CACHE=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) args+=("$1") ;;
@@ -79,8 +84,12 @@ else
 	*) die "unknown kernel '$s' (5.10, 6.1, 6.12, 7.2 or 7.3, or a name own-kernel.sh registered)" ;;
 	esac
 
-	"$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"
 	env=$CACHE/kernel-$s/kernel.env
+	# a cached fetch still costs seconds of apt-cache, under the fetch lock
+	# both labs take turns on
+	if ((fetched == 0)); then
+		"$LAB/fetch-kernels.sh" "${offline[@]}" "$s" >&2 || die "harness/lab/fetch-kernels.sh $s failed"
+	fi
 	[[ -r $env ]] || die "fetch-kernels.sh wrote no $env"
 	kver=$(sed -n "s/^KVER='\(.*\)'$/\1/p" "$env")
 	[[ -n $kver ]] || die "$env has no KVER"

@@ -261,7 +261,7 @@ if ((kvm_backend && use_kmod)); then
 	for k in "${KERNELS[@]}"; do
 		mkdir -p "$RUN/payload-$k"
 		cp -r "$RUN/payload/." "$RUN/payload-$k/"
-		if "$KMC_ROOT/kmod/lab-payload.sh" "${offl[@]}" "$k" "$RUN/payload-$k" \
+		if "$KMC_ROOT/kmod/lab-payload.sh" "${offl[@]}" --fetched "$cache" "$k" "$RUN/payload-$k" \
 			>"$RUN/kmod-$k.log" 2>&1; then
 			KMOD[$k]=1
 		else

@@ -140,7 +140,10 @@ if ((${#jobs[@]})); then
 else
 	cp "$initrd" "$iso/boot/initrd.gz"
 fi
-cmdline="console=ttyS0 panic=-1 quiet"
+# cryptomgr.notests: the crypto self-tests are a third of a probe boot under
+# Bochs (7.2: 70.5 s with them, 46.3 s without, side by side; kvm.ko's insmod
+# 12.6 s against 4.7 s) and check nothing kmc reads (docs/lab.md "Timing").
+cmdline="console=ttyS0 panic=-1 quiet cryptomgr.notests"
 for r in "${runs[@]}"; do cmdline+=" kmc.run=$r"; done
 [[ -z $job_tmo ]] || cmdline+=" kmc.timeout=$job_tmo"
 cmdline+=$append

@@ -221,7 +221,7 @@ payload() {
 	mkdir -p "$p"
 	cp "$KMC_ROOT/vectors/live.kmv" "$p/"
 	cp "$KMC_ROOT/harness/results/known-divergences.txt" "$p/known-divergences.txt"
-	"$KMC_ROOT/kmod/lab-payload.sh" "${offl[@]}" "$k" "$p" >"$RUN/kmod-$k.log" 2>&1 ||
+	"$KMC_ROOT/kmod/lab-payload.sh" "${offl[@]}" --fetched "$cache" "$k" "$p" >"$RUN/kmod-$k.log" 2>&1 ||
 		{ echo "kmc.ko for $k: build failed, see $RUN/kmod-$k.log"; return 1; }
 	"$LAB_DIR/mkinitramfs.sh" --kernel "$k" --cache "$cache" --kvm-module kvm_intel --module msr --strip-sigs \
 		--payload "$p" --bin "$KMCRUN" -o "$RUN/init-$k.cpio.gz"
