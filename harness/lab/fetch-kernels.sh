@@ -172,6 +172,17 @@ EOF
 	mv "$dir/kernel.env.tmp" "$dir/kernel.env"
 }
 
+# lists_unchanged DIR LISTS...: DIR's packages were resolved (.kmc-resolved)
+# after the last change to LISTS, so apt-cache would answer the same: the
+# second lab of make lab, and every later run until an apt-get update, skip
+# the seconds of apt-cache start-up per kernel
+lists_unchanged() {
+	local stamp=$1/.kmc-resolved
+	shift
+	((refresh == 0)) && [[ -e $stamp && -r ${stamp%/*}/kernel.env ]] &&
+		[[ -z $(find "$@" -newer "$stamp" -print -quit 2>/dev/null) ]]
+}
+
 # fetch SERIES
 fetch() {
 	local s=$1 dir=$cache/kernel-$1 img ver mods mver re pkgs=() priv=()
@@ -181,6 +192,18 @@ fetch() {
 		load_kernel "$cache" "$s"
 		# shellcheck disable=SC2153 # set by load_kernel
 		printf '%s\t%s\t%s\t%s\t(offline, cached)\n' "$s" "$KVER" "$PKGVER" "$PKGS"
+		return 0
+	fi
+	case "$s" in
+	7.2) suite_setup sid sid ;;
+	7.3) suite_setup trixie-backports trixie-backports ;;
+	5.10) suite_setup bullseye bullseye-security ;;
+	esac
+	local lists=(/var/lib/apt/lists /var/lib/dpkg/status)
+	[[ $s == 6.1 || $s == 6.12 ]] || lists=("$APT_PRIV_DIR/lists")
+	if lists_unchanged "$dir" "${lists[@]}"; then
+		load_kernel "$cache" "$s"
+		printf '%s\t%s\t%s\t%s\t(cached, apt lists unchanged, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"
 		return 0
 	fi
 	case "$s" in
@@ -211,10 +234,8 @@ fetch() {
 	7.2 | 7.3)
 		# sid's 7.2, trixie-backports' 7.3
 		if [[ $s == 7.2 ]]; then
-			suite_setup sid sid
 			re='^linux-binary-7\.2\.[0-9]+\+deb14-amd64$'
 		else
-			suite_setup trixie-backports trixie-backports
 			re='^linux-binary-7\.3\.[0-9]+\+deb13-amd64$'
 		fi
 		priv=(--private)
@@ -228,7 +249,6 @@ fetch() {
 		;;
 	5.10)
 		# Debian 11's kernel: one package with the modules
-		suite_setup bullseye bullseye-security
 		priv=(--private)
 		re='^linux-image-5\.10\.0-[0-9]+-amd64$'
 		img=$(newest_pkg "$re" "${APT_PRIV[@]}")
@@ -239,11 +259,13 @@ fetch() {
 	esac
 	if [[ -r $dir/kernel.env ]] && grep -qxF "PKGS='${pkgs[*]}'" "$dir/kernel.env"; then
 		load_kernel "$cache" "$s"
+		touch "$dir/.kmc-resolved"
 		printf '%s\t%s\t%s\t%s\t(cached, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"
 		return 0
 	fi
 	download_unpack "$dir" "${priv[@]}" "${pkgs[@]}"
 	write_env "$s" "$dir" "$ver" "${pkgs[@]}"
+	touch "$dir/.kmc-resolved"
 	load_kernel "$cache" "$s"
 	printf '%s\t%s\t%s\t%s\t(fetched, %ss)\n' "$s" "$KVER" "$PKGVER" "$PKGS" "$(elapsed "$t0")"
 }

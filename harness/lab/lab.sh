@@ -408,10 +408,12 @@ launch() {
 	boot_args "$b"
 	mapfile -t a <"$RUN/$b.args"
 	progress "boot $(blabel "$b"): ${BOOT_NJOBS[$b]} jobs (L2: ${BOOT_ROWS[$b]:-none})"
+	# cpu-slot.sh: an L1 boot costs about 10 CPU seconds a job (an L2 boot
+	# each), 20 to boot (docs/lab.md "Timing")
 	# shellcheck disable=SC2016
 	KMC_LAB_B=$RUN/$b setsid bash -c 't0=$(date +%s%3N); "$0" "$@" >"$KMC_LAB_B.stdout" 2>"$KMC_LAB_B.stderr"
 		rc=$?; echo $(($(date +%s%3N) - t0)) >"$KMC_LAB_B.ms"; echo $rc >"$KMC_LAB_B.rc"' \
-		"$LAB_DIR/cpu-slot.sh" "$LAB_DIR/boot-l1.sh" "${a[@]}" </dev/null &
+		env KMC_SLOT_COST=$((20 + 10 * ${BOOT_NJOBS[$b]})) "$LAB_DIR/cpu-slot.sh" "$LAB_DIR/boot-l1.sh" "${a[@]}" </dev/null &
 	BOOT_PID[$b]=$!
 }
 

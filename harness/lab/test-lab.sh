@@ -106,6 +106,23 @@ if [[ $(grep -c '^end' "$tmp/log") == 4 && $most == 2 ]]; then
 else
 	bad "cpu-slot.sh: four boots in two slots, two at a time" "$(grep -c '^end' "$tmp/log") ended, at most $most at once"
 fi
+# a freed slot goes to the costliest waiting boot (KMC_SLOT_COST), equal
+# costs in the order they came
+: >"$tmp/order"
+flock "$KMC_LAB_BUILD/locks/slot-0.lock" sleep 3 &
+holder=$!
+sleep 0.3
+for c in 10 300 50 300; do
+	KMC_SLOT_COST=$c KMC_LAB_SLOTS=1 "$LAB_DIR/cpu-slot.sh" bash -c 'echo "$1" >>"$0"; sleep 0.2' "$tmp/order" "$c.$$" &
+	sleep 0.3
+done
+wait
+order=$(cut -d. -f1 "$tmp/order" | tr '\n' ' ')
+if [[ $order == "300 300 50 10 " && -z $(ls "$KMC_LAB_BUILD/locks/waiting") ]]; then
+	ok "cpu-slot.sh: a freed slot goes to the costliest waiting boot"
+else
+	bad "cpu-slot.sh: a freed slot goes to the costliest waiting boot" "order '$order' (want 300 300 50 10), left waiting: $(ls "$KMC_LAB_BUILD/locks/waiting")"
+fi
 # every slot held: with a limit the command waits (killed by timeout, 124);
 # without one it runs at once (no wall-time bound: the machine may be busy)
 mkdir -p "$KMC_LAB_BUILD/locks"

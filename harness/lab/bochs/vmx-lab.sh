@@ -268,13 +268,27 @@ progress "step payload: $(elapsed "$t")s"
 
 # ---- the boots ------------------------------------------------------------------
 # Boot K:ID, and K:ID:2 for the second attempt after a failed first.
+# boot_cost K ID: a boot's CPU seconds as measured (docs/lab.md "Timing"):
+# about 90, 40 more on corei7_skylake_x (no ARCH_CAPABILITIES: every
+# mitigation on), 30 more on 6.1 (its xz kernel unpacks itself). The queue
+# runs the costly boots first and cpu-slot.sh gives a free CPU to the costliest
+# waiting boot of either lab, so that the run ends on short boots.
+boot_cost() {
+	local c=90
+	[[ ${CFG_CPU[$2]} != corei7_skylake_x ]] || c=$((c + 40))
+	[[ $(kernel_line "$cache" "$1") != 6.1 ]] || c=$((c + 30))
+	echo "$c"
+}
 declare -a QUEUE=()
-for k in $LAB_KERNELS_ALL $LAB_OWN_KERNELS; do # the slowest kernel first
-	[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
-	for id in "${CFGS[@]}"; do
-		on_kernel "$id" "$k" && QUEUE+=("$k:$id")
-	done
-done
+declare -A COST=()
+mapfile -t QUEUE < <(
+	for k in $LAB_KERNELS_ALL $LAB_OWN_KERNELS; do
+		[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
+		for id in "${CFGS[@]}"; do
+			on_kernel "$id" "$k" && printf '%s %s:%s\n' "$(boot_cost "$k" "$id")" "$k" "$id"
+		done
+	done | sort -s -k1,1nr | cut -d' ' -f2)
+for b in "${QUEUE[@]}"; do COST[$b]=$(boot_cost "${b%%:*}" "${b#*:}"); done
 bdir() { printf '%s/%s' "$RUN" "${1//:/_}"; }
 
 launch() {
@@ -291,7 +305,7 @@ launch() {
 	# shellcheck disable=SC2016
 	KMC_B=$o setsid bash -c 't0=$(date +%s%3N); "$0" "$@" >"$KMC_B.stdout" 2>"$KMC_B.stderr"
 		rc=$?; echo $(($(date +%s%3N) - t0)) >"$KMC_B.ms"; echo $rc >"$KMC_B.rc"' \
-		"$LAB_DIR/cpu-slot.sh" "$BOCHS_DIR/boot-bochs.sh" "${args[@]}" </dev/null &
+		env KMC_SLOT_COST="${COST[$k:$id]}" "$LAB_DIR/cpu-slot.sh" "$BOCHS_DIR/boot-bochs.sh" "${args[@]}" </dev/null &
 	BOOT_PID[$b]=$!
 }
 
