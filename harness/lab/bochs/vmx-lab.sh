@@ -140,10 +140,10 @@ for id in $only; do
 	[[ -n ${CFG_CPU[$id]+x} ]] || die "--only: no configuration '$id' in bochs/configs.txt"
 done
 has_tag() { [[ ",${CFG_TAGS[$1]}," == *",$2,"* ]]; }
-# on_kernel ID K: the configuration runs on kernel K (its on= tag, --all-configs, --only)
+# on_kernel ID K: the configuration runs on kernel K (its on= tag; any kernel with --all-configs, --smoke, --only)
 on_kernel() {
 	local on
-	((all_configs)) && return 0
+	((all_configs || smoke)) && return 0
 	[[ -n $only ]] && return 0
 	on=$(tr ',' '\n' <<<"${CFG_TAGS[$1]}" | sed -n 's/^on=//p')
 	[[ -z $on || "/$on/" == *"/$(kernel_line "$cache" "$2")/"* ]]
