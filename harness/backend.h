@@ -44,6 +44,11 @@ struct kmc_backend {
 	 */
 	uint64_t (*unobserved)(void *ctx, const struct kmv_record *r, int key, int op,
 			       char *why, size_t len);
+	/*
+	 * The release (uname -r) of the kernel under test, when it is this
+	 * machine's: known divergences match it, run.json records it
+	 */
+	const char *(*release)(void *ctx);
 	/* Facts about the machine, for the report: @fact is called once per fact */
 	void (*facts)(void *ctx, void (*fact)(void *arg, const char *key, const char *value,
 					      const char *source, const char *note),
