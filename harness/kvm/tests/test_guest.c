@@ -15,6 +15,7 @@
 #include <string.h>
 #include "backend.h"
 #include "kmv.h"
+#include "kvm_check.h"
 #include "kvmlib.h"
 #include "names.h"
 
@@ -443,39 +444,22 @@ END_TEST
 static Suite *guest_suite(void)
 {
 	Suite *s = suite_create("kvm_guest");
-	TCase *tc = tcase_create("guest");
+	const TTest *const guest_tests[] = {
+		nop_reports, cpuid_vendor, rdmsr_unknown_gp, wrmsr_arch_cap_gp, rdmsr_arch_cap_value,
+		exception_vectors, cr4_reserved_bit_gp, cr4_osxsave_set, unarmed_exception_reported,
+		triple_fault_is_shutdown, bad_command_flagged, second_vcpu_runs,
+		filter_emulates_arch_cap, filter_without_exit_gp, NULL,
+	};
+	const TTest *const backend_tests[] = {
+		backend_ops, backend_user_exit, backend_filter, backend_feature_msr,
+		backend_skips_catalog_cpu, backend_skips_unobservable, NULL,
+	};
+	TCase *tc = kt_case(s, "guest", 60, setup, teardown, guest_tests);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, nop_reports);
-	tcase_add_test(tc, cpuid_vendor);
-	tcase_add_test(tc, rdmsr_unknown_gp);
-	tcase_add_test(tc, wrmsr_arch_cap_gp);
-	tcase_add_test(tc, rdmsr_arch_cap_value);
-	tcase_add_test(tc, exception_vectors);
-	tcase_add_test(tc, cr4_reserved_bit_gp);
-	tcase_add_test(tc, cr4_osxsave_set);
-	tcase_add_test(tc, unarmed_exception_reported);
-	tcase_add_test(tc, triple_fault_is_shutdown);
 	tcase_add_loop_test(tc, hang_times_out, 0, 2);
 	tcase_add_loop_test(tc, stray_exits_reported, 0, 2);
-	tcase_add_test(tc, bad_command_flagged);
-	tcase_add_test(tc, second_vcpu_runs);
 	tcase_add_loop_test(tc, user_msr_exit_unknown, 0, 2);
-	tcase_add_test(tc, filter_emulates_arch_cap);
-	tcase_add_test(tc, filter_without_exit_gp);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("backend");
-	tcase_add_checked_fixture(tc, backend_setup, backend_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, backend_ops);
-	tcase_add_test(tc, backend_user_exit);
-	tcase_add_test(tc, backend_filter);
-	tcase_add_test(tc, backend_feature_msr);
-	tcase_add_test(tc, backend_skips_catalog_cpu);
-	tcase_add_test(tc, backend_skips_unobservable);
-	suite_add_tcase(s, tc);
+	kt_case(s, "backend", 60, backend_setup, backend_teardown, backend_tests);
 	return s;
 }
 
@@ -515,17 +499,10 @@ static int usable(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int nfail, skip = usable();
+	int ret = usable();
 
-	if (skip) {
-		kmc_kvm_close(&kvm);
-		return skip;
-	}
-	sr = srunner_create(guest_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	if (!ret)
+		ret = kt_run(guest_suite());
 	kmc_kvm_close(&kvm);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ret;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "backend.h"
 #include "kmv.h"
+#include "kvm_check.h"
 #include "kvmlib.h"
 #include "live_host.h"
 #include "names.h"
@@ -550,40 +551,18 @@ START_TEST(backend_dev_kvm_permission)
 }
 END_TEST
 
-static Suite *live_suite(void)
-{
-	Suite *s = suite_create("kvm_live");
-	TCase *tc = tcase_create("parse");
-
-	tcase_add_test(tc, fms_decoding);
-	tcase_add_test(tc, vendor_strings);
-	tcase_add_test(tc, live_cpuid_runs);
-	tcase_add_test(tc, cpuinfo_first_processor);
-	tcase_add_test(tc, cpuinfo_missing_lines);
-	tcase_add_test(tc, cpuinfo_hidden_flags);
-	tcase_add_test(tc, cmdline_options);
-	tcase_add_test(tc, cmdline_nothing_modelled);
-	tcase_add_test(tc, param_values);
-	tcase_add_test(tc, kmod_facts);
-	tcase_add_test(tc, reader_with_kmod);
-	tcase_add_test(tc, reader_without_kmod_or_msr);
-	tcase_add_test(tc, reader_no_arch_cap_cpuid);
-	tcase_add_test(tc, cpuid_table_exact);
-	tcase_add_test(tc, kmv_live_requests);
-	tcase_add_test(tc, kmv_live_rejects);
-	tcase_add_test(tc, backend_no_dev_kvm);
-	tcase_add_test(tc, backend_dev_kvm_permission);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(live_suite());
-	int nfail;
+	Suite *s = suite_create("kvm_live");
+	const TTest *const tests[] = {
+		fms_decoding, vendor_strings, live_cpuid_runs, cpuinfo_first_processor,
+		cpuinfo_missing_lines, cpuinfo_hidden_flags, cmdline_options,
+		cmdline_nothing_modelled, param_values, kmod_facts, reader_with_kmod,
+		reader_without_kmod_or_msr, reader_no_arch_cap_cpuid, cpuid_table_exact,
+		kmv_live_requests, kmv_live_rejects, backend_no_dev_kvm,
+		backend_dev_kvm_permission, NULL,
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	kt_case(s, "parse", 0, NULL, NULL, tests);
+	return kt_run(s);
 }

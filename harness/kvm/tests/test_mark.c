@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kvm_check.h"
 #include "kvm_mark.h"
 
 static char dev[] = "/tmp/kmc-mark-dev.XXXXXX";
@@ -113,18 +114,8 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("kvm_mark");
-	TCase *tc = tcase_create("mark");
-	SRunner *sr;
-	int nf;
+	const TTest *const tests[] = { off_without_env, markers_and_log, bad_index_and_device, NULL };
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, off_without_env);
-	tcase_add_test(tc, markers_and_log);
-	tcase_add_test(tc, bad_index_and_device);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	kt_case(s, "mark", 0, setup, teardown, tests);
+	return kt_run(s);
 }

@@ -6,9 +6,10 @@
  * backend's code linked into it calls — and fails where a test tells it
  * to (KVM_CREATE_IRQCHIP, KVM_SET_CPUID2, KVM_RUN: an errno, an internal
  * error, a guest that never reports, a guest without exceptions).  Tests:
- * the probe's steps and reasons, KMC_KVM_PROBE_FAIL, which vectors
- * kmc_other_skip() rules out and why, and the backend end to end (facts,
- * SKIPs, observations) with KMC_KVM_MODULE naming the fake's module.
+ * the probe's steps and reasons, KMC_KVM_PROBE_FAIL, and the backend end
+ * to end (facts, SKIPs, observations) with KMC_KVM_MODULE naming the
+ * fake's module.  Which vectors kmc_other_skip() rules out, for any probe:
+ * test_other_skip.c.
  */
 #include <check.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 #include "backend.h"
 #include "kmv.h"
+#include "kvm_check.h"
 #include "kvm_other.h"
 #include "kvmlib.h"
 
@@ -363,7 +365,7 @@ START_TEST(probe_failures)
 	};
 
 	setenv("KMC_KVM_RUN_TIMEOUT_MS", "200", 1);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < KT_ROWS(cases); i++) {
 		struct kmc_kvm k;
 		struct kmc_kvm_probe p;
 
@@ -414,220 +416,34 @@ START_TEST(probe_told_to_fail)
 }
 END_TEST
 
-/* ---- kmc_other_skip() ---------------------------------------------------------- */
-
-static const char records[] =
-	"kmv 1\n"
-	"vector feature profile=live\n  host live\n  expect kvm.arch_cap\n  op get_feature\n"
-	"vector host profile=live\n  host live\n  expect bugs\n  expect kvm.cpuid\n"
-	"vector default profile=live\n  host live\n  expect vcpu.arch_cap\n"
-	"vector msrs profile=live\n  host live\n  op set_msr 0x10a 0x0\n  op get_msr 0x10a\n"
-	"vector cpuid profile=live\n  host live\n  op set_cpuid arch_capabilities\n  op get_msr 0x10a\n"
-	"vector run profile=live\n  host live\n  op set_cpuid -\n  op set_msr 0x10a 0x1\n  op run\n"
-	"vector fb profile=live\n  host live\n  expect disable_fb_clear\n"
-	"vector fbctrl profile=live\n  host live\n  expect fb_clear_ctrl\n"
-	"vector verw profile=live\n  host live\n  op verw\n"
-	"vector l1tf profile=live\n  host live\n  expect l1tf_vmx\n"
-	"vector fsgsbase profile=live\n  host live\n  op set_cr4 fsgsbase\n"
-	"vector osxsave profile=live\n  host live\n  op set_cr4 osxsave\n"
-	"vector tsx profile=live\n  host live\n  op set_msr 0x10a 0x80\n  op rdmsr 0x122\n"
-	"vector quirk profile=live\n  host live\n  vm quirks=-stuff_feature_msrs\n  op get_msr 0x10a\n"
-	"vector exits profile=live\n  host live\n  vm user_msr=inval,unknown,filter\n  op get_msr 0x10a\n"
-	"vector filter profile=live\n  host live\n  vm filter=0x10a uemu=0x0\n  op get_msr 0x10a\n";
-
-static const struct kmv_record *rec(const struct kmv_file *f, const char *id)
-{
-	for (unsigned int i = 0; i < f->nrecs; i++)
-		if (!strcmp(f->recs[i].id, id))
-			return &f->recs[i];
-	ck_abort_msg("no record %s", id);
-	return NULL;
-}
-
-/* kmc_other_skip() of record @id: 0, or KMC_BE_SKIP with a reason containing @want */
-static void want_skip(const struct kmc_other *o, const struct kmv_file *f, const char *id,
-		      const char *want)
-{
-	char why[800] = "";
-	int ret = kmc_other_skip(o, rec(f, id), why, sizeof(why));
-
-	if (!want)
-		ck_assert_msg(ret == 0, "%s: skipped: %s", id, why);
-	else
-		ck_assert_msg(ret == KMC_BE_SKIP && strstr(why, want), "%s: ret %d, '%s' lacks '%s'",
-			      id, ret, why, want);
-}
-
-static void read_records(struct kmv_file *f)
-{
-	FILE *fp = fmemopen((void *)records, strlen(records), "r");
-	char msg[300];
-
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_msg(!kmv_read(fp, "t.kmv", 0, NULL, f, msg, sizeof(msg)), "%s", msg);
-	fclose(fp);
-}
-
-START_TEST(skip_by_probe)
-{
-	struct kmc_kvm k = { .cap_user_space_msr = 1, .cap_msr_filter = 1, .cap_disable_quirks2 = 0x1ff };
-	struct kmc_kvm_probe p = { .done = 1, .ok = { 1, 1, 1, 1 } };
-	struct kmc_other o = { .module = "kvm_pvm", .k = &k, .probe = &p };
-	struct kmv_file f;
-
-	read_records(&f);
-	/* all works: only what kmc does not model on another KVM is skipped */
-	for (const char *const *id = (const char *const[]){ "feature", "host", "default", "msrs",
-			"cpuid", "run", "l1tf", "fsgsbase", "osxsave", "tsx", "quirk", "exits", "filter",
-			NULL }; *id; id++)
-		want_skip(&o, &f, *id, NULL);
-	want_skip(&o, &f, "fb", "t.kmv:28: expect disable_fb_clear: kvm_pvm is neither kvm_intel nor kvm_amd: FB_CLEAR_DIS is kvm_intel's");
-	want_skip(&o, &f, "fbctrl", "expect fb_clear_ctrl: kvm_pvm is neither");
-	want_skip(&o, &f, "verw", "t.kmv:34: op verw: what a guest's VERW clears under kvm_pvm is not modelled");
-
-	/* the guest does not run: every vector with a guest op, nothing else */
-	p.ok[KMC_PROBE_GUEST] = 0;
-	snprintf(p.why[KMC_PROBE_GUEST], sizeof(p.why[0]),
-		 "kvm_pvm: guest command NOP (1 of 3): KVM_RUN (vCPU 0, guest command 1): Invalid argument");
-	for (const char *const *id = (const char *const[]){ "feature", "host", "default", "msrs",
-			"cpuid", "quirk", "exits", "filter", "l1tf", NULL }; *id; id++)
-		want_skip(&o, &f, *id, NULL);
-	want_skip(&o, &f, "run", "t.kmv:25: op run: needs KVM_RUN of kmc's guest program, which did not run in the probe: kvm_pvm: guest command NOP (1 of 3): KVM_RUN (vCPU 0, guest command 1): Invalid argument");
-	want_skip(&o, &f, "osxsave", "op set_cr4 osxsave: needs KVM_RUN");
-	want_skip(&o, &f, "tsx", "op rdmsr 0x122: needs KVM_RUN");
-
-	/* no KVM_SET_CPUID2: vcpu.arch_cap and op set_cpuid too */
-	p.ok[KMC_PROBE_CPUID] = 0;
-	snprintf(p.why[KMC_PROBE_CPUID], sizeof(p.why[0]), "kvm_pvm: KVM_SET_CPUID2 ...: Invalid argument");
-	want_skip(&o, &f, "default", "t.kmv:10: needs KVM_SET_CPUID2, which failed in the probe: kvm_pvm: KVM_SET_CPUID2");
-	want_skip(&o, &f, "cpuid", "needs KVM_SET_CPUID2");
-	want_skip(&o, &f, "msrs", NULL);
-
-	/* no VM at all: only the system ioctls and the host */
-	p.ok[KMC_PROBE_VM] = p.ok[KMC_PROBE_VCPU] = 0;
-	snprintf(p.why[KMC_PROBE_VM], sizeof(p.why[0]), "kvm_pvm: KVM_CREATE_IRQCHIP: Invalid argument");
-	want_skip(&o, &f, "feature", NULL);
-	want_skip(&o, &f, "host", NULL);
-	want_skip(&o, &f, "msrs", "t.kmv:13: needs a VM and a vCPU, which the probe could not create: kvm_pvm: KVM_CREATE_IRQCHIP: Invalid argument");
-	want_skip(&o, &f, "default", "needs a VM and a vCPU");
-	want_skip(&o, &f, "run", "needs a VM and a vCPU");
-
-	/* not probed (an open that stopped early): no VM is assumed */
-	p.done = 0;
-	want_skip(&o, &f, "msrs", "which was not probed");
-	want_skip(&o, &f, "feature", NULL);
-	kmv_file_free(&f);
-}
-END_TEST
-
-START_TEST(skip_by_capability)
-{
-	struct kmc_kvm k = { .cap_user_space_msr = 0, .cap_msr_filter = 0, .cap_disable_quirks2 = 0x10 };
-	struct kmc_kvm_probe p = { .done = 1, .ok = { 1, 1, 1, 1 } };
-	struct kmc_other o = { .module = "kvm_pvm", .k = &k, .probe = &p };
-	struct kmv_file f;
-
-	read_records(&f);
-	want_skip(&o, &f, "quirk", "t.kmv:50: vm quirks=: kvm_pvm does not offer quirk(s) 0x100 for disabling (KVM_CHECK_EXTENSION(KVM_CAP_DISABLE_QUIRKS2) = 0x10)");
-	want_skip(&o, &f, "exits", "t.kmv:54: vm user_msr=: kvm_pvm has no user-space MSR exits (KVM_CHECK_EXTENSION(KVM_CAP_X86_USER_SPACE_MSR) = 0)");
-	want_skip(&o, &f, "filter", "vm filter=0x10a: kvm_pvm has no MSR filters (KVM_CHECK_EXTENSION(KVM_CAP_X86_MSR_FILTER) = 0)");
-	want_skip(&o, &f, "msrs", NULL);
-	k.cap_disable_quirks2 = -1;	/* KVM_CHECK_EXTENSION failed: nothing offered */
-	want_skip(&o, &f, "quirk", "does not offer quirk(s) 0x100");
-	/* 5.10: no QUIRKS2, the older KVM_CAP_DISABLE_QUIRKS with 5.10's five quirks */
-	k.cap_disable_quirks2 = 0;
-	k.cap_disable_quirks = 1;
-	want_skip(&o, &f, "quirk", "does not offer quirk(s) 0x100 for disabling (no KVM_CAP_DISABLE_QUIRKS2; KVM_CAP_DISABLE_QUIRKS, taken to know 0x1f)");
-	/* no feature MSR 0x10a: kvm.arch_cap and op get_feature */
-	want_skip(&o, &f, "host", NULL);
-	o.feature_err = "KVM_GET_MSR_FEATURE_INDEX_LIST: MSR 0x10a is not listed (3 feature MSRs)";
-	want_skip(&o, &f, "feature", "t.kmv:4: expect kvm.arch_cap: kvm_pvm: KVM_GET_MSR_FEATURE_INDEX_LIST: MSR 0x10a is not listed (3 feature MSRs)");
-	want_skip(&o, &f, "host", NULL);
-	want_skip(&o, &f, "msrs", NULL);
-	kmv_file_free(&f);
-}
-END_TEST
-
-/* Which capability disables quirks: QUIRKS2's mask, else 5.10's older form, else none */
-START_TEST(quirks_offered)
-{
-	struct kmc_kvm k = { .cap_disable_quirks2 = 0x1ff, .cap_disable_quirks = 1 };
-	uint32_t cap = 1;
-
-	ck_assert_uint_eq(kmc_kvm_quirks_offered(&k, &cap), 0x1ff);
-	ck_assert_uint_eq(cap, KVM_CAP_DISABLE_QUIRKS2);
-	k.cap_disable_quirks2 = 0;
-	ck_assert_uint_eq(kmc_kvm_quirks_offered(&k, &cap), KMC_KVM_QUIRKS_V1);
-	ck_assert_uint_eq(cap, KVM_CAP_DISABLE_QUIRKS);
-	ck_assert(KMC_KVM_QUIRKS_V1 & KMC_KVM_QUIRK_MISC_ENABLE_NO_MWAIT);
-	ck_assert(!(KMC_KVM_QUIRKS_V1 & KVM_X86_QUIRK_STUFF_FEATURE_MSRS));
-	k.cap_disable_quirks = 0;
-	ck_assert_uint_eq(kmc_kvm_quirks_offered(&k, &cap), 0);
-	ck_assert_uint_eq(cap, 0);
-}
-END_TEST
-
-/* On a CPU where the model's KVM is kvm_intel: its VMX-only rules are skipped */
-START_TEST(skip_vmx_rules)
-{
-	struct kmc_kvm k = { .cap_user_space_msr = 1, .cap_msr_filter = 1, .cap_disable_quirks2 = 0x1ff };
-	struct kmc_kvm_probe p = { .done = 1, .ok = { 1, 1, 1, 1 } };
-	struct kmc_other o = { .module = "kvm_pvm", .k = &k, .probe = &p, .vmx_cpu = 1 };
-	struct kmv_file f;
-
-	read_records(&f);
-	want_skip(&o, &f, "l1tf", "t.kmv:37: expect l1tf_vmx: the model assumes kvm_intel on this CPU (it sets l1tf_vmx_mitigation), and kvm_pvm is loaded instead");
-	want_skip(&o, &f, "fsgsbase", "op set_cr4 fsgsbase: kvm_intel leaves CR4.FSGSBASE to the guest");
-	want_skip(&o, &f, "tsx", "op rdmsr 0x122: only kvm_intel emulates the guest's TSX_CTRL (0x122)");
-	want_skip(&o, &f, "osxsave", NULL);
-	want_skip(&o, &f, "run", NULL);
-	kmv_file_free(&f);
-}
-END_TEST
-
-START_TEST(record_needs)
-{
-	struct kmv_file f;
-	int g;
-
-	read_records(&f);
-	ck_assert_uint_eq(kmc_record_needs(rec(&f, "feature"), &g), 0);
-	ck_assert_int_eq(g, -1);
-	ck_assert_uint_eq(kmc_record_needs(rec(&f, "host"), &g), 0);
-	ck_assert_uint_eq(kmc_record_needs(rec(&f, "default"), &g), KMC_NEED_VM | KMC_NEED_CPUID);
-	ck_assert_uint_eq(kmc_record_needs(rec(&f, "msrs"), &g), KMC_NEED_VM);
-	ck_assert_uint_eq(kmc_record_needs(rec(&f, "run"), &g),
-			  KMC_NEED_VM | KMC_NEED_CPUID | KMC_NEED_GUEST);
-	ck_assert_int_eq(g, 2);
-	ck_assert_uint_eq(kmc_record_needs(rec(&f, "tsx"), &g), KMC_NEED_VM | KMC_NEED_GUEST);
-	ck_assert_int_eq(g, 1);
-	kmv_file_free(&f);
-}
-END_TEST
-
 /* ---- the backend end to end, on the fake ---------------------------------------- */
 
-struct facts {
-	char text[16384];
+/* One run of the backend on the fake: the vectors below, its facts, an observation */
+struct e2e {
+	struct kmv_file f;
+	void *ctx;
+	struct kmc_obs o;
+	char facts[16384];	/* "KEY: VALUE [SOURCE: NOTE]" lines */
+	char why[800];
 };
 
 static void fact_cb(void *arg, const char *key, const char *value, const char *source,
 		    const char *note)
 {
-	struct facts *f = arg;
-	size_t n = strlen(f->text);
+	struct e2e *t = arg;
+	size_t n = strlen(t->facts);
 
-	snprintf(f->text + n, sizeof(f->text) - n, "%s: %s [%s: %s]\n", key, value, source, note);
+	snprintf(t->facts + n, sizeof(t->facts) - n, "%s: %s [%s: %s]\n", key, value, source, note);
 }
 
-static char *line_of(struct facts *f, const char *key)
+static char *line_of(struct e2e *t, const char *key)
 {
 	static char line[4096];
 	char want[64];
 	const char *p;
 
 	snprintf(want, sizeof(want), "%s: ", key);
-	for (p = f->text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+	for (p = t->facts; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, want, strlen(want))) {
 			size_t n = strcspn(p, "\n");
 
@@ -647,181 +463,138 @@ static const char e2e[] =
 	"  op rdmsr 0x10a\n"
 	"vector fb profile=live\n  host live\n  expect disable_fb_clear\n";
 
-static void *open_backend(struct kmv_file *f, struct facts *facts)
+/* The backend opened on the fake as the test has set it up, its facts read */
+static struct e2e *e2e_open(void)
 {
 	const struct kmc_backend *be = kmc_backend_find("kvm");
-	FILE *fp = fmemopen((void *)e2e, strlen(e2e), "r");
-	void *ctx = NULL;
+	struct e2e *t = calloc(1, sizeof(*t));
 	char msg[600];
 
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_msg(!kmv_read(fp, "e.kmv", 0, NULL, f, msg, sizeof(msg)), "%s", msg);
-	fclose(fp);
-	ck_assert_msg(!be->open(&ctx, msg, sizeof(msg)), "%s", msg);
-	memset(facts, 0, sizeof(*facts));
-	be->facts(ctx, fact_cb, facts);
-	return ctx;
+	ck_assert_ptr_nonnull(t);
+	kt_read_kmv(e2e, "e.kmv", &t->f);
+	ck_assert_msg(!be->open(&t->ctx, msg, sizeof(msg)), "%s", msg);
+	be->facts(t->ctx, fact_cb, t);
+	return t;
 }
 
-static int eval(void *ctx, const struct kmv_file *f, const char *id, struct kmc_obs *o,
-		char *why, size_t len)
+static void e2e_close(struct e2e *t)
 {
-	return kmc_kvm_backend.eval(ctx, rec(f, id), 0, o, why, len);
+	kmc_kvm_backend.close(t->ctx);
+	kmv_file_free(&t->f);
+	free(t);
+}
+
+/* eval() of vector @id into t->o, the reason in t->why */
+static int eval(struct e2e *t, const char *id)
+{
+	return kmc_kvm_backend.eval(t->ctx, kt_rec(&t->f, id), 0, &t->o, t->why, sizeof(t->why));
 }
 
 START_TEST(backend_guest_does_not_run)
 {
-	struct kmc_obs *o = calloc(1, sizeof(*o));
-	struct kmv_file f;
-	struct facts *facts = calloc(1, sizeof(*facts));
+	struct e2e *t;
 	struct kmc_host h;
 	const struct kmc_profile *prof;
-	char why[800], *l;
-	void *ctx;
+	char *l;
 
 	F.run = RUN_EINVAL;
-	ctx = open_backend(&f, facts);
-	l = line_of(facts, "kvm");
-	ck_assert_msg(l && strstr(l, "kvm_fake"), "%s", facts->text);
-	l = line_of(facts, "kvm.other");
-	ck_assert_msg(l && strstr(l, "kvm.other: kvm_fake, neither kvm_intel nor kvm_amd"), "%s", facts->text);
-	l = line_of(facts, "kvm.probe");
+	t = e2e_open();
+	l = line_of(t, "kvm");
+	ck_assert_msg(l && strstr(l, "kvm_fake"), "%s", t->facts);
+	l = line_of(t, "kvm.other");
+	ck_assert_msg(l && strstr(l, "kvm.other: kvm_fake, neither kvm_intel nor kvm_amd"), "%s", t->facts);
+	l = line_of(t, "kvm.probe");
 	ck_assert_msg(l && strstr(l, "vm ok, vcpu ok, cpuid ok, guest FAILED (kvm_fake: guest command NOP (1 of 3): KVM_RUN (vCPU 0, guest command 1): Invalid argument)"),
-		      "%s", l ? l : facts->text);
-	l = line_of(facts, "kvm.arch_cap");
-	ck_assert_msg(l && strstr(l, "kvm.arch_cap: 0x400000000c000069"), "%s", facts->text);
+		      "%s", l ? l : t->facts);
+	l = line_of(t, "kvm.arch_cap");
+	ck_assert_msg(l && strstr(l, "kvm.arch_cap: 0x400000000c000069"), "%s", t->facts);
 	/* the model's predictions, whatever runs */
-	ck_assert_msg(line_of(facts, "model.kvm.arch_cap") && line_of(facts, "model.vcpu.arch_cap") &&
-		      line_of(facts, "model.bugs") && line_of(facts, "model.kvm.cpuid"), "%s", facts->text);
+	ck_assert_msg(line_of(t, "model.kvm.arch_cap") && line_of(t, "model.vcpu.arch_cap") &&
+		      line_of(t, "model.bugs") && line_of(t, "model.kvm.cpuid"), "%s", t->facts);
 
-	ck_assert_int_eq(kmc_kvm_backend.live(ctx, rec(&f, "feature"), &h, &prof, why, sizeof(why)), 0);
+	ck_assert_int_eq(kmc_kvm_backend.live(t->ctx, kt_rec(&t->f, "feature"), &h, &prof, t->why,
+					      sizeof(t->why)), 0);
 	ck_assert_ptr_nonnull(prof);
 	/* the system ioctls and a VM without KVM_RUN: observed */
-	ck_assert_msg(eval(ctx, &f, "feature", o, why, sizeof(why)) == 0, "%s", why);
-	ck_assert_uint_eq(o->kvm_arch_cap, FAKE_AC);
-	ck_assert_uint_eq(o->nres, 1);
-	ck_assert_uint_eq(o->res[0].value, FAKE_AC);
-	ck_assert_msg(eval(ctx, &f, "default", o, why, sizeof(why)) == 0, "%s", why);
-	ck_assert_uint_eq(o->vcpu_arch_cap, FAKE_AC);
-	ck_assert_msg(eval(ctx, &f, "msrs", o, why, sizeof(why)) == 0, "%s", why);
-	ck_assert_uint_eq(o->nres, 3);
-	ck_assert_uint_eq(o->res[2].value, 0x29);
+	ck_assert_msg(eval(t, "feature") == 0, "%s", t->why);
+	ck_assert_uint_eq(t->o.kvm_arch_cap, FAKE_AC);
+	ck_assert_uint_eq(t->o.nres, 1);
+	ck_assert_uint_eq(t->o.res[0].value, FAKE_AC);
+	ck_assert_msg(eval(t, "default") == 0, "%s", t->why);
+	ck_assert_uint_eq(t->o.vcpu_arch_cap, FAKE_AC);
+	ck_assert_msg(eval(t, "msrs") == 0, "%s", t->why);
+	ck_assert_uint_eq(t->o.nres, 3);
+	ck_assert_uint_eq(t->o.res[2].value, 0x29);
 	/* KVM_RUN: a SKIP with the probe's reason, never an ERROR or a FAIL */
-	ck_assert_int_eq(eval(ctx, &f, "run", o, why, sizeof(why)), KMC_BE_SKIP);
-	ck_assert_msg(strstr(why, "e.kmv:17: op run: needs KVM_RUN of kmc's guest program, which did not run in the probe: kvm_fake: guest command NOP (1 of 3): KVM_RUN (vCPU 0, guest command 1): Invalid argument"),
-		      "%s", why);
-	ck_assert_int_eq(eval(ctx, &f, "fb", o, why, sizeof(why)), KMC_BE_SKIP);
-	ck_assert_msg(strstr(why, "kvm_fake is neither kvm_intel nor kvm_amd"), "%s", why);
+	ck_assert_int_eq(eval(t, "run"), KMC_BE_SKIP);
+	ck_assert_msg(strstr(t->why, "e.kmv:17: op run: needs KVM_RUN of kmc's guest program, which did not run in the probe: kvm_fake: guest command NOP (1 of 3): KVM_RUN (vCPU 0, guest command 1): Invalid argument"),
+		      "%s", t->why);
+	ck_assert_int_eq(eval(t, "fb"), KMC_BE_SKIP);
+	ck_assert_msg(strstr(t->why, "kvm_fake is neither kvm_intel nor kvm_amd"), "%s", t->why);
 	ck_assert_uint_eq(F.nruns, 1);		/* the probe's first command, nothing since */
-	kmc_kvm_backend.close(ctx);
-	kmv_file_free(&f);
-	free(facts);
-	free(o);
+	e2e_close(t);
 }
 END_TEST
 
 START_TEST(backend_guest_runs)
 {
-	struct kmc_obs *o = calloc(1, sizeof(*o));
-	struct kmv_file f;
-	struct facts *facts = calloc(1, sizeof(*facts));
-	char why[800], *l;
-	void *ctx = open_backend(&f, facts);
+	struct e2e *t = e2e_open();
+	char *l = line_of(t, "kvm.probe");
 
-	l = line_of(facts, "kvm.probe");
-	ck_assert_msg(l && strstr(l, "vm ok, vcpu ok, cpuid ok, guest ok"), "%s", facts->text);
-	ck_assert_msg(eval(ctx, &f, "run", o, why, sizeof(why)) == 0, "%s", why);
-	ck_assert_uint_eq(o->nres, 3);
-	ck_assert_int_eq(o->res[1].kind, KMC_RES_OK);
-	ck_assert_int_eq(o->res[2].kind, KMC_RES_VALUE);
-	ck_assert_uint_eq(o->res[2].value, FAKE_AC);
+	ck_assert_msg(l && strstr(l, "vm ok, vcpu ok, cpuid ok, guest ok"), "%s", t->facts);
+	ck_assert_msg(eval(t, "run") == 0, "%s", t->why);
+	ck_assert_uint_eq(t->o.nres, 3);
+	ck_assert_int_eq(t->o.res[1].kind, KMC_RES_OK);
+	ck_assert_int_eq(t->o.res[2].kind, KMC_RES_VALUE);
+	ck_assert_uint_eq(t->o.res[2].value, FAKE_AC);
 	ck_assert_uint_eq(F.nruns, 3 + 2);
-	kmc_kvm_backend.close(ctx);
-	kmv_file_free(&f);
-	free(facts);
-	free(o);
+	e2e_close(t);
 }
 END_TEST
 
 /* No VM at all (KVM_CREATE_IRQCHIP refused): the system ioctls still answer */
 START_TEST(backend_no_vm)
 {
-	struct kmc_obs *o = calloc(1, sizeof(*o));
-	struct kmv_file f;
-	struct facts *facts = calloc(1, sizeof(*facts));
-	char why[800];
-	void *ctx;
+	struct e2e *t;
 
 	F.irqchip_err = EINVAL;
-	ctx = open_backend(&f, facts);
-	ck_assert_msg(eval(ctx, &f, "feature", o, why, sizeof(why)) == 0, "%s", why);
-	ck_assert_uint_eq(o->kvm_arch_cap, FAKE_AC);
+	t = e2e_open();
+	ck_assert_msg(eval(t, "feature") == 0, "%s", t->why);
+	ck_assert_uint_eq(t->o.kvm_arch_cap, FAKE_AC);
 	ck_assert_uint_eq(F.ncreate_vm, 1);	/* the probe's, none for the feature vector */
 	for (const char *const *id = (const char *const[]){ "default", "msrs", "run", NULL }; *id; id++) {
-		ck_assert_int_eq(eval(ctx, &f, *id, o, why, sizeof(why)), KMC_BE_SKIP);
-		ck_assert_msg(strstr(why, "needs a VM and a vCPU, which the probe could not create: kvm_fake: KVM_CREATE_IRQCHIP: Invalid argument"),
-			      "%s: %s", *id, why);
+		ck_assert_int_eq(eval(t, *id), KMC_BE_SKIP);
+		ck_assert_msg(strstr(t->why, "needs a VM and a vCPU, which the probe could not create: kvm_fake: KVM_CREATE_IRQCHIP: Invalid argument"),
+			      "%s: %s", *id, t->why);
 	}
 	ck_assert_uint_eq(F.ncreate_vm, 1);
-	kmc_kvm_backend.close(ctx);
-	kmv_file_free(&f);
-	free(facts);
-	free(o);
+	e2e_close(t);
 }
 END_TEST
 
 /* No feature MSR 0x10a: its vectors are SKIPs, not ERRORs; the rest runs */
 START_TEST(backend_no_feature_msr)
 {
-	struct kmc_obs *o = calloc(1, sizeof(*o));
-	struct kmv_file f;
-	struct facts *facts = calloc(1, sizeof(*facts));
-	char why[800];
-	void *ctx;
+	struct e2e *t;
 
 	F.no_feature_msrs = 1;
-	ctx = open_backend(&f, facts);
-	ck_assert_int_eq(eval(ctx, &f, "feature", o, why, sizeof(why)), KMC_BE_SKIP);
-	ck_assert_msg(strstr(why, "e.kmv:4: expect kvm.arch_cap: kvm_fake: KVM_GET_MSR_FEATURE_INDEX_LIST: MSR 0x10a is not listed (0 feature MSRs)"),
-		      "%s", why);
-	ck_assert_msg(eval(ctx, &f, "msrs", o, why, sizeof(why)) == 0, "%s", why);
-	kmc_kvm_backend.close(ctx);
-	kmv_file_free(&f);
-	free(facts);
-	free(o);
+	t = e2e_open();
+	ck_assert_int_eq(eval(t, "feature"), KMC_BE_SKIP);
+	ck_assert_msg(strstr(t->why, "e.kmv:4: expect kvm.arch_cap: kvm_fake: KVM_GET_MSR_FEATURE_INDEX_LIST: MSR 0x10a is not listed (0 feature MSRs)"),
+		      "%s", t->why);
+	ck_assert_msg(eval(t, "msrs") == 0, "%s", t->why);
+	e2e_close(t);
 }
 END_TEST
 
-static Suite *other_suite(void)
-{
-	Suite *s = suite_create("kvm_other");
-	TCase *tc = tcase_create("other");
-
-	tcase_add_checked_fixture(tc, fake_setup, fake_teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, probe_all_work);
-	tcase_add_test(tc, probe_failures);
-	tcase_add_test(tc, probe_told_to_fail);
-	tcase_add_test(tc, skip_by_probe);
-	tcase_add_test(tc, skip_by_capability);
-	tcase_add_test(tc, quirks_offered);
-	tcase_add_test(tc, skip_vmx_rules);
-	tcase_add_test(tc, record_needs);
-	tcase_add_test(tc, backend_guest_does_not_run);
-	tcase_add_test(tc, backend_guest_runs);
-	tcase_add_test(tc, backend_no_vm);
-	tcase_add_test(tc, backend_no_feature_msr);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(other_suite());
-	int nfail;
+	Suite *s = suite_create("kvm_other");
+	const TTest *const tests[] = {
+		probe_all_work, probe_failures, probe_told_to_fail, backend_guest_does_not_run,
+		backend_guest_runs, backend_no_vm, backend_no_feature_msr, NULL,
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	kt_case(s, "other", 30, fake_setup, fake_teardown, tests);
+	return kt_run(s);
 }
