@@ -105,7 +105,9 @@ $(O)/lib/libkmcresults.a: $(RESULTS_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-LIBS := $(O)/lib/libkmcresults.a $(O)/lib/libkmcharness.a $(O)/lib/libkmcmodel.a $(O)/lib/libkmcref.a
+# each archive after the ones that use it (ld resolves only what came before):
+# kmc-run's parts in libkmcharness use libkmcresults, which uses none of the others
+LIBS := $(O)/lib/libkmcharness.a $(O)/lib/libkmcresults.a $(O)/lib/libkmcmodel.a $(O)/lib/libkmcref.a
 
 $(O)/bin/%: $(O)/obj/harness/%.o $(LIBS)
 	@mkdir -p $(dir $@)
