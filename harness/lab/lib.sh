@@ -83,6 +83,14 @@ check_series() {
 # kernel_line CACHE K: the Debian line K stands for: K itself, or an own
 # kernel's release line (its manifest's LINE), for what depends on the line
 # (the matrix's kernels=, the VMX lab's per-line command line).
+# module_top DIR: where the modules of DIR are: an installed tree's kernel/,
+# or a kernel build directory itself, next to their sources (own-kernel.sh; a
+# build directory has a .config, and a kernel/ of its own: the objects of the
+# source's kernel/, where no module is)
+module_top() {
+	if [[ -d $1/kernel && ! -e $1/.config ]]; then echo "$1/kernel"; else echo "$1"; fi
+}
+
 kernel_line() {
 	if [[ " $LAB_OWN_KERNELS " == *" $2 "* ]]; then
 		(. "$(kernel_env "$1" "$2")" && printf '%s\n' "$LINE")

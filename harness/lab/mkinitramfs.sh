@@ -142,10 +142,7 @@ add_modules() {
 	local moddir=$1 dest=$2 f n top
 	shift 2
 	declare -A path=() seen=()
-	# an installed tree has its modules under kernel/, a build directory
-	# next to their sources (own-kernel.sh)
-	top=$moddir/kernel
-	[[ -d $top ]] || top=$moddir
+	top=$(module_top "$moddir")
 	while IFS= read -r f; do
 		n=${f##*/}
 		n=${n%%.ko*}

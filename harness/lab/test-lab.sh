@@ -170,6 +170,17 @@ if [[ $name == mine ]] && (. "$oc/kernel-mine/kernel.env" &&
 else
 	bad "own-kernel.sh: a build directory's release, line, modules and kmc.ko source" "$name: $(cat "$oc/kernel-mine/kernel.env" "$tmp/err" 2>&1 | tr '\n' '|')"
 fi
+# where the modules are: a build directory has a kernel/ of its own (the
+# objects of kernel/) and a .config; an installed tree its modules in kernel/
+mkdir -p "$b/kernel/sched" "$tmp/inst/kernel/arch"
+: >"$b/.config"
+top_b=$(bash -c '. "$0/lib.sh"; module_top "$1"' "$LAB_DIR" "$b")
+top_i=$(bash -c '. "$0/lib.sh"; module_top "$1"' "$LAB_DIR" "$tmp/inst")
+if [[ $top_b == "$b" && $top_i == "$tmp/inst/kernel" ]]; then
+	ok "module_top: a build directory's modules beside their sources, an installed tree's in kernel/"
+else
+	bad "module_top: a build directory's modules beside their sources, an installed tree's in kernel/" "got $top_b and $top_i"
+fi
 # an image: the release from the setup header (HdrS at 0x202, the version
 # string at the pointer at 0x20e plus 0x200); its Debian twin in the cache
 img=$tmp/bzImage
