@@ -120,8 +120,10 @@ mkdir -p "$d"
 	printf 'KMOD_KDIR=%q\n' "$kmod_kdir"
 	printf 'KMOD_LINE=%q\n' "$kmod_line"
 	echo "OWN=1"
-} >"$d/kernel.env.tmp"
-mv "$d/kernel.env.tmp" "$d/kernel.env"
+} >"$d/kernel.env.tmp.$$"
+# make lab registers the kernel from both labs at once: each its own file,
+# renamed over the other's (the same content)
+mv -f "$d/kernel.env.tmp.$$" "$d/kernel.env"
 # the L2 kernel ELF the initramfs builder caches is per image
 rm -f "$d/vmlinux"
 info "$name: $kver (line $line) from $from; kmc.ko: $(
