@@ -77,6 +77,7 @@ help:
 	@echo "make mutants-sample  the fixed sample of 20 mutants CI runs"
 	@echo "make coverage   lcov line+branch coverage of model/ and ref/ -> results/coverage/"
 	@echo "make bench      scenarios per second for model and ref, sweep wall time, kmc-run's records/s and memory"
+	@echo "                (BASE=REV: the model, ref and sweep figures of git revision REV too)"
 	@echo "make fuzz       libFuzzer on the vector reader and the KTAP reader, FUZZ_SECONDS (default 60) each"
 	@echo "make kmod       build kmod/ against the running kernel's and Debian's 6.1/6.12/7.2/7.3 headers"
 	@echo "make kmod-check kmod's checks without root or lab (KTAP; builds against unpacked headers)"
@@ -190,7 +191,7 @@ mutants-sample:
 	$(PYTHON) harness/mutants.py --sample 20 --out build/mutants-sample
 
 bench: $(BINS)
-	sh harness/bench.sh
+	sh harness/bench.sh $(if $(BASE),--base $(BASE))
 
 # libFuzzer targets (harness/fuzz/): the vector reader, the KTAP reader
 FUZZ_SECONDS ?= 60

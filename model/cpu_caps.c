@@ -73,6 +73,7 @@ static uint64_t cr4_reserved_by(uint64_t features)
 {
 	uint64_t r = 0;
 
+	UNROLLED
 	for (unsigned int i = 0; i < sizeof(cr4_feature) / sizeof(cr4_feature[0]); i++)
 		if (!(features & KMC_BIT(cr4_feature[i].feat)))
 			r |= cr4_feature[i].cr4;

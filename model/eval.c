@@ -15,13 +15,13 @@ int kmc_model_eval(const struct kmc_profile *p, const struct kmc_scenario *s,
 	memset(o, 0, sizeof(*o));
 	if (!p || s->nops > KMC_MAX_OPS || (s->variants & ~kmc_model_variants))
 		return -EINVAL;
-	model_boot(p, &s->host, &b);
+	model_boot(p, &s->host, s->variants, &b);
 	o->bugs = b.bugs;
 	o->host_feat = b.feat;
 	o->host_state = b.state;
 	o->l1tf_vmx = b.l1tf_vmx;
 	model_sysfs(&s->host, &b, o);
-	o->kvm_arch_cap = model_kvm_arch_cap(p, &b, b.ac, s->variants);
+	o->kvm_arch_cap = b.kvm_ac;
 	o->kvm_cpuid = model_kvm_cpuid(p, &s->host, &b);
 	o->kvm_emul_cpuid = model_kvm_emul_cpuid(&s->host);
 	return model_vcpu_run_ops(p, s, &b, o);

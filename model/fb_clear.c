@@ -140,6 +140,7 @@ uint32_t model_findings(const struct vcpu *v)
 	if (!vcpu_is_vmx(v))
 		return f;
 	if (guest_told_verw_clears(v) && model_verw(v) == VERW_KEEPS)
+		UNROLLED
 		for (unsigned int i = 0; i < sizeof(verw_cause) / sizeof(verw_cause[0]); i++)
 			if (verw_cause[i].host_clears == host_verw_clears(v))
 				f |= verw_cause[i].finding;

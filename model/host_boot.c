@@ -175,7 +175,7 @@ uint8_t model_l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
 {
 	enum l1tf_class l = l1tf_class(p, h, b);
 
-	if (!model_host_is_vmx(h))
+	if (!b->vmx)
 		return KMC_L1TF_VMX_AUTO;	/* kvm_intel never loaded */
 	if (!HAS_BUG(b->bugs, L1TF))
 		return KMC_L1TF_VMX_NOT_REQUIRED;
@@ -246,15 +246,17 @@ static uint32_t host_state(const struct kmc_profile *p, const struct kmc_host *h
  * kvm_intel on every other vendor (VMX: Intel, Centaur, Zhaoxin; kmc
  * assumes VMX for an unknown vendor too).
  */
-bool model_host_is_vmx(const struct kmc_host *h)
+static bool model_host_is_vmx(const struct kmc_host *h)
 {
 	return h->vendor != KMC_VENDOR_AMD && h->vendor != KMC_VENDOR_HYGON;
 }
 
-void model_boot(const struct kmc_profile *p, const struct kmc_host *h, struct boot *b)
+void model_boot(const struct kmc_profile *p, const struct kmc_host *h, uint32_t var,
+		struct boot *b)
 {
 	bool gds_mitigated;
 
+	b->vmx = model_host_is_vmx(h);
 	b->ac = HAS_F(h->cpuid, ARCH_CAPABILITIES) ? h->arch_cap : 0;
 	b->off = h->mitigations_off;
 	b->bugs = model_host_bugs(p, h, b->ac);
@@ -268,4 +270,5 @@ void model_boot(const struct kmc_profile *p, const struct kmc_host *h, struct bo
 	b->state = host_state(p, h, b, gds_mitigated);
 	b->l1tf_vmx = model_l1tf_vmx(p, h, b, h->l1d_flush);
 	b->smt = h->smt && !l1tf_disables_smt(p, h, b);
+	b->kvm_ac = model_kvm_arch_cap(p, b, b->ac, var);
 }

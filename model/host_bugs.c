@@ -181,16 +181,21 @@ static const struct vuln_entry blacklist[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The family, then the model: what tells most rows apart.  The walk is
+ * unrolled (first_match), so one failed family test also skips the rows of
+ * that family that follow.
+ */
 static bool entry_matches(const struct kmc_profile *p, const struct kmc_host *h,
 			  const struct vuln_entry *e)
 {
-	if (e->only_with != NONE && !HAS(p, e->only_with))
-		return false;
-	if (e->vendor != ANY && e->vendor != h->vendor)
-		return false;
 	if (e->family != ANY && e->family != h->family)
 		return false;
 	if (e->model != ANY && e->model != h->model)
+		return false;
+	if (e->vendor != ANY && e->vendor != h->vendor)
+		return false;
+	if (e->only_with != NONE && !HAS(p, e->only_with))
 		return false;
 	return e->step_max == ANY || h->stepping <= e->step_max;
 }
@@ -199,6 +204,7 @@ static bool entry_matches(const struct kmc_profile *p, const struct kmc_host *h,
 static uint16_t first_match(const struct kmc_profile *p, const struct kmc_host *h,
 			    const struct vuln_entry *t, unsigned int n)
 {
+	UNROLLED
 	for (unsigned int i = 0; i < n; i++)
 		if (entry_matches(p, h, &t[i]))
 			return t[i].flags;
@@ -442,6 +448,7 @@ uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 	c.bl = first_match(p, h, blacklist, NELEM(blacklist));
 	speculates = !(c.wl & NO_SPECULATION);
 
+	UNROLLED
 	for (unsigned int i = 0; i < NELEM(bug_rules); i++) {
 		const struct bug_rule *r = &bug_rules[i];
 

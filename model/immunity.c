@@ -61,6 +61,7 @@ bool model_false_immunity(const struct vcpu *v)
 {
 	uint64_t seen = model_guest_sees_ac(v);
 
+	UNROLLED
 	for (unsigned int i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
 		const struct immunity_claim *c = &claims[i];
 

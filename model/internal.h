@@ -27,7 +27,17 @@ struct boot {
 	bool verw_selected;	/* a VERW mitigation converged (CLEAR_CPU_BUF) */
 	uint32_t state;		/* KMC_HS_* */
 	uint8_t l1tf_vmx;	/* enum kmc_l1tf_vmx */
+	/* KVM's module init */
+	bool vmx;		/* kvm_intel (VMX) loaded, else kvm_amd (SVM) */
+	uint64_t kvm_ac;	/* KVM's feature 0x10a then: the vCPU's default */
 };
+
+/*
+ * Before a loop over one of the rule tables: the loop is unrolled, so each
+ * row's constants sit in the code and a row's function is called directly
+ * (the model's cost per scenario: docs/bench.md).
+ */
+#define UNROLLED _Pragma("GCC unroll 128")
 
 #define HAS_F(set, f) (((set) & KMC_F(f)) != 0)
 #define HAS_BUG(b, x) (((b) & KMC_B(x)) != 0)
@@ -35,13 +45,12 @@ struct boot {
 /* host_bugs.c: cpu_set_bug_bits as decision tables */
 uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 			 uint64_t ac);
-/* host_boot.c: kvm_intel (VMX) or kvm_amd (SVM) */
-bool model_host_is_vmx(const struct kmc_host *h);
 /* host_boot.c: l1tf_vmx_mitigation for a vmentry_l1d_flush value */
 uint8_t model_l1tf_vmx(const struct kmc_profile *p, const struct kmc_host *h,
 		       const struct boot *b, uint8_t param);
-/* host_boot.c: the boot sequence: tsx, bugs, mitigations, KVM module init */
-void model_boot(const struct kmc_profile *p, const struct kmc_host *h,
+/* host_boot.c: the boot sequence: tsx, bugs, mitigations, KVM module init
+ * (@var: the KMC_VAR_* the kernel carries) */
+void model_boot(const struct kmc_profile *p, const struct kmc_host *h, uint32_t var,
 		struct boot *b);
 /* sysfs_strings.c */
 void model_sysfs(const struct kmc_host *h, const struct boot *b,
@@ -82,7 +91,7 @@ enum msr_rc { RC_OK, RC_ONE, RC_UNSUPPORTED, RC_NOT_MODELLED };
 /* vcpu.c: the vCPU and its operations; -EINVAL for an op kmc does not model */
 int model_vcpu_run_ops(const struct kmc_profile *p, const struct kmc_scenario *s,
 		       const struct boot *b, struct kmc_obs *o);
-bool vcpu_is_vmx(const struct vcpu *v);
+static inline bool vcpu_is_vmx(const struct vcpu *v) { return v->b->vmx; }
 bool vcpu_user_exit(const struct vcpu *v, uint8_t reason);
 bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f);
 /* the guest's CPUID instruction sees @f (TSX_CTRL.CPUID_CLEAR hides RTM/HLE) */

@@ -34,6 +34,7 @@ uint64_t model_kvm_supported_arch_cap(const struct kmc_profile *p)
 {
 	uint64_t m = 0;
 
+	UNROLLED
 	for (unsigned int i = 0; i < sizeof(passed_through) / sizeof(passed_through[0]); i++)
 		if (passed_through[i].since == 0xff || HAS(p, passed_through[i].since))
 			m |= passed_through[i].bit;
@@ -69,6 +70,7 @@ uint64_t model_kvm_arch_cap(const struct kmc_profile *p, const struct boot *b,
 	v |= KMC_AC_PSCHANGE_MC_NO;		/* NX huge pages cover L2 */
 	if (b->l1tf_vmx != KMC_L1TF_VMX_NEVER)
 		v |= KMC_AC_SKIP_VMENTRY_L1DFLUSH;
+	UNROLLED
 	for (unsigned int i = 0; i < sizeof(no_bit_rules) / sizeof(no_bit_rules[0]); i++) {
 		const struct synth_rule *r = &no_bit_rules[i];
 
@@ -101,7 +103,7 @@ uint64_t model_kvm_cpuid(const struct kmc_profile *p, const struct kmc_host *h,
 	uint64_t v = KMC_F(ARCH_CAPABILITIES) | (b->feat & KVM_F_PLAIN);
 
 	/* PKU needs two-dimensional paging: not with kvm_intel.ept=0 (SVM keeps NPT) */
-	if (model_host_is_vmx(h) && !h->ept)
+	if (b->vmx && !h->ept)
 		v &= ~KMC_F(PKU);
 	/* EMULATED_F(HYPERVISOR) came with the 6.14 CPUID overhaul */
 	if (HAS(p, FL_CPU_CAPS))

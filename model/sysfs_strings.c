@@ -4,8 +4,22 @@
  * mmio_stale_data}: a base string chosen by the mitigation mode and an SMT
  * suffix (kernel-facts B.5).
  */
-#include <stdio.h>
+#include <string.h>
 #include "internal.h"
+
+/*
+ * sysfs_emit() of BASE, or of "BASE; SMT STATE" when @state is given.  Every
+ * piece is one of this file's literals: the longest line, 77 characters and
+ * its NUL, fits KMC_SYSFS_MAX.  (Plain copies, no format: the sweep writes
+ * three per scenario.)
+ */
+static void emit(char *buf, const char *base, const char *state)
+{
+	char *end = stpcpy(buf, base);
+
+	if (state)
+		stpcpy(stpcpy(end, "; SMT "), state);
+}
 
 static const char *base(uint8_t mode)
 {
@@ -40,7 +54,7 @@ static void mds(const struct kmc_host *h, const struct boot *b, char *buf)
 	const char *x;
 
 	if (b->mds == VM_NOT_AFFECTED) {
-		snprintf(buf, KMC_SYSFS_MAX, "Not affected");
+		emit(buf, "Not affected", NULL);
 		return;
 	}
 	if (HAS_F(h->cpuid, HYPERVISOR))
@@ -49,17 +63,14 @@ static void mds(const struct kmc_host *h, const struct boot *b, char *buf)
 		x = b->mds == VM_OFF ? "vulnerable" : b->smt ? "mitigated" : "disabled";
 	else
 		x = b->smt ? "vulnerable" : "disabled";
-	snprintf(buf, KMC_SYSFS_MAX, "%s; SMT %s", base(b->mds), x);
+	emit(buf, base(b->mds), x);
 }
 
 static void bare_or_smt(const struct kmc_host *h, const struct boot *b, uint8_t mode, bool bare,
 			char *buf)
 {
-	if (mode == VM_NOT_AFFECTED || bare)
-		snprintf(buf, KMC_SYSFS_MAX, "%s", base(mode));
-	else
-		snprintf(buf, KMC_SYSFS_MAX, "%s; SMT %s", base(mode),
-			 smt(h, b, "vulnerable", "disabled"));
+	emit(buf, base(mode), mode == VM_NOT_AFFECTED || bare ? NULL :
+			      smt(h, b, "vulnerable", "disabled"));
 }
 
 void model_sysfs(const struct kmc_host *h, const struct boot *b, struct kmc_obs *o)

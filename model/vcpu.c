@@ -9,11 +9,6 @@
 #include <string.h>
 #include "internal.h"
 
-bool vcpu_is_vmx(const struct vcpu *v)
-{
-	return model_host_is_vmx(v->h);
-}
-
 bool vcpu_guest_has(const struct vcpu *v, enum kmc_feat f)
 {
 	return v->has_table && (v->table & KMC_BIT(f));
@@ -59,7 +54,7 @@ static void vcpu_create(struct vcpu *v)
 		     quirk_enabled(v, KMC_KVM_QUIRK_STUFF_FEATURE_MSRS);
 
 	v->host_ac = v->h->arch_cap;
-	v->ac = stuff ? model_kvm_arch_cap(v->p, v->b, v->b->ac, v->var) : 0;
+	v->ac = stuff ? v->b->kvm_ac : 0;
 	v->apic_enabled = true;		/* in-kernel LAPIC, reset state */
 	/* PEBS_UNAVAIL | BTS_UNAVAIL at RESET since 6.0; before it nothing set it (0) */
 	v->misc_enable = HAS(v->p, FL_MISC_ENABLE_PMU_BITS) ? 0x1800 : 0;
