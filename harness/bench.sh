@@ -7,7 +7,9 @@
 #     over every 4th scenario of the sweep's planes (kmc-run --sweep --bench);
 #   - instructions per scenario of each (valgrind --tool=callgrind, if
 #     installed: repeatable whatever else the machine does);
-#   - the wall time of the full sweep (all CPUs) and of the vector runs;
+#   - the wall time of the full sweep (all CPUs; and its CPU time, which
+#     divided by the CPUs is its wall time on an idle machine) and of the
+#     vector runs;
 #   - kmc-run's records per second and peak memory (RSS) on 10^4, 10^5 and
 #     10^6 small records, made here into build/bench/ (the reader streams:
 #     the peak should stay flat; python3 reads the child's peak RSS).
@@ -47,6 +49,19 @@ if [ -n "$BASE" ]; then
 	echo "bench: base $BASE = $(git rev-parse --short "$BASE"), built in $dir"
 fi
 
+# CMD...: "W s wall, C s CPU" of CMD (its output discarded); CPU is user +
+# system of CMD's threads, what the machine's other load does not change
+wall_cpu() {
+	python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+t = time.monotonic() - t
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.2f s wall, %.2f s CPU" % (t, ru.ru_utime + ru.ru_stime))
+PY
+}
+
 secs() { # CMD...: wall seconds of CMD (its output discarded)
 	t0=$(date +%s.%N)
 	"$@" >/dev/null 2>&1 || true
@@ -79,7 +94,7 @@ evals() {
 	else
 		echo "bench: valgrind not installed, no instruction counts"
 	fi
-	echo "bench full sweep (model vs ref)   $(secs "$run" --sweep -q) s wall, $(nproc) threads$at"
+	echo "bench full sweep (model vs ref)   $(wall_cpu "$run" --sweep -q), $(nproc) threads$at"
 }
 
 [ -z "$BASE_RUN" ] || evals "$BASE_RUN" "$BASE"
