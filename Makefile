@@ -34,8 +34,10 @@ endif
 CFLAGS  += $(CFLAGS_BASE) $(OPT) $(INC)
 LDFLAGS += $(LDSAN)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
-# results directories, JUnit/KCIDB, the report (harness/results/, harness/report/)
-JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+# results directories, JUnit/KCIDB, the report (harness/results/, harness/report/):
+# jansson (run.json, KCIDB), nettle (SHA-256)
+RESULTS_PKGS := jansson nettle
+RESULTS_LIBS := $(shell pkg-config --libs $(RESULTS_PKGS) 2>/dev/null || echo -ljansson -lnettle)
 
 MODEL_SRC   := $(wildcard model/*.c)
 REF_SRC     := $(wildcard ref/*.c)
@@ -112,23 +114,23 @@ LIBS := $(O)/lib/libkmcharness.a $(O)/lib/libkmcresults.a $(O)/lib/libkmcmodel.a
 
 $(O)/bin/%: $(O)/obj/harness/%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(JSON_LIBS) -lm -pthread
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(RESULTS_LIBS) -lm -pthread
 
 $(O)/bin/kmc-results: $(O)/obj/harness/results/kmc-results.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(JSON_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(RESULTS_LIBS) -lm
 
 # model/tests/foo.c -> $(O)/test/model_foo
 define test_rule
 $(O)/test/$(subst /tests/,_,$(basename $(1))): $(call obj,$(1)) $(LIBS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) $(RESULTS_LIBS) -pthread
 endef
 $(foreach t,$(TEST_SRC),$(eval $(call test_rule,$(t))))
 
 $(O)/test/results_%: $(O)/obj/harness/results/tests/%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(RESULTS_LIBS) -pthread
 
 # harness/kvm/tests/foo.c -> $(O)/test/kvm_foo (no /dev/kvm needed), except
 # test_guest.c -> $(O)/kvm-test/kvm_guest, which needs one (harness/kvm/run-tests.sh)
@@ -136,10 +138,10 @@ KVM_TEST_BINS := $(patsubst harness/kvm/tests/test_%.c,$(O)/test/kvm_%,\
 		   $(filter-out harness/kvm/tests/test_guest.c,$(wildcard harness/kvm/tests/*.c)))
 $(O)/test/kvm_%: $(O)/obj/harness/kvm/tests/test_%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(RESULTS_LIBS) -pthread
 $(O)/kvm-test/kvm_guest: $(O)/obj/harness/kvm/tests/test_guest.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(JSON_LIBS) -pthread
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(CHECK_LIBS) $(RESULTS_LIBS) -pthread
 TEST_BINS   += $(KVM_TEST_BINS) $(O)/kvm-test/kvm_guest
 
 # Static kmc-run and kvm_guest for the emulated lab's L1 (harness/kvm/lab-l1.sh)
@@ -198,7 +200,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := kmv ktap
 $(O)/fuzz/fuzz_%: $(O)/obj/harness/fuzz/fuzz_%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(JSON_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(RESULTS_LIBS) -lm
 
 fuzz:
 	@sh harness/deps.sh --if-missing fuzz

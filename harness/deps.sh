@@ -5,7 +5,9 @@
 #   kmod:           bpftool (BTF offsets: kmod/vmx-offset.sh, kmod/tests/btf-offsets.sh)
 #   kvm backend:    linux-libc-dev (<linux/kvm.h>); build-essential's libc6-dev has the
 #                   static libc for `make kvm-static` (docs/kvm-backend.md)
-#   results:        libjansson-dev (run.json, kcidb.json), libxml2-utils (xmllint:
+#   results:        libjansson-dev (run.json, kcidb.json), nettle-dev (SHA-256 of
+#                   the inputs), uthash-dev (the results' and the id set's hash
+#                   tables), libxml2-utils (xmllint:
 #                   JUnit XSD check), node-ajv (KCIDB schema check), chromium
 #                   (the report's screenshot test), lava-common (LAVA's own
 #                   test-definition schema, for harness/lava/kmc.yaml) -- docs/results.md
@@ -19,7 +21,7 @@
 # [--if-missing] fuzz`: the fuzzing packages only (what `make fuzz` runs
 # first); `deps.sh` alone (make deps): all of them.
 set -eu
-run_pkgs="build-essential pkg-config linux-libc-dev libjansson-dev"
+run_pkgs="build-essential pkg-config linux-libc-dev libjansson-dev nettle-dev uthash-dev"
 pkgs="$run_pkgs check lcov python3 bpftool"
 pkgs="$pkgs libxml2-utils node-ajv chromium lava-common"
 # Debian 12's clang is clang-14; libFuzzer is in its runtime package, a

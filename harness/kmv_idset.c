@@ -17,9 +17,9 @@
  *   CONFIRM  the passes after it, over the same bytes: exact, but only for
  *            the suspects; every other id is known unique and not stored.
  *
- * The exact part packs its entries, {file, line, id}, in chunks that are
- * never moved (256 bytes, 512, ... up to 1 MiB each); its hash table
- * holds 4-byte references: the chunk's number and the entry's offset.
+ * The exact part packs its entries, {uthash's handle, file, line, id}, in
+ * chunks that are never moved (256 bytes, 512, ... up to 1 MiB each), and
+ * finds them through uthash's table.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,9 +27,12 @@
 #include <string.h>
 #include "kmv_internal.h"
 
+/* a failed malloc leaves the entry out (its hh.tbl NULL) instead of exiting */
+#define HASH_NONFATAL_OOM 1
+#include <uthash.h>
+
 #define IDSET_CHUNK_MIN	256u
-#define IDSET_CHUNK_MAX	(1u << 20)	/* offsets / 4 fit in 18 bits */
-#define IDSET_OFF_BITS	18
+#define IDSET_CHUNK_MAX	(1u << 20)
 
 /* The screen's filter: 2^24 bits (2 MiB) and 6 probes per id */
 #define BLOOM_BITS_LOG	24
@@ -38,14 +41,15 @@
 enum idset_mode { IDSET_EXACT, IDSET_SCREEN, IDSET_CONFIRM };
 
 struct idset_entry {
+	UT_hash_handle hh;
 	uint32_t file;		/* index into files[] */
 	uint32_t line;
 	char id[];
 };
 
 struct exact {
-	uint32_t *slot;		/* 0: empty; else 1 + (offset of the entry) / 4 */
-	unsigned int cap, n;
+	struct idset_entry *head;	/* uthash's table of the entries */
+	unsigned int n;
 	char **chunk;
 	unsigned int nchunk;
 	size_t used, size;	/* bytes used in the last chunk, and its size */
@@ -60,6 +64,7 @@ struct kmv_idset {
 	uint64_t *bloom;	/* SCREEN only */
 };
 
+/* FNV-1a: the Bloom filter's probes */
 static uint64_t hash64(const char *s)
 {
 	uint64_t h = 14695981039346656037ull;
@@ -71,78 +76,34 @@ static uint64_t hash64(const char *s)
 
 static void exact_free(struct exact *e)
 {
-	free(e->slot);
+	HASH_CLEAR(hh, e->head);	/* the table; the entries go with their chunks */
 	kmv_strv_free(e->chunk, e->nchunk);
 	kmv_strv_free(e->files, e->nfiles);
 	memset(e, 0, sizeof(*e));
 }
 
-static struct idset_entry *entry_at(const struct exact *s, uint32_t ref)
-{
-	uint32_t r = ref - 1;
-
-	return (struct idset_entry *)(s->chunk[r >> IDSET_OFF_BITS] +
-				      (size_t)(r & ((1u << IDSET_OFF_BITS) - 1)) * 4);
-}
-
 /* The entry of @id, or NULL */
 static const struct idset_entry *exact_find(const struct exact *s, const char *id)
 {
-	if (!s->cap)
-		return NULL;
-	for (unsigned int i = (unsigned int)hash64(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		const struct idset_entry *e;
+	struct idset_entry *e;
 
-		if (!s->slot[i])
-			return NULL;
-		e = entry_at(s, s->slot[i]);
-		if (!strcmp(e->id, id))
-			return e;
-	}
-}
-
-static void place(uint32_t *slot, unsigned int cap, unsigned int h, uint32_t ref)
-{
-	unsigned int i = h & (cap - 1);
-
-	while (slot[i])
-		i = (i + 1) & (cap - 1);
-	slot[i] = ref;
+	HASH_FIND_STR(s->head, id, e);
+	return e;
 }
 
 /* Add @id, first seen at @path:@line (@id not in @s yet); 0 or -ENOMEM */
 static int exact_add(struct exact *s, const char *id, const char *path, unsigned int line)
 {
-	size_t len = strlen(id), need = (sizeof(struct idset_entry) + len + 1 + 3) & ~(size_t)3;
+	size_t len = strlen(id), need = (sizeof(struct idset_entry) + len + 1 + 7) & ~(size_t)7;
 	struct idset_entry *e;
-	uint32_t ref;
 
-	if (need > IDSET_CHUNK_MAX)
-		return -ENOMEM;
 	if (!s->nfiles || strcmp(s->files[s->nfiles - 1], path))
 		if (kmv_strv_add(&s->files, &s->nfiles, path))
 			return -ENOMEM;
-	if (2 * (s->n + 1) > s->cap) {
-		unsigned int ncap = s->cap ? 2 * s->cap : 16;
-		uint32_t *nslot = ncap > s->cap ? calloc(ncap, sizeof(*nslot)) : NULL;
-
-		if (!nslot)
-			return -ENOMEM;
-		for (unsigned int i = 0; i < s->cap; i++)
-			if (s->slot[i])
-				place(nslot, ncap, (unsigned int)hash64(entry_at(s, s->slot[i])->id),
-				      s->slot[i]);
-		free(s->slot);
-		s->slot = nslot;
-		s->cap = ncap;
-	}
 	if (!s->nchunk || s->used + need > s->size) {
 		size_t size = s->nchunk < 12 ? IDSET_CHUNK_MIN << s->nchunk : IDSET_CHUNK_MAX;
 		char *c, **nv;
 
-		/* a reference is 1 + the chunk's number and the offset: < 2^14 chunks, 16 GiB */
-		if (s->nchunk + 1 >= 1u << (32 - IDSET_OFF_BITS))
-			return -ENOMEM;
 		if (size < need)
 			size = need;
 		c = malloc(size);
@@ -156,13 +117,14 @@ static int exact_add(struct exact *s, const char *id, const char *path, unsigned
 		s->used = 0;
 		s->size = size;
 	}
-	ref = ((s->nchunk - 1) << IDSET_OFF_BITS | (uint32_t)(s->used / 4)) + 1;
 	e = (struct idset_entry *)(s->chunk[s->nchunk - 1] + s->used);
 	e->file = s->nfiles - 1;
 	e->line = line;
 	memcpy(e->id, id, len + 1);
+	HASH_ADD_KEYPTR(hh, s->head, e->id, len, e);
+	if (!e->hh.tbl)
+		return -ENOMEM;
 	s->used += need;
-	place(s->slot, s->cap, (unsigned int)hash64(id), ref);
 	s->n++;
 	return 0;
 }

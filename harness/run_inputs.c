@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "rundir.h"
 #include "run_inputs.h"
-#include "sha256.h"
+#include "digest.h"
 
 static int any_match(const struct strv *s, const char *v, int glob)
 {
@@ -141,7 +141,7 @@ struct hashing {
 	int fd;
 	int spool;		/* -1, or where to copy what is read */
 	int spool_err;		/* errno of a failed copy */
-	struct kr_sha256 sha;
+	struct sha256_ctx sha;
 	unsigned long long n;
 };
 
@@ -154,7 +154,7 @@ static ssize_t hashing_read(void *cookie, char *buf, size_t size)
 		n = read(h->fd, buf, size);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
-		kr_sha256_update(&h->sha, buf, (size_t)n);
+		sha256_update(&h->sha, (size_t)n, (const uint8_t *)buf);
 		h->n += (unsigned long long)n;
 		for (ssize_t w, done = 0; h->spool >= 0 && !h->spool_err && done < n; done += w) {
 			w = write(h->spool, buf + done, (size_t)(n - done));
@@ -172,7 +172,7 @@ static FILE *hashing_open(struct hashing *h)
 {
 	static const cookie_io_functions_t io = { .read = hashing_read };
 
-	kr_sha256_init(&h->sha);
+	sha256_init(&h->sha);
 	h->n = 0;
 	return fopencookie(h, "r", io);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a results directory holds, read back (run.json, the KTAP, vectors.tsv),
- * and the files derived from it: JUnit XML, KCIDB v5 JSON, a text summary.
- * The mapping of statuses is in docs/results.md.  Errors are a negative
- * errno and "PATH: reason".
+ * What a results directory holds, read back (run.json, the KTAP, vectors.tsv:
+ * load.c, suites.c), and the files derived from it (derive.c): JUnit XML
+ * (junit.c), KCIDB v5 JSON (kcidb.c), a text summary (summary.c).  The
+ * mapping of statuses is in docs/results.md.  Errors are a negative errno
+ * and "PATH: reason".
  */
 #ifndef KR_DERIVE_H
 #define KR_DERIVE_H
@@ -56,6 +57,9 @@ struct kr_results {
 };
 
 int kr_results_load(const char *dir, struct kr_results *res, char *msg, size_t len);
+/* The same with @meta for run.json (what kmc-run is about to write there), NULL: read it */
+int kr_results_load_meta(const char *dir, json_t *meta, struct kr_results *res, char *msg,
+			 size_t len);
 /* Load one KTAP file as a results directory of that file alone (vectors.tsv beside it is read) */
 int kr_results_load_ktap(const char *path, struct kr_results *res, char *msg, size_t len);
 /*
@@ -66,6 +70,8 @@ int kr_results_load_ktap(const char *path, struct kr_results *res, char *msg, si
 int kr_results_load_like(const char *dir, const struct kr_results *like, struct kr_results *res,
 			 char *msg, size_t len);
 void kr_results_free(struct kr_results *res);
+/* The suites and cases of @res from its KTAP documents and vectors: 0 or -ENOMEM */
+int kr_results_build_suites(struct kr_results *res);
 
 /* Rank of a status for roll-ups, as KCIDB orders them (FAIL highest, SKIP lowest) */
 int kr_status_rank(enum kt_status s);
@@ -89,6 +95,10 @@ void kr_case_group(const struct kr_case *c, char *buf, size_t len);
  * first diagnostic that is not a note.  malloc'd, NULL on ENOMEM.
  */
 char *kr_case_message(const struct kr_case *c);
+/* "REASON\nDIAG" of a case, malloc'd, NULL on ENOMEM */
+char *kr_case_text(const struct kr_case *c);
+/* Dots to '_': a dot would add a level to a JUnit class name */
+void kr_undot(char *p);
 
 int kr_write_junit(const struct kr_results *res, FILE *fp);
 int kr_write_kcidb(const struct kr_results *res, FILE *fp, char *msg, size_t len);

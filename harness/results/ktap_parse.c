@@ -1,25 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KTAP reader (ktap_parse.h). */
+/* KTAP reader: the grammar of its lines, nesting by indentation (ktap_parse.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "ktap_line.h"
 #include "ktap_parse.h"
-
-const char *const kt_status_names[KT_NSTATUS] = {
-	[KT_PASS] = "PASS", [KT_FAIL] = "FAIL", [KT_XFAIL] = "XFAIL", [KT_XPASS] = "XPASS",
-	[KT_SKIP] = "SKIP", [KT_ERROR] = "ERROR", [KT_TIMEOUT] = "TIMEOUT", [KT_MISS] = "MISS",
-};
-
-int kt_status_parse(const char *name)
-{
-	for (int i = 0; i < KT_NSTATUS; i++)
-		if (!strcasecmp(name, kt_status_names[i]))
-			return i;
-	return -1;
-}
 
 /* One level of nesting: the tests at one indentation */
 struct level {
@@ -49,31 +37,6 @@ struct parser {
 	char **jdst, *jstr;
 	size_t jlen, jcap;
 };
-
-static void test_free(struct kt_test *t)
-{
-	free(t->name);
-	free(t->directive);
-	free(t->reason);
-	free(t->diag);
-	for (unsigned int i = 0; i < t->nfindings; i++)
-		free(t->findings[i]);
-	free(t->findings);
-	for (unsigned int i = 0; i < t->nsub; i++)
-		test_free(&t->sub[i]);
-	free(t->sub);
-}
-
-void kt_doc_free(struct kt_doc *d)
-{
-	for (unsigned int i = 0; i < d->ntests; i++)
-		test_free(&d->tests[i]);
-	free(d->tests);
-	free(d->path);
-	free(d->diag);
-	free(d->bail);
-	memset(d, 0, sizeof(*d));
-}
 
 static char *xstrdup(struct parser *p, const char *s)
 {
@@ -594,63 +557,13 @@ static void parse_line(struct parser *p, char *line, unsigned int lineno)
 	d->nunknown++;
 }
 
-/*
- * The next line of @fp into *@buf (without its newline), at most
- * KT_LINE_MAX bytes: its length; -1 at the end; -2 for a line that does
- * not end in time (not KTAP: /dev/zero, a binary); -3 for a whole line
- * with a NUL byte in it.  @partial: the last line had no newline (a kill
- * cut it); it is returned all the same, and the caller drops it.
- */
-static long read_line(FILE *fp, char **buf, size_t *cap, int *partial)
-{
-	size_t n = 0;
-	int c, nul = 0;
-
-	*partial = 0;
-	for (;;) {
-		c = getc_unlocked(fp);
-		if (c == EOF) {
-			if (!n)
-				return -1;
-			*partial = 1;
-			break;
-		}
-		if (c == '\n')
-			break;
-		if (n >= KT_LINE_MAX)
-			return -2;
-		if (n + 2 > *cap) {
-			size_t ncap = *cap ? 2 * *cap : 256;
-			char *b = realloc(*buf, ncap);
-
-			if (!b)
-				return -4;
-			*buf = b;
-			*cap = ncap;
-		}
-		nul |= !c;
-		(*buf)[n++] = (char)c;
-	}
-	if (!*buf) {
-		*buf = malloc(1);
-		if (!*buf)
-			return -4;
-		*cap = 1;
-	}
-	(*buf)[n] = 0;
-	/* NULs at the very end: a file cut by a crash, dropped as partial */
-	if (nul && !*partial)
-		return -3;
-	return (long)n;
-}
-
 static void parser_free(struct parser *p)
 {
 	for (unsigned int i = p->depth; i > 0; i--) {
 		struct level *l = &p->lv[i - 1];
 
 		for (unsigned int k = 0; k < l->n; k++)
-			test_free(&l->tests[k]);
+			kt_test_free(&l->tests[k]);
 		free(l->tests);
 		level_clear(p, l);
 	}
@@ -674,7 +587,7 @@ int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len
 	push(&p, 0, 0);
 	if (!d->path)
 		p.oom = 1;
-	while (!p.oom && !p.bad[0] && (n = read_line(fp, &line, &cap, &partial)) != -1) {
+	while (!p.oom && !p.bad[0] && (n = kt_read_line(fp, &line, &cap, &partial)) != -1) {
 		if (lineno < UINT_MAX)
 			lineno++;
 		if (n == -4) {
@@ -749,22 +662,4 @@ int kt_parse_file(const char *path, struct kt_doc *d, char *msg, size_t len)
 	ret = kt_parse(fp, path, d, msg, len);
 	fclose(fp);
 	return ret;
-}
-
-void kt_count_leaves(const struct kt_test *t, unsigned int n, unsigned int counts[KT_NSTATUS])
-{
-	for (unsigned int i = 0; i < n; i++) {
-		if (t[i].nsub)
-			kt_count_leaves(t[i].sub, t[i].nsub, counts);
-		else if (t[i].closed)
-			counts[t[i].status]++;
-	}
-}
-
-struct kt_test *kt_find(struct kt_test *tests, unsigned int n, const char *name)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (tests[i].name && !strcmp(tests[i].name, name))
-			return &tests[i];
-	return NULL;
 }

@@ -79,6 +79,8 @@ struct kt_doc {
 int kt_parse(FILE *fp, const char *path, struct kt_doc *d, char *msg, size_t len);
 int kt_parse_file(const char *path, struct kt_doc *d, char *msg, size_t len);
 void kt_doc_free(struct kt_doc *d);
+/* Free what @t holds, its subtests too (not @t itself) */
+void kt_test_free(struct kt_test *t);
 
 /* KT_* for "PASS", "FAIL", ... (case-insensitive), or -1 */
 int kt_status_parse(const char *name);

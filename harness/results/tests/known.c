@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Known divergences (harness/results/known.c) and SHA-256 (sha256.c, the
- * vector-set hash): the file format, its errors, the matching.
+ * Known divergences (harness/results/known.c): the file format, its
+ * errors, the matching.
  */
 #include <check.h>
 #include <errno.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "known.h"
-#include "sha256.h"
 
 static int parse(const char *text, struct kr_known *k, char *msg, size_t len)
 {
@@ -151,44 +150,6 @@ START_TEST(kernel_versions)
 }
 END_TEST
 
-/* FIPS 180-2 appendix B examples, and a length that crosses a block */
-START_TEST(sha256_known_answers)
-{
-	static const struct {
-		const char *in, *hex;
-	} cases[] = {
-		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
-		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
-	};
-	struct kr_sha256 s;
-	char hex[65];
-
-	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		kr_sha256_init(&s);
-		kr_sha256_update(&s, cases[i].in, strlen(cases[i].in));
-		kr_sha256_hex(&s, hex);
-		ck_assert_str_eq(hex, cases[i].hex);
-	}
-	/* a million 'a', fed in odd pieces */
-	kr_sha256_init(&s);
-	{
-		char buf[997];
-
-		memset(buf, 'a', sizeof(buf));
-		for (unsigned int left = 1000000; left;) {
-			unsigned int n = left < sizeof(buf) ? left : (unsigned int)sizeof(buf);
-
-			kr_sha256_update(&s, buf, n);
-			left -= n;
-		}
-	}
-	kr_sha256_hex(&s, hex);
-	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("known");
@@ -201,7 +162,6 @@ int main(void)
 	tcase_add_test(tc, errors_name_the_line);
 	tcase_add_test(tc, the_committed_file_reads);
 	tcase_add_test(tc, kernel_versions);
-	tcase_add_test(tc, sha256_known_answers);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

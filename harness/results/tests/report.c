@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The HTML report (harness/report/report.c), rendered in headless Chromium,
+ * The HTML report (harness/report/), rendered in headless Chromium,
  * and the LAVA side (harness/lava/): the KTAP -> lava-test-case wrapper and
  * the test definition's own steps, run with stand-ins for LAVA's tools.
  */

@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "kr_test.h"
-#include "sha256.h"
+#include "digest.h"
 
 static char *tmp;
 static char vec[4300], big[4300];
