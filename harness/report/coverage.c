@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "html.h"
+#include "links.h"
 #include "report.h"
 #include "sections.h"
 #include "util.h"
@@ -110,10 +110,10 @@ void kr_report_coverage(FILE *fp, const char *out, const char *dir)
 		fputs("<p>No coverage data", fp);
 		if (ret != -ENOENT) {
 			fputs(": ", fp);
-			kr_html_esc(fp, msg);
+			kr_xml_esc(fp, msg, 0);
 		} else {
 			fputs(" in <code>", fp);
-			kr_html_esc(fp, dir);
+			kr_xml_esc(fp, dir, 0);
 			fputs("</code> (no <code>*.info</code>): run <code>make coverage</code>", fp);
 		}
 		fputs(".</p></section>\n", fp);
@@ -142,24 +142,24 @@ void kr_report_coverage(FILE *fp, const char *out, const char *dir)
 		top[k].brh += c.f[i].brh;
 	}
 	fputs("<p class=\"meta\">From <code>", fp);
-	kr_html_esc(fp, c.info);
+	kr_xml_esc(fp, c.info, 0);
 	fputs("</code>", fp);
 	/* genhtml's pages beside the tracefile, or in html/ (harness/coverage.sh) */
 	snprintf(index, sizeof(index), "%s/index.html", dir);
 	if (stat(index, &st))
 		snprintf(index, sizeof(index), "%s/html/index.html", dir);
 	if (!stat(index, &st)) {
-		char *link = kr_html_link(out, index);
+		char *link = kr_rel_link(out, index);
 
 		fputs("; the lcov pages: <a href=\"", fp);
-		kr_html_esc(fp, link);
+		kr_xml_esc(fp, link, 0);
 		fputs("\">index.html</a>", fp);
 		free(link);
 	}
 	fputs(".</p>\n<table><tr><th>directory</th><th>lines</th><th>branches</th></tr>\n", fp);
 	for (unsigned int k = 0; k < ntop; k++) {
 		fputs("<tr><th>", fp);
-		kr_html_esc(fp, top[k].name[0] ? top[k].name : "(top)");
+		kr_xml_esc(fp, top[k].name[0] ? top[k].name : "(top)", 0);
 		fputs("/</th>", fp);
 		pct_cell(fp, top[k].lh, top[k].lf);
 		pct_cell(fp, top[k].brh, top[k].brf);
@@ -169,7 +169,7 @@ void kr_report_coverage(FILE *fp, const char *out, const char *dir)
 	      "<th>branches</th></tr>\n", fp);
 	for (unsigned int i = 0; i < c.n; i++) {
 		fputs("<tr><td>", fp);
-		kr_html_esc(fp, c.f[i].path);
+		kr_xml_esc(fp, c.f[i].path, 0);
 		fputs("</td>", fp);
 		pct_cell(fp, c.f[i].lh, c.f[i].lf);
 		pct_cell(fp, c.f[i].brh, c.f[i].brf);

@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include "html.h"
 #include "sections.h"
 #include "util.h"
 
@@ -89,7 +88,7 @@ static int diff_walk(struct kr_comparison *cmp, FILE *fp)
 		if (listed++ >= MAX_LISTED)
 			continue;
 		fprintf(fp, "<tr><td>%s</td><td>", diff_kinds[kind]);
-		kr_html_esc(fp, key);
+		kr_xml_esc(fp, key, 0);
 		fprintf(fp, "</td><td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n",
 			was < KT_NSTATUS ? kt_status_names[was] : "none",
 			was < KT_NSTATUS ? kt_status_names[was] : "-",
@@ -127,9 +126,9 @@ void kr_report_diffs(FILE *fp, struct kr_comparison *cmp, unsigned int n)
 			any += cmp[i].count[k];
 		differing += !!any;
 		fputs("<tr><td>", fp);
-		kr_html_esc(fp, cmp[i].cur->id);
+		kr_xml_esc(fp, cmp[i].cur->id, 0);
 		fprintf(fp, "</td><td>%s <code>", cmp[i].what);
-		kr_html_esc(fp, cmp[i].old.dir);
+		kr_xml_esc(fp, cmp[i].old.dir, 0);
 		fputs("</code></td>", fp);
 		for (unsigned int k = 0; k < 5; k++)
 			fprintf(fp, "<td class=\"num%s\">%u</td>",
@@ -150,9 +149,9 @@ void kr_report_diffs(FILE *fp, struct kr_comparison *cmp, unsigned int n)
 		if (!any)
 			continue;
 		fputs("<h3>", fp);
-		kr_html_esc(fp, cmp[i].cur->id);
+		kr_xml_esc(fp, cmp[i].cur->id, 0);
 		fprintf(fp, " against %s ", cmp[i].what);
-		kr_html_esc(fp, cmp[i].old.id);
+		kr_xml_esc(fp, cmp[i].old.id, 0);
 		fputs("</h3>\n<p>", fp);
 		for (unsigned int k = 0; k < 5; k++)
 			fprintf(fp, "%s%s: <b>%u</b>", k ? ", " : "", diff_kinds[k], cmp[i].count[k]);

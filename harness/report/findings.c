@@ -2,8 +2,8 @@
 /* The report's findings and failures sections. */
 #include <stdlib.h>
 #include <string.h>
-#include "html.h"
 #include "sections.h"
+#include "util.h"
 
 /* "None in: A, B." for the runs where @has() is 0 (one line, however many kernels) */
 static void write_none_in(FILE *fp, const struct kr_results *runs, unsigned int nruns,
@@ -15,7 +15,7 @@ static void write_none_in(FILE *fp, const struct kr_results *runs, unsigned int 
 		if (has(&runs[r]))
 			continue;
 		fputs(n++ ? ", " : "<p>None in: ", fp);
-		kr_html_esc(fp, runs[r].id);
+		kr_xml_esc(fp, runs[r].id, 0);
 	}
 	if (n)
 		fputs(".</p>\n", fp);
@@ -64,7 +64,7 @@ void kr_report_findings(FILE *fp, struct kr_results *runs, unsigned int nruns)
 				}
 			}
 		fputs("<h3>", fp);
-		kr_html_esc(fp, runs[r].id);
+		kr_xml_esc(fp, runs[r].id, 0);
 		fprintf(fp, ": %u vector%s</h3>\n", runs[r].findings, runs[r].findings == 1 ? "" : "s");
 		if (!names.n) {
 			fputs("<p>None.</p>\n", fp);
@@ -77,7 +77,7 @@ void kr_report_findings(FILE *fp, struct kr_results *runs, unsigned int nruns)
 			unsigned int listed = 0;
 
 			fputs("<tr><td>", fp);
-			kr_html_esc(fp, names.v[n]);
+			kr_xml_esc(fp, names.v[n], 0);
 			fprintf(fp, "</td><td class=\"num\">%u</td><td><details><summary>%u vector%s</summary>",
 				count[n], count[n], count[n] == 1 ? "" : "s");
 			for (unsigned int i = 0; i < runs[r].nsuites; i++)
@@ -87,7 +87,7 @@ void kr_report_findings(FILE *fp, struct kr_results *runs, unsigned int nruns)
 					for (unsigned int f = 0; c->t && f < c->t->nfindings; f++) {
 						if (strcmp(c->t->findings[f], names.v[n]) || listed++ >= MAX_LISTED)
 							continue;
-						kr_html_esc(fp, c->name);
+						kr_xml_esc(fp, c->name, 0);
 						fputs("<br>", fp);
 					}
 				}
@@ -123,7 +123,7 @@ void kr_report_failures(FILE *fp, struct kr_results *runs, unsigned int nruns)
 		if (!has_failures(&runs[r]))
 			continue;
 		fputs("<h3>", fp);
-		kr_html_esc(fp, runs[r].id);
+		kr_xml_esc(fp, runs[r].id, 0);
 		fputs("</h3>\n", fp);
 		for (unsigned int i = 0; i < runs[r].nsuites; i++)
 			for (unsigned int k = 0; k < runs[r].suites[i].n; k++) {
@@ -138,18 +138,18 @@ void kr_report_failures(FILE *fp, struct kr_results *runs, unsigned int nruns)
 				listed++;
 				fprintf(fp, "<tr><td class=\"%s\">%s</td><td>", kt_status_names[c->status],
 					kt_status_names[c->status]);
-				kr_html_esc(fp, runs[r].suites[i].name);
+				kr_xml_esc(fp, runs[r].suites[i].name, 0);
 				fputs(": ", fp);
-				kr_html_esc(fp, c->name);
+				kr_xml_esc(fp, c->name, 0);
 				fputs("</td><td><pre>", fp);
 				if (c->t && c->t->reason) {
-					kr_html_esc(fp, c->t->reason);
+					kr_xml_esc(fp, c->t->reason, 0);
 					fputs("\n", fp);
 				}
 				if (c->t && c->t->diag)
-					kr_html_esc(fp, c->t->diag);
+					kr_xml_esc(fp, c->t->diag, 0);
 				if (!c->t && c->why)
-					kr_html_esc(fp, c->why);
+					kr_xml_esc(fp, c->why, 0);
 				fputs("</pre></td></tr>\n", fp);
 			}
 		if (!total)

@@ -2,11 +2,11 @@
 /* The report's conformance matrices: a run's (host · kernel by rule family), a lab's (row by kernel). */
 #include <stdlib.h>
 #include <string.h>
-#include "html.h"
 #include "known.h"
 #include "labrun.h"
 #include "report.h"
 #include "sections.h"
+#include "util.h"
 
 #define CELL_NAMES	12	/* ids named in a cell's tooltip */
 
@@ -129,15 +129,15 @@ static void write_cell(FILE *fp, const struct cell *cl, const char *col, const c
 		return;
 	}
 	fprintf(fp, "<td class=\"%s\" title=\"", kt_status_names[w]);
-	kr_html_esc(fp, col);
+	kr_xml_esc(fp, col, 0);
 	fputs(" on ", fp);
-	kr_html_esc(fp, row);
+	kr_xml_esc(fp, row, 0);
 	for (int s = 0; s < KT_NSTATUS; s++)
 		if (cl->n[s])
 			fprintf(fp, "&#10;%s: %u", kt_status_names[s], cl->n[s]);
 	for (unsigned int n = 0; n < cl->nnames; n++) {
 		fputs("&#10;  ", fp);
-		kr_html_esc(fp, cl->names[n]);
+		kr_xml_esc(fp, cl->names[n], 0);
 	}
 	fprintf(fp, "\">%u/%u</td>", cl->n[KT_PASS] + cl->n[KT_XFAIL], cl->total);
 }
@@ -180,7 +180,7 @@ void kr_report_matrix(FILE *fp, const struct kr_results *res, unsigned int idx)
 			cell_add(cl, c);
 		}
 	fprintf(fp, "<section id=\"matrix-%u\"><h2>Conformance matrix: ", idx);
-	kr_html_esc(fp, res->id);
+	kr_xml_esc(fp, res->id, 0);
 	fputs("</h2>\n<p class=\"meta\">Rows: host \xc2\xb7 kernel (the vector's CPU and kernel "
 	      "profile); columns: the rule family (the vector's group, docs/rules.md). A cell shows "
 	      "passed/vectors and takes the colour of its worst status: ", fp);
@@ -190,13 +190,13 @@ void kr_report_matrix(FILE *fp, const struct kr_results *res, unsigned int idx)
 	fputs("<div class=\"scroll\"><table class=\"matrix\"><tr><th></th>", fp);
 	for (unsigned int c = 0; c < cols.n; c++) {
 		fputs("<th class=\"col\"><span>", fp);
-		kr_html_esc(fp, cols.v[c]);
+		kr_xml_esc(fp, cols.v[c], 0);
 		fputs("</span></th>", fp);
 	}
 	fputs("</tr>\n", fp);
 	for (unsigned int r = 0; r < rows.n; r++) {
 		fputs("<tr><th class=\"row\">", fp);
-		kr_html_esc(fp, rows.v[r]);
+		kr_xml_esc(fp, rows.v[r], 0);
 		fputs("</th>", fp);
 		for (unsigned int c = 0; c < cols.n; c++)
 			write_cell(fp, &cells[(size_t)r * cols.n + c], cols.v[c], rows.v[r]);
@@ -298,11 +298,11 @@ void kr_report_lab_matrix(FILE *fp, const struct kr_results *runs, const struct 
 		const struct kr_labrun *l = &labs[col[c]];
 
 		fputs("<th class=\"kernel\">", fp);
-		kr_html_esc(fp, l->kernel);
+		kr_xml_esc(fp, l->kernel, 0);
 		snprintf(head, sizeof(head), "%.*s", (int)strcspn(l->release, " "), l->release);
 		if (head[0]) {
 			fputs("<br><span class=\"meta\">", fp);
-			kr_html_esc(fp, head);
+			kr_xml_esc(fp, head, 0);
 			fputs("</span>", fp);
 		}
 		fputs("</th>", fp);
@@ -310,7 +310,7 @@ void kr_report_lab_matrix(FILE *fp, const struct kr_results *runs, const struct 
 	fputs("</tr>\n", fp);
 	for (unsigned int r = 0; r < rows.n; r++) {
 		fputs("<tr><th class=\"row\">", fp);
-		kr_html_esc(fp, rows.v[r]);
+		kr_xml_esc(fp, rows.v[r], 0);
 		fputs("</th>", fp);
 		for (unsigned int c = 0; c < ncols; c++)
 			write_cell(fp, &cells[(size_t)r * ncols + c], labs[col[c]].name, rows.v[r]);

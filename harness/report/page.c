@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include "html.h"
+#include "links.h"
 #include "labrun.h"
 #include "sections.h"
 #include "util.h"
@@ -30,11 +30,11 @@ static void write_file_links(FILE *fp, const char *out, const char *dir, const c
 		snprintf(path, sizeof(path), "%s/%s", dir, files[f]);
 		if (stat(path, &st))
 			continue;
-		link = kr_html_link(out, path);
+		link = kr_rel_link(out, path);
 		fputs("<a href=\"", fp);
-		kr_html_esc(fp, link ? link : path);
+		kr_xml_esc(fp, link ? link : path, 0);
 		fputs("\">", fp);
-		kr_html_esc(fp, files[f]);
+		kr_xml_esc(fp, files[f], 0);
 		fputs("</a> ", fp);
 		free(link);
 	}
@@ -93,11 +93,11 @@ static void write_lab_runs(FILE *fp, const char *out, const struct kr_results *r
 	for (unsigned int i = 0; i < n; i++)
 		if (!i || strcmp(labs[order[i]].stamp, labs[order[i - 1]].stamp)) {
 			fputs(i ? ", " : "", fp);
-			kr_html_esc(fp, labs[order[i]].stamp);
+			kr_xml_esc(fp, labs[order[i]].stamp, 0);
 		}
 	if (labs[order[0]].mode[0]) {
 		fputs(" (", fp);
-		kr_html_esc(fp, labs[order[0]].mode);
+		kr_xml_esc(fp, labs[order[0]].mode, 0);
 		fputs(")", fp);
 	}
 	fputs(": started ", fp);
@@ -116,11 +116,11 @@ static void write_lab_runs(FILE *fp, const char *out, const struct kr_results *r
 		const struct kr_labrun *l = &labs[order[i]];
 
 		fputs("<tr><th class=\"row\">", fp);
-		kr_html_esc(fp, l->kernel);
+		kr_xml_esc(fp, l->kernel, 0);
 		fputs("</th><td>", fp);
-		kr_html_esc(fp, l->release[0] ? l->release : "(no summary.txt)");
+		kr_xml_esc(fp, l->release[0] ? l->release : "(no summary.txt)", 0);
 		fprintf(fp, "</td><td class=\"%s\">", x->interrupted ? "MISS" : "PASS");
-		kr_html_esc(fp, x->status);
+		kr_xml_esc(fp, x->status, 0);
 		fputs("</td><td class=\"num\">", fp);
 		if (l->started && l->finished >= l->started)
 			write_span(fp, difftime(l->finished, l->started));
@@ -139,7 +139,7 @@ static void write_lab_runs(FILE *fp, const char *out, const struct kr_results *r
 			fputs("-", fp);
 		}
 		fputs("</td><td class=\"steps\">", fp);
-		kr_html_esc(fp, l->steps[0] ? l->steps : "-");
+		kr_xml_esc(fp, l->steps[0] ? l->steps : "-", 0);
 		fputs("</td><td>", fp);
 		write_totals(fp, x);
 		fputs("</td><td>", fp);
@@ -186,16 +186,16 @@ static void write_runs(FILE *fp, const char *out, struct kr_results *runs,
 			total += x->counts[s];
 		kr_iso_time(&x->start, 0, when, sizeof(when));
 		fputs("<tr><td>", fp);
-		kr_html_esc(fp, x->id);
+		kr_xml_esc(fp, x->id, 0);
 		fputs("</td><td>", fp);
-		kr_html_esc(fp, x->backend);
+		kr_xml_esc(fp, x->backend, 0);
 		fprintf(fp, "</td><td class=\"%s\">", x->interrupted ? "MISS" : "PASS");
-		kr_html_esc(fp, x->status);
+		kr_xml_esc(fp, x->status, 0);
 		fputs("</td><td>", fp);
-		kr_html_esc(fp, when);
+		kr_xml_esc(fp, when, 0);
 		fputs("</td><td>", fp);
 		if (kernel) {
-			kr_html_esc(fp, kernel);
+			kr_xml_esc(fp, kernel, 0);
 		} else {
 			json_t *p = json_object_get(x->meta, "kernel_profiles");
 			size_t i;
@@ -204,7 +204,7 @@ static void write_runs(FILE *fp, const char *out, struct kr_results *runs,
 			fputs("profiles ", fp);
 			json_array_foreach(p, i, v) {
 				fputs(i ? ", " : "", fp);
-				kr_html_esc(fp, json_string_value(v));
+				kr_xml_esc(fp, json_string_value(v), 0);
 			}
 			if (!json_array_size(p))
 				fputs("-", fp);
@@ -236,9 +236,9 @@ int kr_report_page(FILE *fp, const char *out, const char *title, struct kr_resul
 	kr_iso_time(&now, 0, when, sizeof(when));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>", fp);
-	kr_html_esc(fp, title);
+	kr_xml_esc(fp, title, 0);
 	fputs("</title>\n<link rel=\"stylesheet\" href=\"report.css\"></head>\n<body>\n<h1>", fp);
-	kr_html_esc(fp, title);
+	kr_xml_esc(fp, title, 0);
 	fprintf(fp, "</h1>\n<p class=\"meta\">Generated %s by kmc-results %s.</p>\n", when, KMC_VERSION);
 	fputs("<nav><a href=\"#runs\">Runs</a>", fp);
 	for (unsigned int k = 0; k < 2; k++)
@@ -252,7 +252,7 @@ int kr_report_page(FILE *fp, const char *out, const char *title, struct kr_resul
 		if (labs[r].is_lab)
 			continue;
 		fprintf(fp, "<a href=\"#matrix-%u\">Matrix: ", r);
-		kr_html_esc(fp, runs[r].id);
+		kr_xml_esc(fp, runs[r].id, 0);
 		fputs("</a>", fp);
 	}
 	fputs("<a href=\"#findings\">Findings</a><a href=\"#failures\">Failures</a>"
@@ -270,7 +270,7 @@ int kr_report_page(FILE *fp, const char *out, const char *title, struct kr_resul
 		kr_report_diffs(fp, cmp, ncmp);
 	} else {
 		fputs("<p>Nothing to compare ", fp);
-		kr_html_esc(fp, runs[0].id);
+		kr_xml_esc(fp, runs[0].id, 0);
 		fputs(" with: no earlier run of the same backend beside it, and no "
 		      "<code>--baseline</code> or matching <code>--baselines</code> directory.</p>\n", fp);
 	}

@@ -6,28 +6,10 @@
 #include "derive.h"
 #include "util.h"
 
-static void xml_text(FILE *fp, const char *s, int attr)
-{
-	char *c = kr_clean(s ? s : "", 0);
-
-	for (const char *p = c ? c : ""; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs(attr ? "&quot;" : "\"", fp); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", fp); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", fp); break;
-		default: fputc(*p, fp);
-		}
-	}
-	free(c);
-}
-
 static void xml_attr(FILE *fp, const char *name, const char *val)
 {
 	fprintf(fp, " %s=\"", name);
-	xml_text(fp, val, 1);
+	kr_xml_esc(fp, val, 1);
 	fputc('"', fp);
 }
 
@@ -144,7 +126,7 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 				xml_attr(fp, "message", msg);
 				if (*text) {
 					fputc('>', fp);
-					xml_text(fp, text, 0);
+					kr_xml_esc(fp, text, 0);
 					fprintf(fp, "</%s>\n    </testcase>\n", kind);
 				} else {
 					fputs("/>\n    </testcase>\n", fp);
@@ -172,7 +154,7 @@ int kr_write_junit(const struct kr_results *res, FILE *fp)
 			return -ENOMEM;
 		}
 		fputs("    <system-out>", fp);
-		xml_text(fp, out, 0);
+		kr_xml_esc(fp, out, 0);
 		fputs("</system-out>\n    <system-err/>\n  </testsuite>\n", fp);
 		free(out);
 		free(cls);

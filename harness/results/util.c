@@ -274,6 +274,24 @@ char *kr_clean(const char *s, size_t max)
 	return out;
 }
 
+void kr_xml_esc(FILE *fp, const char *s, int attr)
+{
+	char *c = kr_clean(s ? s : "", 0);
+
+	for (const char *p = c ? c : ""; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\n': fputs(attr ? "&#10;" : "\n", fp); break;
+		case '\t': fputs(attr ? "&#9;" : "\t", fp); break;
+		default: fputc(*p, fp);
+		}
+	}
+	free(c);
+}
+
 int kr_appendf(char **s, const char *fmt, ...)
 {
 	va_list ap;

@@ -54,6 +54,12 @@ int kr_iso_parse(const char *s, struct timespec *ts);
  * control characters other than '\n' and '\t' become ' '; at most @max
  * bytes (0: no limit), cut at a character boundary.  malloc'd, NULL on ENOMEM.
  */
+/*
+ * @s as XML or HTML text (kr_clean()ed first; NULL as ""): & < > " escaped,
+ * and with @attr also newline and tab, which an attribute's value would
+ * otherwise lose.  The one escaping helper: JUnit's and the report's.
+ */
+void kr_xml_esc(FILE *fp, const char *s, int attr);
 char *kr_clean(const char *s, size_t max);
 
 /* Append printf output to a malloc'd string (*s may be NULL); -ENOMEM on failure */

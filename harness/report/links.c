@@ -1,28 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The report's HTML text and links (html.h). */
+/* Links between the report's files (links.h). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include "html.h"
+#include "links.h"
 #include "util.h"
 
-void kr_html_esc(FILE *fp, const char *s)
-{
-	char *c = kr_clean(s ? s : "", 0);
-
-	for (const char *p = c ? c : ""; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		default: fputc(*p, fp);
-		}
-	}
-	free(c);
-}
-
-char *kr_html_link(const char *from_dir, const char *path)
+char *kr_rel_link(const char *from_dir, const char *path)
 {
 	char a[PATH_MAX], b[PATH_MAX], *out = NULL;
 	size_t common = 0, i;
