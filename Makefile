@@ -11,7 +11,10 @@ COV      ?=
 PYTHON   ?= python3
 
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g
-INC         := -Imodel/include -Iref -Iharness -Iharness/results -Iharness/report -Iharness/kvm
+# harness/ by concern (docs/layout.md); each part's headers by their bare name
+HARNESS_PARTS := kmv names run sweep ktap tools/qemu tools/source
+INC         := -Imodel/include -Iref $(patsubst %,-Iharness/%,$(HARNESS_PARTS)) \
+	       -Iharness/results -Iharness/report -Iharness/kvm
 ifeq ($(SAN),1)
   OPT   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSAN := -fsanitize=address,undefined
@@ -41,10 +44,12 @@ RESULTS_LIBS := $(shell pkg-config --libs $(RESULTS_PKGS) 2>/dev/null || echo -l
 
 MODEL_SRC   := $(wildcard model/*.c)
 REF_SRC     := $(wildcard ref/*.c)
-HARNESS_SRC := $(filter-out harness/kmc-run.c harness/kmc.c,$(wildcard harness/*.c))
+HARNESS_SRC := $(filter-out harness/run/kmc-run.c harness/run/kmc.c,$(wildcard $(patsubst %,harness/%/*.c,$(HARNESS_PARTS))))
 # the kvm backend (harness/kvm/, docs/kvm-backend.md): C and the guest program
 KVM_SRC     := $(wildcard harness/kvm/*.c) harness/kvm/guest.S
-TEST_SRC    := $(wildcard model/tests/*.c ref/tests/*.c harness/tests/*.c)
+TEST_SRC    := $(wildcard model/tests/*.c ref/tests/*.c)
+# harness/PART/tests/test_NAME.c -> $(O)/test/harness_test_NAME
+HARNESS_TEST_SRC := $(wildcard $(patsubst %,harness/%/tests/test_*.c,$(HARNESS_PARTS)))
 RESULTS_SRC := $(filter-out harness/results/kmc-results.c,$(wildcard harness/results/*.c harness/report/*.c))
 RESULTS_TEST_SRC := $(wildcard harness/results/tests/*.c)
 
@@ -55,6 +60,7 @@ HARNESS_OBJ := $(call obj,$(HARNESS_SRC) $(filter %.c,$(KVM_SRC))) \
 	       $(patsubst %.S,$(O)/obj/%.o,$(filter %.S,$(KVM_SRC)))
 RESULTS_OBJ := $(call obj,$(RESULTS_SRC))
 TEST_BINS   := $(patsubst %.c,$(O)/test/%,$(subst /tests/,_,$(TEST_SRC)))
+TEST_BINS   += $(patsubst %.c,$(O)/test/harness_%,$(notdir $(HARNESS_TEST_SRC)))
 # harness/results/tests/foo.c -> $(O)/test/results_foo
 TEST_BINS   += $(patsubst harness/results/tests/%.c,$(O)/test/results_%,$(RESULTS_TEST_SRC))
 BINS        := $(O)/bin/kmc-run $(O)/bin/kmc $(O)/bin/kmc-results
@@ -112,7 +118,7 @@ $(O)/lib/libkmcresults.a: $(RESULTS_OBJ)
 # kmc-run's parts in libkmcharness use libkmcresults, which uses none of the others
 LIBS := $(O)/lib/libkmcharness.a $(O)/lib/libkmcresults.a $(O)/lib/libkmcmodel.a $(O)/lib/libkmcref.a
 
-$(O)/bin/%: $(O)/obj/harness/%.o $(LIBS)
+$(O)/bin/%: $(O)/obj/harness/run/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(RESULTS_LIBS) -lm -pthread
 
@@ -127,6 +133,12 @@ $(O)/test/$(subst /tests/,_,$(basename $(1))): $(call obj,$(1)) $(LIBS)
 	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) $(RESULTS_LIBS) -pthread
 endef
 $(foreach t,$(TEST_SRC),$(eval $(call test_rule,$(t))))
+define harness_test_rule
+$(O)/test/harness_$(notdir $(basename $(1))): $(call obj,$(1)) $(LIBS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIBS) $(CHECK_LIBS) $(RESULTS_LIBS) -pthread
+endef
+$(foreach t,$(HARNESS_TEST_SRC),$(eval $(call harness_test_rule,$(t))))
 
 $(O)/test/results_%: $(O)/obj/harness/results/tests/%.o $(LIBS)
 	@mkdir -p $(dir $@)
@@ -153,18 +165,18 @@ test-bins: $(BINS) $(TEST_BINS)
 
 # One pass of every test in the current variant (O, SAN, COV).
 check-one: test-bins
-	@O=$(O) sh harness/run-checks.sh
+	@O=$(O) sh harness/tools/run-checks.sh
 	@O=$(O) sh harness/kvm/run-tests.sh
 
 check:
-	@sh harness/deps.sh --if-missing
+	@sh harness/tools/deps.sh --if-missing
 	$(MAKE) check-one
 	$(MAKE) O=build/asan SAN=1 KMC_SWEEP_ARGS="--stride 11" check-one
 	@echo "make check: all passes green (plain and ASan+UBSan)"
 
 coverage:
-	@sh harness/deps.sh --if-missing
-	sh harness/coverage.sh
+	@sh harness/tools/deps.sh --if-missing
+	sh harness/tools/coverage.sh
 
 vectors: $(O)/bin/kmc
 	$(PYTHON) vectors/gen.py --kmc $(O)/bin/kmc --out vectors
@@ -173,39 +185,39 @@ vectors: $(O)/bin/kmc
 # into build/qemu/, nothing installed) over QMP -> data/qemu/ (docs/qemu-models.md)
 .PHONY: qemu-models
 qemu-models: $(O)/bin/kmc
-	$(PYTHON) harness/qemu/gen-models.py --kmc $(O)/bin/kmc --out-dir data/qemu -- qemu-system-x86_64
-	$(PYTHON) harness/qemu/gen-models.py --kmc $(O)/bin/kmc --out-dir data/qemu -- $$(harness/qemu/fetch.sh sid)
+	$(PYTHON) harness/tools/qemu/gen-models.py --kmc $(O)/bin/kmc --out-dir data/qemu -- qemu-system-x86_64
+	$(PYTHON) harness/tools/qemu/gen-models.py --kmc $(O)/bin/kmc --out-dir data/qemu -- $$(harness/tools/qemu/fetch.sh sid)
 
 # the tables against Debian's kernel sources (docs/source-check.md): fetch
 # (cached), extract afresh, compare; source-tables rewrites ref/tables/
 .PHONY: source-check source-tables
 source-check: $(O)/bin/kmc
-	@sh harness/deps.sh --if-missing
-	KMC=$(O)/bin/kmc PYTHON=$(PYTHON) bash harness/source/check.sh
+	@sh harness/tools/deps.sh --if-missing
+	KMC=$(O)/bin/kmc PYTHON=$(PYTHON) bash harness/tools/source/check.sh
 source-tables: $(O)/bin/kmc
-	KMC=$(O)/bin/kmc PYTHON=$(PYTHON) bash harness/source/check.sh --update
+	KMC=$(O)/bin/kmc PYTHON=$(PYTHON) bash harness/tools/source/check.sh --update
 
 # generated mutants of model/ and ref/ against the vectors and the sweep,
 # report in results/mutants/ (docs/vectors.md "Mutants"); CI runs a fixed 20
 mutants:
-	$(PYTHON) harness/mutants.py
+	$(PYTHON) harness/tools/mutants/mutants.py
 mutants-sample:
-	$(PYTHON) harness/mutants.py --sample 20 --out build/mutants-sample
+	$(PYTHON) harness/tools/mutants/mutants.py --sample 20 --out build/mutants-sample
 
 bench: $(BINS)
-	sh harness/bench.sh $(if $(BASE),--base $(BASE))
+	sh harness/tools/bench.sh $(if $(BASE),--base $(BASE))
 
-# libFuzzer targets (harness/fuzz/): the vector reader, the KTAP reader
+# libFuzzer targets (harness/tools/fuzz/): the vector reader, the KTAP reader
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := kmv ktap
-$(O)/fuzz/fuzz_%: $(O)/obj/harness/fuzz/fuzz_%.o $(LIBS)
+$(O)/fuzz/fuzz_%: $(O)/obj/harness/tools/fuzz/fuzz_%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(RESULTS_LIBS) -lm
 
 fuzz:
-	@sh harness/deps.sh --if-missing fuzz
+	@sh harness/tools/deps.sh --if-missing fuzz
 	$(MAKE) O=build/fuzz CC=clang SAN=fuzz $(patsubst %,build/fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
-	sh harness/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	sh harness/tools/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # KERNEL=DIR (a build directory) or KERNEL=IMAGE KMODULES=DIR: boot that
 # kernel in both emulated labs; KNAME=NAME, KFLAGS=+VARIANT (docs/lab.md
@@ -213,15 +225,15 @@ fuzz:
 LAB_ARGS := $(if $(KERNEL),--own-kernel "$(KERNEL)") $(if $(KMODULES),--own-modules "$(KMODULES)") \
 	    $(if $(KNAME),--own-name "$(KNAME)") $(if $(KFLAGS),--profile-flags "$(KFLAGS)")
 lab:
-	@sh harness/deps.sh --if-missing
+	@sh harness/tools/deps.sh --if-missing
 	$(MAKE) all
-	sh harness/lab.sh $(LAB_ARGS)
+	sh harness/lab/run-labs.sh $(LAB_ARGS)
 
 # the emulated labs' CI subset: 7.2 only; QEMU: the L1 KVM run and 3 L2
 # configurations; VMX (Bochs): the FB_CLEAR_CTRL host configuration
 .PHONY: lab-smoke
 lab-smoke: $(BINS)
-	sh harness/lab.sh --emulated --smoke
+	sh harness/lab/run-labs.sh --emulated --smoke
 	@# make lab KERNEL= on Debian's 7.2 given as image + modules: the same verdicts
 	bash harness/lab/same-kernel.sh
 
@@ -238,10 +250,10 @@ kmod-check:
 	$(MAKE) -s -C kmod check
 
 report: $(O)/bin/kmc-results
-	O=$(O) sh harness/report.sh
+	O=$(O) sh harness/report/report.sh
 
 deps:
-	sh harness/deps.sh
+	sh harness/tools/deps.sh
 
 clean:
 	rm -rf build

@@ -70,11 +70,11 @@ while (($#)); do
 done
 ((${#series[@]})) || die "no KERNEL given (see --help)"
 [[ $cycles =~ ^[0-9]+$ ]] || die "--cycles wants a number, got '$cycles'"
-for f in fetch-kernels.sh mkinitramfs.sh boot-l1.sh deps.sh; do
+for f in fetch-kernels.sh mkinitramfs.sh boot-l1.sh host-packages.sh; do
 	[[ -x $LAB/$f ]] || die "the emulated lab is not there: $LAB/$f is missing"
 done
 
-"$LAB/deps.sh" >&2 || die "harness/lab/deps.sh failed"
+"$LAB/host-packages.sh" >&2 || die "harness/lab/host-packages.sh failed"
 make -s -C "$KMOD_DIR" tests >&2 || die "cannot build kmod/tests/"
 
 total_pass=0

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ref's vulnerability tables and KVM_SUPPORTED_ARCH_CAP, per kernel line,
- * compiled from ref/tables/linux-LINE.h: the facts harness/source/extract.py
+ * compiled from ref/tables/linux-LINE.h: the facts harness/tools/source/extract.py
  * took from Debian's linux-source of that line (docs/source-check.md).  ref
  * holds no hand-written copy of these tables; the model does
  * (model/host_bugs.c, model/kvm_feature.c), so the sweep compares the

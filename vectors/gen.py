@@ -413,7 +413,7 @@ FB_CPUID = {"nocpuid": "-", "ac": "arch_capabilities", "ac-mdclear": "arch_capab
 # in the table the write saw (>= 6.13 refuses a non-zero write without it,
 # D.1); it changes what the guest is told, and nothing recomputes before the
 # VERW and the expectations (after the last op) look.  The harness's guard
-# (harness/tests/test_reach.c) checks that every profile gets that far.
+# (harness/kmv/tests/test_reach.c) checks that every profile gets that far.
 FB_RECOMPUTE = {
     # the guest is now told MD_CLEAR and L1D_FLUSH without MDS_NO: a KVM that
     # honoured it would let VERW clear (thread 001); KVM keeps FB_CLEAR_DIS

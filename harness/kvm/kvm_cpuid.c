@@ -3,7 +3,7 @@
  * CPUID tables in KVM's format: which KMC_F_* features a table has
  * (KVM_GET_SUPPORTED_CPUID, KVM_GET_EMULATED_CPUID) and a guest table
  * with exactly a given feature set (`op set_cpuid F`, docs/observations.md).
- * The feature locations are kmc_feat_loc[] (harness/names.c).
+ * The feature locations are kmc_feat_loc[] (harness/names/names.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -51,7 +51,7 @@ int kmc_kvm_vendor_module(const char *sysroot, char *name, size_t len)
 			return vendor_of(known[i]);
 		}
 	}
-	/* another vendor module kmc has not met: as harness/lab.sh finds it */
+	/* another vendor module kmc has not met: as harness/lab/run-labs.sh finds it */
 	snprintf(path, sizeof(path), "%s/sys/module", root);
 	n = scandir(path, &ents, loaded_kvm_module, alphasort);
 	for (int i = 0; i < n; i++) {

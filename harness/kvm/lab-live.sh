@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make lab` on a machine with a usable /dev/kvm (harness/lab.sh dispatches
+# `make lab` on a machine with a usable /dev/kvm (harness/lab/run-labs.sh dispatches
 # here): check this machine's own KVM against the model.  Runs
 #   kmc-run --backend kvm vectors/live.kmv
 # and writes results/live/<UTC time>_<uname -r>/:
@@ -14,7 +14,7 @@
 # Exit status: kmc-run's (0 pass, 1 fail/error, 4 all skipped); 2 when
 # /dev/kvm is not kvm_intel's or kvm_amd's.
 #
-# Only for kvm_intel and kvm_amd: harness/lab.sh alone decides what make lab
+# Only for kvm_intel and kvm_amd: harness/lab/run-labs.sh alone decides what make lab
 # runs, and sends a /dev/kvm served by another vendor module (e.g. kvm_pvm)
 # to harness/kvm/lab-other.sh and then to the emulated labs.  Run by hand on
 # such a machine, this script says so and exits 2 without running anything.

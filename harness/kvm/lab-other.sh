@@ -3,7 +3,7 @@
 #
 # `make lab`'s first part on a machine whose /dev/kvm is served by a vendor
 # module that is neither kvm_intel nor kvm_amd (e.g. kvm_pvm): what that
-# KVM can answer, checked against the model.  harness/lab.sh runs it as
+# KVM can answer, checked against the model.  harness/lab/run-labs.sh runs it as
 #   sh harness/kvm/lab-other.sh VENDOR_MODULE
 # takes its stdout as a KTAP document (the subtest "own-kvm" of make lab's
 # KTAP) and its exit status, then runs the emulated labs.  It runs
@@ -35,7 +35,7 @@ module=${1:-}
 bin=${KMC_BIN:-build/bin}
 name=$(printf '%s' "${module:-unknown}" | tr -c 'A-Za-z0-9_.-' '_')
 
-# ktap_error MESSAGE: a KTAP document with one ERROR, for lab.sh
+# ktap_error MESSAGE: a KTAP document with one ERROR, for run-labs.sh
 ktap_error() {
 	echo "KTAP version 1"
 	echo "1..1"

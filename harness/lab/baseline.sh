@@ -39,7 +39,7 @@ diff)
 	(($# == 2)) || die "diff needs BASELINE and RESULTDIR"
 	base=$1 run=$2
 	if [[ ! -r $base/lab.ktap ]]; then
-		echo "baseline $base: none (make one with: $PROG update $run $base, or lab.sh --update-baseline)"
+		echo "baseline $base: none (make one with: $PROG update $run $base, or qemu-lab.sh --update-baseline)"
 		exit 2
 	fi
 	[[ -r $run/lab.ktap ]] || DIE_RC=2 die "$run/lab.ktap missing"

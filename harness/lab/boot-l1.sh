@@ -161,7 +161,7 @@ printf 'series=%s\nkver=%s\npkgver=%s\ninitrd=%s\n' "$series" "$KVER" "$PKGVER" 
 trap - ERR
 t0=$(now_ms)
 # In the background and waited for, so that a TERM or INT to this script
-# (lab.sh stopping its boots) reaches QEMU through timeout at once.
+# (qemu-lab.sh stopping its boots) reaches QEMU through timeout at once.
 timeout -k 5 "$tmo" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 qpid=$!
 trap 'kill -TERM "$qpid" 2>/dev/null; wait "$qpid"; exit 2' TERM INT HUP

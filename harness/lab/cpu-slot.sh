@@ -4,7 +4,7 @@
 #
 # make lab runs the QEMU and the VMX lab side by side, each two emulators at
 # a time: without a common limit four emulators would share two CPUs, and an
-# emulator's guest clock and time limits run on wall time. harness/lab.sh
+# emulator's guest clock and time limits run on wall time. harness/lab/run-labs.sh
 # sets KMC_LAB_SLOTS to the number of CPUs; each boot of either lab takes a
 # slot (a lock file build/lab/locks/slot-N.lock) before it starts, so that
 # the two labs together keep every CPU busy and no more. Without

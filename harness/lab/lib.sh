@@ -28,7 +28,7 @@ need_cmd() {
 	local c
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 ||
-			die "'$c' not found; run harness/lab/deps.sh (installs the lab's Debian packages)"
+			die "'$c' not found; run harness/lab/host-packages.sh (installs the lab's Debian packages)"
 	done
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The L2 matrix (matrix.txt): reading it, and turning a row into l2run.sh
-# arguments. Sourced by lab.sh; also a command of its own for a look at the
+# arguments. Sourced by qemu-lab.sh; also a command of its own for a look at the
 # matrix (see --help).
 set -euo pipefail
 # shellcheck source=harness/lab/lib.sh
@@ -198,7 +198,7 @@ usage: $PROG [--matrix FILE] list|args ID|table
 Reads the L2 matrix (default harness/lab/matrix.txt; see its header) with the
 model's CPU catalog and names (\$KMC, default build/bin/kmc):
   list      one line per configuration: id, kernels, tags
-  args ID   the l2run.sh arguments lab.sh uses for configuration ID
+  args ID   the l2run.sh arguments qemu-lab.sh uses for configuration ID
   table     the markdown table of docs/lab.md (id, CPU, F:M:S, 0x10a, CPUID
             changes, what it exercises)
 EOF

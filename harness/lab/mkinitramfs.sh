@@ -82,9 +82,9 @@ check_series "$series"
 [[ -z $l2series ]] || check_series "$l2series"
 l2series=${l2series:-$series}
 need_cmd cpio gzip xz zstd objcopy od
-[[ -x /bin/busybox ]] || die "/bin/busybox missing; run harness/lab/deps.sh (busybox-static)"
+[[ -x /bin/busybox ]] || die "/bin/busybox missing; run harness/lab/host-packages.sh (busybox-static)"
 if ldd /bin/busybox >/dev/null 2>&1; then
-	die "/bin/busybox is dynamically linked; the lab needs busybox-static (harness/lab/deps.sh)"
+	die "/bin/busybox is dynamically linked; the lab needs busybox-static (harness/lab/host-packages.sh)"
 fi
 
 t0=$(now_ms)
@@ -258,7 +258,7 @@ printf 'series=%s\nkver=%s\nl2=%s\n' "$series" "$L1_KVER" "$l2" >"$root/lab/buil
 
 if ((l2)); then
 	qemu=/usr/bin/qemu-system-x86_64
-	[[ -x $qemu ]] || die "$qemu missing; run harness/lab/deps.sh (qemu-system-x86)"
+	[[ -x $qemu ]] || die "$qemu missing; run harness/lab/host-packages.sh (qemu-system-x86)"
 	copy_with_libs "$root" "$qemu"
 	mkdir -p "$root/usr/share/qemu"
 	for fw in qboot.rom bios-microvm.bin linuxboot_dma.bin linuxboot.bin kvmvapic.bin pvh.bin multiboot_dma.bin; do

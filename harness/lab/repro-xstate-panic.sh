@@ -75,7 +75,7 @@ done
 for k in "${kernels[@]}"; do check_series "$k"; done
 need_cmd qemu-system-x86_64 timeout cpio gzip
 bb=$(command -v busybox || true)
-[[ -n $bb ]] || die "'busybox' not found; run harness/lab/deps.sh (busybox-static)"
+[[ -n $bb ]] || die "'busybox' not found; run harness/lab/host-packages.sh (busybox-static)"
 file -L "$bb" 2>/dev/null | grep -q 'statically linked' || die "$bb is not static; install busybox-static"
 
 # expected K: what the finding records for kernel K.

@@ -11,7 +11,7 @@ usage() {
 	cat <<EOF
 usage: $PROG [--against RESULTDIR] [--own RESULTDIR] [--cache DIR] [--results DIR]
 
-Runs the QEMU lab's smoke subset (lab.sh --smoke --offline --no-deps
+Runs the QEMU lab's smoke subset (qemu-lab.sh --smoke --offline --no-deps
 --no-baseline) on the 7.2 kernel of the cache (default build/lab/cache)
 given as --own-kernel IMAGE --own-modules DIR, named 'own-7.2', and compares
 its lab.ktap with RESULTDIR/lab.ktap (default: the newest smoke run of 7.2
@@ -63,7 +63,7 @@ if [[ -z $own ]]; then
 	[[ $modpath != "$moddir" ]] || die "$env: MODDIR $moddir does not end in lib/modules/$kver"
 	info "QEMU lab smoke on $vmlinuz + $modpath as an own kernel; results in $out"
 	set +e
-	"$LAB_DIR/lab.sh" --smoke --offline --no-deps --no-baseline --cache "$cache" --results "$out" \
+	"$LAB_DIR/qemu-lab.sh" --smoke --offline --no-deps --no-baseline --cache "$cache" --results "$out" \
 		--own-kernel "$vmlinuz" --own-modules "$modpath" --own-name own-7.2 >"$out/lab.ktap" 2>"$out/lab.stderr"
 	rc=$?
 	set -e
@@ -89,7 +89,7 @@ verdicts() {
 echo "KTAP version 1"
 echo "1..1"
 if [[ -z $own || ! -r $own/lab.ktap ]]; then
-	echo "# the lab on the own kernel made no results (lab.sh exit $rc); $out/lab.stderr:"
+	echo "# the lab on the own kernel made no results (qemu-lab.sh exit $rc); $out/lab.stderr:"
 	tail -n 15 "$out/lab.stderr" | sed 's/^/#   /'
 	echo "not ok 1 lab.same-kernel"
 	exit 1

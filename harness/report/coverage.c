@@ -144,7 +144,7 @@ void kr_report_coverage(FILE *fp, const char *out, const char *dir)
 	fputs("<p class=\"meta\">From <code>", fp);
 	kr_xml_esc(fp, c.info, 0);
 	fputs("</code>", fp);
-	/* genhtml's pages beside the tracefile, or in html/ (harness/coverage.sh) */
+	/* genhtml's pages beside the tracefile, or in html/ (harness/tools/coverage.sh) */
 	snprintf(index, sizeof(index), "%s/index.html", dir);
 	if (stat(index, &st))
 		snprintf(index, sizeof(index), "%s/html/index.html", dir);

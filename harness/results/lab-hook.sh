@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# lab-hook.sh DIR: what the emulated lab (harness/lab/lab.sh, results_hook)
+# lab-hook.sh DIR: what the emulated lab (harness/lab/qemu-lab.sh, results_hook)
 # runs on each results/lab/<date>_<kernel>/ it writes: make it a full
 # results directory -- run.json (kind emulated-lab, the KTAP and vector
 # files with their hashes, the suite commit, interrupted if lab.ktap was cut

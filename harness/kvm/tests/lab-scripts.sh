@@ -3,7 +3,7 @@
 #
 # Tests of harness/kvm/lab-other.sh and lab-live.sh that need no /dev/kvm
 # (make check-one, through harness/kvm/run-tests.sh):
-#   * lab-other.sh with a fake kmc-run (KMC_BIN): the KTAP document lab.sh
+#   * lab-other.sh with a fake kmc-run (KMC_BIN): the KTAP document run-labs.sh
 #     gets (version line first, the summary after the plan, the skip
 #     reasons counted without their FILE:LINE: prefix), the exit status for
 #     each of kmc-run's (0, 1, 4 as they are, 2 setup, anything else 1),
@@ -12,7 +12,7 @@
 #     kmc-run and no kmc-run at all (a KTAP ERROR either way);
 #   * lab-other.sh with the real kmc-run and KMC_KVM_DEV=/nonexistent: all
 #     skipped (exit 4), the model's predictions in the KTAP;
-#   * its output nested as harness/lab.sh nests it (the same sed), parsed
+#   * its output nested as harness/lab/run-labs.sh nests it (the same sed), parsed
 #     by kmc-results ktap;
 #   * lab-live.sh refuses (exit 2) where neither kvm_intel nor kvm_amd is.
 # Prints "ok N NAME" / "not ok N NAME" and "N passed, N failed"; exit 1 if
@@ -139,7 +139,7 @@ if [ -x "$O/bin/kmc-run" ]; then
 		sh -c "grep -q '^# model.kvm.arch_cap: 0x[0-9a-f]* \[model: profile ' '$tmp/real.ktap' &&
 		       grep -q '^# model.vcpu.arch_cap: 0x[0-9a-f]* ' '$tmp/real.ktap' &&
 		       grep -q '^# model.bugs: ' '$tmp/real.ktap'"
-	# nested as harness/lab.sh nests a lab's document (its sed), then parsed
+	# nested as harness/lab/run-labs.sh nests a lab's document (its sed), then parsed
 	{
 		echo "KTAP version 1"
 		echo "1..1"
@@ -147,7 +147,7 @@ if [ -x "$O/bin/kmc-run" ]; then
 		echo "ok 1 own-kvm # SKIP nothing ran"
 	} >"$tmp/nested.ktap"
 	if [ -x "$O/bin/kmc-results" ]; then
-		check "lab-other's KTAP nested as lab.sh does it parses (kmc-results ktap)" \
+		check "lab-other's KTAP nested as run-labs.sh does it parses (kmc-results ktap)" \
 			sh -c "'$O/bin/kmc-results' ktap '$tmp/nested.ktap' >'$tmp/parsed' &&
 			       grep -q '^SKIP .*own-kvm' '$tmp/parsed' &&
 			       grep -q '^SKIP .*live.feature.arch_cap' '$tmp/parsed' &&
@@ -157,7 +157,7 @@ else
 	not_ok "$O/bin/kmc-run is built (make)"
 fi
 
-# lab-live.sh leaves another KVM to lab.sh and lab-other.sh
+# lab-live.sh leaves another KVM to run-labs.sh and lab-other.sh
 if [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ]; then
 	KMC_BIN=$tmp/bin sh harness/kvm/lab-live.sh >"$tmp/live.out" 2>"$tmp/live.err"
 	rc=$?

@@ -107,7 +107,7 @@ load_kernel "$cache" "$series"
 # The Bochs we run must be one we know: package version and file hash.
 bochs_bin=$(command -v bochs-bin)
 pkg=$(dpkg-query -W -f '${Package} ${Version} ${Architecture}' bochs 2>/dev/null) ||
-	die "the bochs package is not installed (harness/lab/deps.sh)"
+	die "the bochs package is not installed (harness/lab/host-packages.sh)"
 sum=$(sha256sum "$bochs_bin" | cut -d' ' -f1)
 # (KMC_BOCHS_BUILDS: another list, for tests)
 builds=${KMC_BOCHS_BUILDS:-$BOCHS_DIR/bochs-builds.txt}

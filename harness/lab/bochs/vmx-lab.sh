@@ -54,7 +54,7 @@ Options:
   --no-baseline       no diff
   --cache DIR         kernel cache (default build/lab/cache)
   --offline           no apt: use the cache as it is
-  --no-deps           do not run deps.sh
+  --no-deps           do not run host-packages.sh
   --own-kernel PATH   boot this kernel instead of Debian's (make lab KERNEL=):
                       a build directory, or an image with --own-modules
                       (own-kernel.sh; docs/lab.md "Testing your own kernel")
@@ -194,7 +194,7 @@ trap stop_boots EXIT
 trap 'progress "interrupted; stopping the Bochs boots"; exit 130' INT TERM
 
 # ---- packages, kernels, programs, initramfs ---------------------------------------
-((deps == 0)) || step deps "$LAB_DIR/deps.sh"
+((deps == 0)) || step deps "$LAB_DIR/host-packages.sh"
 KMC_BIN=${KMC_BIN:-$KMC_ROOT/build/bin}
 if [[ $KMC_BIN == "$KMC_ROOT/build/bin" ]]; then
 	step make locked make make -C "$KMC_ROOT" all
@@ -443,7 +443,7 @@ process_kernel() {
 	done
 	if grep -q '^vector ' "$d/host.kmv"; then
 		set +e
-		"$KMCRUN" --backend model --known "$LAB_DIR/known-divergences.txt" "$d/host.kmv" >"$d/host.ktap" 2>"$d/logs/host-model.stderr"
+		"$KMCRUN" --backend model --known "$KMC_ROOT/harness/results/known-divergences.txt" "$d/host.kmv" >"$d/host.ktap" 2>"$d/logs/host-model.stderr"
 		set -e
 		add_ktap "vmx.$k" "$d/host.ktap" "vmx." ".$kd"
 	fi

@@ -13,7 +13,7 @@
 #   dmesg    the kernel log (--short: only lines about XSAVE, MSRs,
 #            mitigations and warnings; --no-dmesg: none)
 # then @@KMC-L2-DONE@@. Used by L2's /init (init/l2-init.sh) and, in L1, by
-# lab.sh's l1host job (the L1 kernel's own view of the emulated EPYC). The
+# qemu-lab.sh's l1host job (the L1 kernel's own view of the emulated EPYC). The
 # blocks are "L2" blocks for boot-l1.sh, whichever kernel wrote them.
 # Busybox sh.
 dmesg_mode=full

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KTAP reader (harness/results/ktap_parse.c): kmc-run's nested output, the
- * emulated lab's flat output (harness/lab/lab.sh), kselftest's TAP 13, and
+ * emulated lab's flat output (harness/lab/qemu-lab.sh), kselftest's TAP 13, and
  * streams cut by a kill.
  */
 #include <check.h>
@@ -198,7 +198,7 @@ START_TEST(a_bail_out_leaves_the_open_group_unclosed)
 }
 END_TEST
 
-/* harness/lab/lab.sh: flat, diagnostics before the result, "# text" after it */
+/* harness/lab/qemu-lab.sh: flat, diagnostics before the result, "# text" after it */
 START_TEST(the_emulated_lab_output)
 {
 	struct kt_doc d = parse(

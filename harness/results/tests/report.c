@@ -227,7 +227,7 @@ static char *lab_report(const char *root, int shot)
 {
 	char p[4400];
 
-	ck_assert_int_eq(kr_sh("KMC_RESULTS='%s' KMC_REPORT_SHOT=%d KMC_SHOT_TIMEOUT=25 sh harness/report.sh "
+	ck_assert_int_eq(kr_sh("KMC_RESULTS='%s' KMC_REPORT_SHOT=%d KMC_SHOT_TIMEOUT=25 sh harness/report/report.sh "
 			       ">'%s/report.out' 2>&1", root, shot, tmp), 0);
 	snprintf(p, sizeof(p), "%s/report/index.html", root);
 	return kr_slurp(p);
@@ -422,12 +422,12 @@ END_TEST
 /*
  * The definition as LAVA reads it: LAVA's own schema (Debian's lava-common,
  * lava_common.schemas.test.testdef), a device type LAVA has, and the run's
- * packages in install: deps: (the ones harness/deps.sh --list run names).
+ * packages in install: deps: (the ones harness/tools/deps.sh --list run names).
  * 0 when @yaml is all that.
  */
 static int lava_definition_ok(const char *yaml)
 {
-	return kr_sh("/usr/bin/python3 - '%s' \"$(sh harness/deps.sh --list run)\" 2>/dev/null <<'EOF'\n"
+	return kr_sh("/usr/bin/python3 - '%s' \"$(sh harness/tools/deps.sh --list run)\" 2>/dev/null <<'EOF'\n"
 		     "import sys, yaml\n"
 		     "from lava_common.schemas.test.testdef import validate\n"
 		     "d = yaml.safe_load(open(sys.argv[1]))\n"

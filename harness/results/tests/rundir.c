@@ -475,7 +475,7 @@ START_TEST(a_lab_directory_derives_too)
 }
 END_TEST
 
-/* The emulated lab's hook (harness/lab/lab.sh results_hook) on a directory like its own */
+/* The emulated lab's hook (harness/lab/qemu-lab.sh results_hook) on a directory like its own */
 START_TEST(the_lab_hook_makes_a_full_results_directory)
 {
 	char dir[4300], p[4400], *t;

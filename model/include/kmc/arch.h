@@ -78,7 +78,7 @@
 /*
  * CPUID feature bits kmc reasons about, as bit numbers of a uint64_t set.
  * The same set describes a host's CPUID and a guest's CPUID table.
- * Hardware locations are in kmc_feat_loc[] (harness/names.c).
+ * Hardware locations are in kmc_feat_loc[] (harness/names/names.c).
  */
 enum kmc_feat {
 	KMC_F_ARCH_CAPABILITIES,	/* 7.0:EDX[29] */

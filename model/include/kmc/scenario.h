@@ -102,7 +102,7 @@ struct kmc_op {
 /*
  * Proposed kernel changes from the seed threads (none merged upstream),
  * applied to the kernel of a scenario: a vector's `variant=` and kmc-run's
- * --variant.  Names in harness/names.c (kmc_variant_names); what each does
+ * --variant.  Names in harness/names/names.c (kmc_variant_names); what each does
  * in docs/rules.md section 12.
  */
 #define KMC_VAR_FB_CLEAR_SYNTH	(1u << 0)	/* 000: KVM synthesises FB_CLEAR */
