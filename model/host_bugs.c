@@ -10,6 +10,7 @@
  * asks whether it carries a flag.
  */
 #include "internal.h"
+#include "kmc/array_size.h"
 
 #define ANY 0xff
 #define NONE 0xff		/* no profile condition */
@@ -179,8 +180,6 @@ static const struct vuln_entry blacklist[] = {
 	{ KMC_VENDOR_AMD, 0x1a, ANY, ANY, SRSO | VMSCAPE, FL_AMD_1A_LISTED },
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
 /*
  * The family, then the model: what tells most rows apart.  The walk is
  * unrolled (first_match), so one failed family test also skips the rows of
@@ -213,7 +212,7 @@ static uint16_t first_match(const struct kmc_profile *p, const struct kmc_host *
 
 const char *const *model_vuln_flag_names(enum kmc_vuln_table t, unsigned int *n)
 {
-	*n = t == KMC_VULN_WHITELIST ? NELEM(whitelist_names) : NELEM(blacklist_names);
+	*n = t == KMC_VULN_WHITELIST ? ARRAY_SIZE(whitelist_names) : ARRAY_SIZE(blacklist_names);
 	return t == KMC_VULN_WHITELIST ? whitelist_names : blacklist_names;
 }
 
@@ -224,8 +223,8 @@ uint32_t model_vuln_match(const struct kmc_profile *p, enum kmc_vuln_table t, ui
 			      .stepping = stepping };
 
 	if (t == KMC_VULN_WHITELIST)
-		return first_match(p, &h, whitelist, NELEM(whitelist));
-	return first_match(p, &h, blacklist, NELEM(blacklist));
+		return first_match(p, &h, whitelist, ARRAY_SIZE(whitelist));
+	return first_match(p, &h, blacklist, ARRAY_SIZE(blacklist));
 }
 
 /* Everything a predicate may look at */
@@ -367,7 +366,7 @@ uint64_t model_profile_bugs(const struct kmc_profile *p)
 {
 	uint64_t bugs = HAS(p, FL_NO_MMIO_UNKNOWN) ? 0 : KMC_B(MMIO_UNKNOWN);
 
-	for (unsigned int i = 0; i < NELEM(bug_rules); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(bug_rules); i++)
 		if (bug_rules[i].since == NONE || HAS(p, bug_rules[i].since))
 			bugs |= KMC_BIT(bug_rules[i].bug);
 	return bugs;
@@ -402,7 +401,7 @@ static enum zen zen_generation(const struct kmc_profile *p, const struct kmc_hos
 	bool listed = h->family == 0x17 || h->family == 0x19 ||
 		      (h->family == 0x1a && HAS(p, FL_ZEN5_GENERATION));
 
-	for (unsigned int i = 0; i < NELEM(zen_ranges); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(zen_ranges); i++) {
 		const struct zen_range *r = &zen_ranges[i];
 
 		if (r->only_with != NONE && !HAS(p, r->only_with))
@@ -444,12 +443,12 @@ uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 	uint64_t bugs = 0;
 	bool speculates;
 
-	c.wl = first_match(p, h, whitelist, NELEM(whitelist));
-	c.bl = first_match(p, h, blacklist, NELEM(blacklist));
+	c.wl = first_match(p, h, whitelist, ARRAY_SIZE(whitelist));
+	c.bl = first_match(p, h, blacklist, ARRAY_SIZE(blacklist));
 	speculates = !(c.wl & NO_SPECULATION);
 
 	UNROLLED
-	for (unsigned int i = 0; i < NELEM(bug_rules); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(bug_rules); i++) {
 		const struct bug_rule *r = &bug_rules[i];
 
 		if (r->since != NONE && !HAS(p, r->since))
@@ -468,7 +467,7 @@ uint64_t model_host_bugs(const struct kmc_profile *p, const struct kmc_host *h,
 /* The tables' CPU matches, for `kmc fms` (model/include/kmc/model.h) */
 unsigned int kmc_fms_nkeys(void)
 {
-	return NELEM(whitelist) + NELEM(blacklist) + NELEM(zen_ranges);
+	return ARRAY_SIZE(whitelist) + ARRAY_SIZE(blacklist) + ARRAY_SIZE(zen_ranges);
 }
 
 static void entry_key(const char *table, const struct vuln_entry *e, struct kmc_fms_key *k)
@@ -483,17 +482,17 @@ int kmc_fms_key_at(unsigned int i, struct kmc_fms_key *k)
 {
 	const struct zen_range *r;
 
-	if (i < NELEM(whitelist)) {
+	if (i < ARRAY_SIZE(whitelist)) {
 		entry_key("whitelist", &whitelist[i], k);
 		return 1;
 	}
-	i -= NELEM(whitelist);
-	if (i < NELEM(blacklist)) {
+	i -= ARRAY_SIZE(whitelist);
+	if (i < ARRAY_SIZE(blacklist)) {
 		entry_key("blacklist", &blacklist[i], k);
 		return 1;
 	}
-	i -= NELEM(blacklist);
-	if (i >= NELEM(zen_ranges))
+	i -= ARRAY_SIZE(blacklist);
+	if (i >= ARRAY_SIZE(zen_ranges))
 		return 0;
 	r = &zen_ranges[i];
 	*k = (struct kmc_fms_key){ "zen", KMC_VENDOR_AMD, r->family, r->lo, r->hi, KMC_FMS_ANY };

@@ -8,8 +8,7 @@
 #include <string.h>
 #include "kmv_internal.h"
 #include "names.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "kmc/array_size.h"
 
 /* ---- value parsers ------------------------------------------------------ */
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "names.h"
+#include "kmc/array_size.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NAMES(var, what_, arr) \
 	const struct kmc_names var = { .what = what_, .n = ARRAY_SIZE(arr), .names = arr }
 

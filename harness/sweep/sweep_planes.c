@@ -10,8 +10,8 @@
 #include <string.h>
 #include "kmc/model.h"
 #include "sweep.h"
+#include "kmc/array_size.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define AC(x)	KMC_AC_##x
 #define F(x)	KMC_F(x)
 

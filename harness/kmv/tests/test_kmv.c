@@ -15,8 +15,7 @@
 #include <unistd.h>
 #include "kmv.h"
 #include "names.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "kmc/array_size.h"
 
 static char path[64];
 

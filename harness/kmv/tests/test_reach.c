@@ -34,8 +34,8 @@
 #include <unistd.h>
 #include "kmv.h"
 #include "names.h"
+#include "kmc/array_size.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define OPMAX 128
 
 /* ---- op results as the file states them -------------------------------- */

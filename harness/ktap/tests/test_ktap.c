@@ -9,8 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ktap.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "kmc/array_size.h"
 
 /* The run kmc-run would report for two files */
 static char *sample_run(int quiet, struct ktap_totals *t)

@@ -6,8 +6,7 @@
 #include <string.h>
 #include "names.h"
 #include "ref.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "kmc/array_size.h"
 
 static const struct kmc_names *const tables[] = {
 	&kmc_vendor_names, &kmc_feat_names, &kmc_ac_names, &kmc_bug_names, &kmc_op_names,
