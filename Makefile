@@ -13,7 +13,7 @@ PYTHON   ?= python3
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g
 # harness/ by concern (docs/layout.md); each part's headers by their bare name
 HARNESS_PARTS := kmv names run sweep ktap tools/qemu tools/source
-INC         := -Imodel/include -Iref $(patsubst %,-Iharness/%,$(HARNESS_PARTS)) \
+INC         := -Imodel/include -Iref $(patsubst %,-Iharness/%,$(HARNESS_PARTS)) -Iharness/tools \
 	       -Iharness/results -Iharness/report -Iharness/kvm
 ifeq ($(SAN),1)
   OPT   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -28,6 +28,25 @@ void *kmv_grow(void *arr, unsigned int n, size_t size);
 int kmv_strv_add(char ***v, unsigned int *n, const char *s);
 void kmv_strv_free(char **v, unsigned int n);
 
+/* ---- kmv_record.c: one record's lines and its completeness ---- */
+void kmv_record_free(struct kmv_record *r);
+/* Append a body line (@text is the record's from now on); 0 or -ENOMEM */
+int kmv_body_add(struct kmv_record *r, uint8_t kind, uint8_t idx, char *text, unsigned int lineno);
+struct tok;
+/*
+ * An indented `host`, `vm`, `op` or `expect` line (t[0] is the keyword)
+ * read at @lineno into @r: 0, -ENOMEM, or another -errno with @err
+ */
+int kmv_record_line(struct kmv_record *r, unsigned int lineno, struct tok *t, int n,
+		    char *err, size_t errlen);
+/*
+ * A closed record without a problem of its own: 0 when it is complete
+ * (a host line, something to check, ... under the reader's @flags), else
+ * -EINVAL with the reason in @err and its line in *@line
+ */
+int kmv_record_check(const struct kmv_record *r, unsigned int flags, unsigned int *line,
+		     char *err, size_t errlen);
+
 /* ---- kmv_idset.c ---- */
 /*
  * @id read at @path:@line: 1 when the set saw it already (where, in

@@ -82,19 +82,6 @@ struct rd {
 	int stop;			/* what each() returned to stop reading */
 };
 
-static void record_free(struct kmv_record *r)
-{
-	free(r->id);
-	free(r->group);
-	free(r->reject);
-	free(r->error);
-	kmv_strv_free(r->before, r->nbefore);
-	for (unsigned int i = 0; i < r->nbody; i++)
-		free(r->body[i].text);
-	free(r->body);
-	kmv_strv_free(r->raw, r->nraw);
-}
-
 static void pend_clear(struct rd *rd, unsigned int from)
 {
 	for (unsigned int i = from; i < rd->npend; i++) {
@@ -155,23 +142,10 @@ static void rec_fail(struct rd *rd, int err, const char *reason)
 	rd->cur_errno = err;
 }
 
-static struct kmv_line *body_add(struct rd *rd, uint8_t kind, uint8_t idx, char *text)
+static void body_add(struct rd *rd, uint8_t kind, uint8_t idx, char *text)
 {
-	struct kmv_record *r = rd->cur;
-	struct kmv_line *l = kmv_grow(r->body, r->nbody, sizeof(*l));
-
-	if (!l) {
-		free(text);
+	if (kmv_body_add(rd->cur, kind, idx, text, rd->lineno))
 		rd->nomem = 1;
-		return NULL;
-	}
-	r->body = l;
-	l = &r->body[r->nbody++];
-	l->kind = kind;
-	l->idx = idx;
-	l->lineno = rd->lineno;
-	l->text = text;
-	return l;
 }
 
 static void raw_add(struct rd *rd, const char *line)
@@ -226,65 +200,24 @@ static int close_record(struct rd *rd)
 	}
 	rd->cur = NULL;
 
-	if (!r->error && !r->host_line) {
-		r->error = strdup("record has no host line");
-		r->error_line = r->line;
-		rd->cur_errno = -EINVAL;
-		if (!r->error)
-			rd->nomem = 1;
-	}
-	if (!r->error && r->live && r->sc.variants) {
-		/* no running kernel carries a proposed change */
-		r->error = strdup("variant= cannot go with `host live`");
-		r->error_line = r->line;
-		rd->cur_errno = -EINVAL;
-		if (!r->error)
-			rd->nomem = 1;
-	}
-	if (!r->error && r->profile == &kmv_live_profile && !r->live) {
-		r->error = strdup("profile=live needs `host live`");
-		r->error_line = r->line;
-		rd->cur_errno = -EINVAL;
-		if (!r->error)
-			rd->nomem = 1;
-	}
-	/*
-	 * Something to check: a vector that pins nothing passes whatever the
-	 * backend does.  Ops without `-> RESULT` count where they are filled
-	 * in (host live at run time, kmc fill).
-	 */
-	if ((rd->flags & KMV_CHECKS) && !r->error && !r->reject && !r->exp_have && !r->res_have &&
-	    !r->exp_req && !((r->live || (rd->flags & KMV_REQUESTS)) && r->sc.nops)) {
+	if (!r->error) {
 		char err[ERRLEN];
+		unsigned int line;
+		int ret = kmv_record_check(r, rd->flags, &line, err, sizeof(err));
 
-		snprintf(err, sizeof(err),
-			 "vector '%s' has no expectations (no `expect`, no op with `-> RESULT`): "
-			 "it would pass without checking anything", r->id ? r->id : "?");
-		r->error = strdup(err);
-		r->error_line = r->line;
-		rd->cur_errno = -EINVAL;
-		if (!r->error)
-			rd->nomem = 1;
-	}
-	/* `expect KEY` without a value: the model fills it, at run time for host live */
-	if (!r->error && r->exp_req && !r->live && !(rd->flags & KMV_REQUESTS)) {
-		char err[ERRLEN];
-		int k = __builtin_ctz(r->exp_req);
-
-		snprintf(err, sizeof(err),
-			 "expect '%s' has no value (kmc fill fills it in)",
-			 kmv_key_names[k]);
-		r->error = strdup(err);
-		r->error_line = r->exp_line[k];
-		rd->cur_errno = -EINVAL;
-		if (!r->error)
-			rd->nomem = 1;
+		if (ret) {
+			r->error = strdup(err);
+			r->error_line = line;
+			rd->cur_errno = ret;
+			if (!r->error)
+				rd->nomem = 1;
+		}
 	}
 	r->exp.nres = r->sc.nops;
 	if (r->error && !r->reject) {
 		int ret = file_fail(rd, rd->cur_errno, r->error_line, "%s", r->error);
 
-		record_free(r);
+		kmv_record_free(r);
 		free(r);
 		return ret;
 	}
@@ -292,14 +225,14 @@ static int close_record(struct rd *rd)
 		/* streaming: the record lives as long as the call */
 		int stop = rd->nomem ? 0 : rd->each(rd->each_arg, r);
 
-		record_free(r);
+		kmv_record_free(r);
 		free(r);
 		rd->stop = stop;
 		return stop;
 	}
 	recs = kmv_grow(rd->f->recs, rd->f->nrecs, sizeof(*r));
 	if (!recs) {
-		record_free(r);
+		kmv_record_free(r);
 		free(r);
 		rd->nomem = 1;
 		return 0;
@@ -457,95 +390,6 @@ static void parse_reject(struct rd *rd, struct tok *t, int n)
 		body_add(rd, KMV_L_REJECT, 0, NULL);
 }
 
-static int body_keyword(struct rd *rd, struct tok *t, int n, char *err, size_t errlen)
-{
-	struct kmv_record *r = rd->cur;
-	const char *kw = t[0].s;
-	int ret;
-
-	if (!strcmp(kw, "host") || !strcmp(kw, "vm")) {
-		int host = kw[0] == 'h';
-		unsigned int *line = host ? &r->host_line : &r->vm_line;
-
-		if (*line) {
-			snprintf(err, errlen, "second %s line (first at line %u)", kw, *line);
-			return -EINVAL;
-		}
-		ret = host ? kmv_parse_host(r, t, n, err, errlen) : kmv_parse_vm(r, t, n, err, errlen);
-		if (ret)
-			return ret;
-		*line = rd->lineno;
-		body_add(rd, host ? KMV_L_HOST : KMV_L_VM, 0, kmv_join_tokens(t, n));
-		if (r->nbody && !r->body[r->nbody - 1].text)
-			rd->nomem = 1;
-		return 0;
-	}
-	if (!strcmp(kw, "op")) {
-		struct kmc_op op;
-		struct kmc_result res;
-		int has_res = 0, textlen = 0;
-		unsigned int i = r->sc.nops;
-
-		if (i == KMC_MAX_OPS) {
-			snprintf(err, errlen, "too many ops (at most %d)", KMC_MAX_OPS);
-			return -E2BIG;
-		}
-		ret = kmv_parse_op(&op, &res, &has_res, &textlen, t, n, err, errlen);
-		if (ret)
-			return ret;
-		r->sc.ops[i] = op;
-		r->sc.nops++;
-		r->op_line[i] = rd->lineno;
-		if (has_res) {
-			r->exp.res[i] = res;
-			r->res_have |= 1u << i;
-		}
-		body_add(rd, KMV_L_OP, (uint8_t)i, kmv_join_tokens(t, textlen));
-		if (r->nbody && !r->body[r->nbody - 1].text)
-			rd->nomem = 1;
-		return 0;
-	}
-	if (!strcmp(kw, "expect")) {
-		const char *eq;
-		size_t klen;
-		int k = -1;
-
-		if (n != 2) {
-			snprintf(err, errlen, n < 2 ? "expect: missing KEY[=VALUE]" :
-				 "expect: one KEY[=VALUE] per line (quote values with spaces)");
-			return -EINVAL;
-		}
-		eq = strchr(t[1].s, '=');
-		klen = eq ? (size_t)(eq - t[1].s) : strlen(t[1].s);
-		for (int i = 0; i < KMV_K_NR; i++)
-			if (strlen(kmv_key_names[i]) == klen && !strncmp(kmv_key_names[i], t[1].s, klen))
-				k = i;
-		if (k < 0) {
-			snprintf(err, errlen, "unknown expect key '%.*s'", (int)klen, t[1].s);
-			return -EINVAL;
-		}
-		if ((r->exp_have | r->exp_req) & (1u << k)) {
-			snprintf(err, errlen, "expect '%s' given twice (first at line %u)",
-				 kmv_key_names[k], r->exp_line[k]);
-			return -EINVAL;
-		}
-		if (!eq) {
-			/* allowed for `host live` records and kmc fill; checked in close_record() */
-			r->exp_req |= 1u << k;
-		} else {
-			ret = kmv_parse_key_value((enum kmv_key)k, eq + 1, &r->exp, err, errlen);
-			if (ret)
-				return ret;
-			r->exp_have |= 1u << k;
-		}
-		r->exp_line[k] = rd->lineno;
-		body_add(rd, KMV_L_EXPECT, (uint8_t)k, NULL);
-		return 0;
-	}
-	snprintf(err, errlen, "unknown keyword '%s' (expected host, vm, op, expect or reject)", kw);
-	return -EINVAL;
-}
-
 static void body_line(struct rd *rd, const char *line, const char *p)
 {
 	struct tok t[MAXTOK];
@@ -567,8 +411,10 @@ static void body_line(struct rd *rd, const char *line, const char *p)
 		parse_reject(rd, t, n);
 	} else if (!rd->cur->error) {
 		/* after a record's first problem only `reject` is looked for */
-		ret = body_keyword(rd, t, n, err, sizeof(err));
-		if (ret)
+		ret = kmv_record_line(rd->cur, rd->lineno, t, n, err, sizeof(err));
+		if (ret == -ENOMEM)
+			rd->nomem = 1;
+		else if (ret)
 			rec_fail(rd, ret, err);
 	}
 	free(copy);
@@ -740,7 +586,7 @@ static int read_stream(FILE *fp, const char *path, unsigned int flags, struct km
 		snprintf(msg, msglen, "%s", f->errmsg ? f->errmsg : "out of memory");
 out:
 	if (rd.cur) {
-		record_free(rd.cur);
+		kmv_record_free(rd.cur);
 		free(rd.cur);
 	}
 	pend_clear(&rd, 0);
@@ -785,7 +631,7 @@ int kmv_read_file(const char *path, unsigned int flags, struct kmv_idset *ids,
 void kmv_file_free(struct kmv_file *f)
 {
 	for (unsigned int i = 0; i < f->nrecs; i++)
-		record_free(&f->recs[i]);
+		kmv_record_free(&f->recs[i]);
 	free(f->recs);
 	kmv_strv_free(f->pre, f->npre);
 	kmv_strv_free(f->tail, f->ntail);

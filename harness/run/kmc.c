@@ -15,6 +15,7 @@
 #include "names.h"
 #include "qemu_models.h"
 #include "source_check.h"
+#include "kmc_cmd.h"
 #include "version.h"
 
 #define MSGLEN 1024
@@ -91,22 +92,6 @@ static const char usage_text[] =
 "Exit status: 0 success, 1 a vector or value could not be handled (the\n"
 "message names FILE:LINE; migrate: something changes), 64 usage error\n"
 "(EX_USAGE; never 2 or 3, which kselftest reads as XFAIL and XPASS).\n";
-
-static int usage(const char *fmt, const char *arg)
-{
-	fputs("kmc: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (kmc --help)\n", stderr);
-	return KTAP_EXIT_USAGE;
-}
-
-static void kver_str(struct kmc_kver v, char *buf, size_t len)
-{
-	if (!v.major && !v.minor && !v.sub)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%u.%u.%u", v.major, v.minor, v.sub);
-}
 
 /* ---- reading vector files ------------------------------------------------ */
 
@@ -298,222 +283,6 @@ static int cmd_eval(int argc, char **argv)
 	return ret || bad ? 1 : 0;
 }
 
-/* ---- listings ----------------------------------------------------------- */
-
-static int cmd_decode(int argc, char **argv)
-{
-	char names[KMV_VALMAX];
-	int bad = 0;
-
-	if (!argc)
-		return usage("decode: missing VALUE%s", "");
-	for (int i = 0; i < argc; i++) {
-		uint64_t v;
-
-		if (kmc_parse_u64(argv[i], &v)) {
-			fprintf(stderr, "kmc: value '%s' is not a number\n", argv[i]);
-			bad = 1;
-			continue;
-		}
-		kmc_list_format(&kmc_ac_names, v, names, sizeof(names));
-		if (argc > 1)
-			printf("0x%llx: ", (unsigned long long)v);
-		printf("%s\n", names);
-	}
-	return bad;
-}
-
-/* "lab+src", "src", "lab" or "mails": how a profile is known */
-static const char *known_str(uint8_t known)
-{
-	static const char *const s[] = { "mails", "lab", "src", "lab+src" };
-
-	return s[known & (KMC_KNOWN_LAB | KMC_KNOWN_SOURCE)];
-}
-
-static int cmd_profiles(void)
-{
-	char a[32], b[32], c[32], d[64], e[32];
-
-	printf("%-8s %-10s %-5s %-8s %s\n", "PROFILE", "RELEASE", "TSX", "KNOWN", "DESCRIPTION");
-	for (unsigned int i = 0; i < kmc_nprofiles; i++) {
-		const struct kmc_profile *p = kmc_profile_at(i);
-		const char *tsx = kmc_name(&kmc_tsx_names, p->tsx_default);
-
-		kver_str(p->kver, a, sizeof(a));
-		printf("%-8s %-10s %-5s %-8s %s\n", p->name, a, tsx ? tsx : "?",
-		       known_str(p->known), p->desc);
-	}
-	printf("\nKNOWN: lab = booted in the QEMU and Bochs labs, src = its Debian source tree\n"
-	       "read, mails = list mails and stable diffs only:\n");
-	for (unsigned int i = 0; i < kmc_nprofiles; i++) {
-		const struct kmc_profile *p = kmc_profile_at(i);
-
-		printf("  %-8s %s\n", p->name, p->known_from ? p->known_from : "");
-	}
-	printf("\n%-30s %-9s %-9s %-9s %-9s", "FLAG", "SINCE", "6.1.y", "6.12.y", "OTHER.y");
-	for (unsigned int i = 0; i < kmc_nprofiles; i++)
-		printf(" %-4s", kmc_profile_at(i)->name);
-	printf(" NOTE\n");
-	for (unsigned int f = 0; f < kmc_nflags; f++) {
-		const struct kmc_flag_info *fl = &kmc_flags[f];
-
-		kver_str(fl->since, a, sizeof(a));
-		if (fl->unsettled)
-			strncat(a, "?", sizeof(a) - strlen(a) - 1);
-		kver_str(fl->bp_6_1, b, sizeof(b));
-		kver_str(fl->bp_6_12, c, sizeof(c));
-		kver_str(fl->bp_more[0], d, sizeof(d));
-		if (fl->bp_more[1].major) {
-			kver_str(fl->bp_more[1], e, sizeof(e));
-			snprintf(d + strlen(d), sizeof(d) - strlen(d), ",%s", e);
-		}
-		printf("%-30s %-9s %-9s %-9s %-9s", fl->name, a, b, c, d);
-		for (unsigned int i = 0; i < kmc_nprofiles; i++)
-			printf(" %-4s", f < 64 && (kmc_profile_at(i)->flags >> f & 1) ? "x" : ".");
-		printf(" %s\n", fl->note ? fl->note : "");
-	}
-	printf("\nx = the profile has the flag; ? = a release not established.  Changes:\n");
-	for (unsigned int f = 0; f < kmc_nflags; f++)
-		printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].change ? kmc_flags[f].change : "");
-	printf("\nOTHER.y, where read (5.10.y: the first Debian upload whose changelog.Debian has\n"
-	       "the backport; the upstream 5.10.y release that got it is not established):\n");
-	for (unsigned int f = 0; f < kmc_nflags; f++)
-		if (kmc_flags[f].bp_more_from)
-			printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].bp_more_from);
-	printf("\nReleases not established (docs/rules.md):\n");
-	for (unsigned int f = 0; f < kmc_nflags; f++)
-		if (kmc_flags[f].unsettled)
-			printf("  %-30s %s\n", kmc_flags[f].name, kmc_flags[f].unsettled);
-	return 0;
-}
-
-static int cmd_profile_for(int argc, char **argv)
-{
-	char warn[512] = "", rel[32];
-	const struct kmc_profile *p;
-
-	if (argc < 1 || argc > 2)
-		return usage("profile-for: expected RELEASE [VERSION]%s", "");
-	p = kmc_profile_for_uname(argv[0], argc > 1 ? argv[1] : NULL, warn, sizeof(warn));
-	if (!p) {
-		fprintf(stderr, "kmc: no profile for '%s'%s%s\n", argv[0], *warn ? ": " : "", warn);
-		return 1;
-	}
-	kver_str(p->kver, rel, sizeof(rel));
-	printf("%s\t%s\t%s\n", p->name, rel, p->desc);
-	if (*warn)
-		fprintf(stderr, "kmc: warning: %s\n", warn);
-	return 0;
-}
-
-static int cmd_cpus(void)
-{
-	printf("%-18s %-8s %-10s %-5s %-18s %s\n", "NAME", "VENDOR", "FMS", "CORE", "0x10a",
-	       "DESCRIPTION");
-	for (unsigned int i = 0; i < kmc_ncpus; i++) {
-		const struct kmc_cpu *c = &kmc_cpus[i];
-		const char *v = kmc_name(&kmc_vendor_names, c->vendor);
-		const char *core = kmc_core_type_name(c->core_type);
-		char fms[32], ac[24];
-
-		snprintf(fms, sizeof(fms), "%u:0x%x:%u", c->family, c->model, c->stepping);
-		snprintf(ac, sizeof(ac), "0x%llx", (unsigned long long)c->arch_cap);
-		printf("%-18s %-8s %-10s %-5s %-18s %s\n", c->name, v ? v : "?", fms,
-		       core ? core : "?", ac, c->desc);
-	}
-	return 0;
-}
-
-static int cmd_fms(void)
-{
-	struct kmc_fms_key k;
-
-	printf("%-9s %-8s %-6s %-9s %s\n", "TABLE", "VENDOR", "FAMILY", "MODELS", "STEPPINGS");
-	for (unsigned int i = 0; kmc_fms_key_at(i, &k); i++) {
-		const char *v = k.vendor == KMC_FMS_ANY ? "any" : kmc_name(&kmc_vendor_names, k.vendor);
-		char fam[8], models[16], steps[8];
-
-		if (k.family == KMC_FMS_ANY)
-			snprintf(fam, sizeof(fam), "any");
-		else
-			snprintf(fam, sizeof(fam), "0x%x", k.family);
-		if (k.model_lo == 0 && k.model_hi == 0xff)
-			snprintf(models, sizeof(models), "any");
-		else if (k.model_lo == k.model_hi)
-			snprintf(models, sizeof(models), "0x%x", k.model_lo);
-		else
-			snprintf(models, sizeof(models), "0x%x-0x%x", k.model_lo, k.model_hi);
-		if (k.step_max == KMC_FMS_ANY)
-			snprintf(steps, sizeof(steps), "any");
-		else
-			snprintf(steps, sizeof(steps), "0-%u", k.step_max);
-		printf("%-9s %-8s %-6s %-9s %s\n", k.table, v ? v : "?", fam, models, steps);
-	}
-	return 0;
-}
-
-static void print_names(const struct kmc_names *t, int with_bit)
-{
-	for (unsigned int i = 0; i < t->n; i++)
-		if (t->names[i]) {
-			if (with_bit)
-				printf("%-3u %s\n", i, t->names[i]);
-			else
-				printf("%s\n", t->names[i]);
-		}
-}
-
-static int cmd_names(int argc, char **argv)
-{
-	static const struct {
-		const char *topic;
-		const struct kmc_names *t;
-		int with_bit;
-	} topics[] = {
-		{ "bugs", &kmc_bug_names, 0 },
-		{ "arch-cap", &kmc_ac_names, 1 },
-		{ "ops", &kmc_op_names, 0 },
-		{ "host-state", &kmc_hs_names, 0 },
-		{ "findings", &kmc_finding_names, 0 },
-		{ "l1tf-vmx", &kmc_l1tf_vmx_names, 0 },
-		{ "exit-reasons", &kmc_exit_names, 0 },
-		{ "quirks", &kmc_quirk_names, 0 },
-		{ "variants", &kmc_variant_names, 0 },
-	};
-
-	if (argc != 1)
-		return usage("names: expected one TOPIC%s", "");
-	if (!strcmp(argv[0], "features")) {
-		for (unsigned int i = 0; i < KMC_F_NR; i++) {
-			const struct kmc_feat_loc *l = &kmc_feat_loc[i];
-			char leaf[32];
-
-			snprintf(leaf, sizeof(leaf), "0x%x.%u:%s[%u]", l->leaf, l->subleaf,
-				 kmc_reg_names[l->reg], l->bit);
-			printf("%-18s %s\n", kmc_feat_names.names[i], leaf);
-		}
-		return 0;
-	}
-	if (!strcmp(argv[0], "errnos")) {
-		for (int e = 1; e < 4096; e++)
-			if (kmc_errno_name(e))
-				printf("%s\n", kmc_errno_name(e));
-		return 0;
-	}
-	if (!strcmp(argv[0], "keys")) {
-		for (unsigned int k = 0; k < KMV_K_NR; k++)
-			printf("%s\n", kmv_key_names[k]);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
-		if (!strcmp(argv[0], topics[i].topic)) {
-			print_names(topics[i].t, topics[i].with_bit);
-			return 0;
-		}
-	return usage("names: unknown topic '%s'", argv[0]);
-}
-
 static int cmd_qemu_models(int argc, char **argv)
 {
 	struct kmc_qemu_models_args a = { .profile = "6.1", .data_dir = "data/qemu" };
@@ -529,9 +298,9 @@ static int cmd_qemu_models(int argc, char **argv)
 		}
 		if (strcmp(opt, "--host") && strcmp(opt, "--profile") && strcmp(opt, "--qemu") &&
 		    strcmp(opt, "--data") && strcmp(opt, "--observed"))
-			return usage("qemu-models: unknown option '%s'", opt);
+			return kmc_usage("qemu-models: unknown option '%s'", opt);
 		if (!val)
-			return usage("qemu-models: option '%s' needs a value", opt);
+			return kmc_usage("qemu-models: option '%s' needs a value", opt);
 		i++;
 		if (!strcmp(opt, "--host"))
 			a.host = val;
@@ -545,9 +314,9 @@ static int cmd_qemu_models(int argc, char **argv)
 			a.data_dir = val;
 	}
 	if (!a.host)
-		return usage("qemu-models needs --host HOST (e.g. cpu=sapphirerapids)%s", "");
+		return kmc_usage("qemu-models needs --host HOST (e.g. cpu=sapphirerapids)%s", "");
 	if (a.observed && (a.json || a.qemu))
-		return usage("qemu-models: --observed takes the QEMU version from its file,"
+		return kmc_usage("qemu-models: --observed takes the QEMU version from its file,"
 			     " and prints KTAP%s", "");
 	ret = a.observed ? kmc_qemu_check(stdout, &a, err, sizeof(err)) :
 			   kmc_qemu_models(stdout, &a, err, sizeof(err));
@@ -571,7 +340,7 @@ static int cmd_migrate(int argc, char **argv)
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!val)
-			return usage("migrate: option '%s' needs a value", opt);
+			return kmc_usage("migrate: option '%s' needs a value", opt);
 		i++;
 		if (!strcmp(opt, "--from")) {
 			a.from = val;
@@ -585,28 +354,28 @@ static int cmd_migrate(int argc, char **argv)
 			a.to_profile = val;
 		} else if (!strcmp(opt, "--guest-ac")) {
 			if (kmc_parse_u64(val, &a.guest_ac))
-				return usage("migrate: --guest-ac wants a number, got '%s'", val);
+				return kmc_usage("migrate: --guest-ac wants a number, got '%s'", val);
 			a.has_guest_ac = 1;
 		} else if (!strcmp(opt, "--variant")) {
 			int v = kmc_name_index(&kmc_variant_names, val);
 
 			if (v < 0)
-				return usage("migrate: unknown variant '%s' (see kmc names variants)", val);
+				return kmc_usage("migrate: unknown variant '%s' (see kmc names variants)", val);
 			a.variants |= 1u << v;
 		} else if (!strcmp(opt, "--answer-ac")) {
 			if (strcmp(val, "0") && strcmp(val, "1"))
-				return usage("migrate: --answer-ac wants 0 or 1, got '%s'", val);
+				return kmc_usage("migrate: --answer-ac wants 0 or 1, got '%s'", val);
 			a.answer_ac = val[0] == '1';
 		} else if (!strcmp(opt, "--guest-cpuid")) {
 			if (kmc_list_parse(&kmc_feat_names, val, &a.guest_cpuid, err, sizeof(err)))
-				return usage("migrate: --guest-cpuid: %s", err);
+				return kmc_usage("migrate: --guest-cpuid: %s", err);
 			a.has_guest_cpuid = 1;
 		} else {
-			return usage("migrate: unknown option '%s'", opt);
+			return kmc_usage("migrate: unknown option '%s'", opt);
 		}
 	}
 	if (!a.from || !a.to)
-		return usage("migrate needs --from HOST and --to HOST%s", "");
+		return kmc_usage("migrate needs --from HOST and --to HOST%s", "");
 	a.from_profile = a.from_profile ? a.from_profile : both;
 	a.to_profile = a.to_profile ? a.to_profile : both;
 	ret = kmc_migrate(stdout, &a, err, sizeof(err));
@@ -641,7 +410,7 @@ static int cmd_source_check(int argc, char **argv)
 	if (argc >= 1 && !strcmp(argv[0], "--tables")) {
 		if (argc < 2) {
 			free(s);
-			return usage("source-check: --tables needs a directory%s", "");
+			return kmc_usage("source-check: --tables needs a directory%s", "");
 		}
 		dir = argv[1];
 		i = 2;
@@ -649,7 +418,7 @@ static int cmd_source_check(int argc, char **argv)
 	for (int j = i; j < argc; j++)
 		if (argv[j][0] == '-') {
 			free(s);
-			return usage("source-check: unknown option '%s'", argv[j]);
+			return kmc_usage("source-check: unknown option '%s'", argv[j]);
 		}
 	if (i == argc && data_lines(dir, &g)) {
 		fprintf(stderr, "kmc: source-check: no %s/linux-*.h (make source-tables writes them)\n", dir);
@@ -693,7 +462,7 @@ int main(int argc, char **argv)
 	char **args = argv + 2;
 
 	if (!cmd)
-		return usage("missing COMMAND%s", "");
+		return kmc_usage("missing COMMAND%s", "");
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		fputs(usage_text, stdout);
 		return 0;
@@ -707,22 +476,22 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "eval"))
 		return cmd_eval(n, args);
 	if (!strcmp(cmd, "decode"))
-		return cmd_decode(n, args);
+		return kmc_cmd_decode(n, args);
 	if (!strcmp(cmd, "profiles"))
-		return n ? usage("profiles takes no arguments%s", "") : cmd_profiles();
+		return n ? kmc_usage("profiles takes no arguments%s", "") : kmc_cmd_profiles();
 	if (!strcmp(cmd, "profile-for"))
-		return cmd_profile_for(n, args);
+		return kmc_cmd_profile_for(n, args);
 	if (!strcmp(cmd, "cpus"))
-		return n ? usage("cpus takes no arguments%s", "") : cmd_cpus();
+		return n ? kmc_usage("cpus takes no arguments%s", "") : kmc_cmd_cpus();
 	if (!strcmp(cmd, "fms"))
-		return n ? usage("fms takes no arguments%s", "") : cmd_fms();
+		return n ? kmc_usage("fms takes no arguments%s", "") : kmc_cmd_fms();
 	if (!strcmp(cmd, "names"))
-		return cmd_names(n, args);
+		return kmc_cmd_names(n, args);
 	if (!strcmp(cmd, "source-check"))
 		return cmd_source_check(n, argv + 2);
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(n, args);
 	if (!strcmp(cmd, "qemu-models"))
 		return cmd_qemu_models(n, args);
-	return usage("unknown command '%s'", cmd);
+	return kmc_usage("unknown command '%s'", cmd);
 }
