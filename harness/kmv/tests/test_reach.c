@@ -35,6 +35,7 @@
 #include "kmv.h"
 #include "names.h"
 #include "kmc/array_size.h"
+#include "check_main.h"
 
 #define OPMAX 128
 
@@ -648,11 +649,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(suite());
 }

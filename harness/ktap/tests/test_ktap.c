@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "ktap.h"
 #include "kmc/array_size.h"
+#include "check_main.h"
 
 /* The run kmc-run would report for two files */
 static char *sample_run(int quiet, struct ktap_totals *t)
@@ -298,11 +299,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(suite());
 }

@@ -7,6 +7,7 @@
 #include "names.h"
 #include "ref.h"
 #include "kmc/array_size.h"
+#include "check_main.h"
 
 static const struct kmc_names *const tables[] = {
 	&kmc_vendor_names, &kmc_feat_names, &kmc_ac_names, &kmc_bug_names, &kmc_op_names,
@@ -300,11 +301,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(suite());
 }

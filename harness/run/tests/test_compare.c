@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "check_main.h"
 
 static struct kmv_file f;
 static const struct kmv_record *r;
@@ -165,11 +166,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kmc/scenario.h"
 #include "migrate.h"
+#include "check_main.h"
 
 static char *run(const struct kmc_migrate_args *a, int *ret)
 {
@@ -299,8 +300,6 @@ int main(void)
 {
 	Suite *s = suite_create("migrate");
 	TCase *t = tcase_create("migrate");
-	SRunner *r;
-	int failed;
 
 	tcase_add_test(t, clx_to_spr_misses_fb_clear);
 	tcase_add_test(t, qemu_fix_and_tsx_off);
@@ -312,9 +311,5 @@ int main(void)
 	tcase_add_test(t, answered_ac_stored_vs_seen);
 	tcase_add_test(t, force_spec_ctrl_bhi_dis_s);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(s);
 }

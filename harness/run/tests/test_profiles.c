@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "kmc/model.h"
+#include "check_main.h"
 
 static int is_dir(const char *fmt, const char *name)
 {
@@ -85,15 +86,9 @@ int main(void)
 {
 	Suite *s = suite_create("profiles");
 	TCase *tc = tcase_create("known");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, lab_means_baselines, 0, (int)kmc_nprofiles);
 	tcase_add_test(tc, baselines_have_profiles);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(s);
 }

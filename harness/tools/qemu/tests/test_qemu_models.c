@@ -14,6 +14,7 @@
 #include "names.h"
 #include "qemu_data.h"
 #include "qemu_models.h"
+#include "check_main.h"
 
 #define QEMU_OLD "data/qemu/qemu-7.2.22.txt"
 #define QEMU_NEW "data/qemu/qemu-11.1.3.txt"
@@ -316,8 +317,6 @@ int main(void)
 {
 	Suite *s = suite_create("qemu_models");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, fb_clear_name_since_8_1);
@@ -331,9 +330,5 @@ int main(void)
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, observed_starts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return kmc_check_run(s);
 }
