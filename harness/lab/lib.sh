@@ -294,3 +294,57 @@ own_kernels_note() {
 	done
 	[[ -z ${VARIANTS:-} ]] || progress "profile flags: variant $VARIANTS on top of the profile of each kernel's release"
 }
+
+# ---- the options both labs take (qemu-lab.sh, bochs/vmx-lab.sh; docs/lab.md) ----
+# lab_options_defaults: each option's variable at its default
+lab_options_defaults() {
+	kernels=$LAB_KERNELS_DEFAULT kernels_given=0 smoke=0 only= parallel=2
+	results=$KMC_ROOT/results/lab baselines=$KMC_ROOT/results/baselines
+	update_baseline=0 do_baseline=1 cache=$LAB_CACHE_DEFAULT offline=0 deps=1
+	own= own_modules= own_name= pflags=
+}
+
+# lab_option ARGS...: when $1 is an option both labs take, set its variable;
+# LAB_SHIFT is then the number of arguments it used, else 0
+lab_option() {
+	LAB_SHIFT=1
+	case "$1" in
+	--smoke) smoke=1 ;;
+	--update-baseline) update_baseline=1 ;;
+	--no-baseline) do_baseline=0 ;;
+	--offline) offline=1 ;;
+	--no-deps) deps=0 ;;
+	--kernels | --only | --parallel | --results | --baselines | --cache | --own-kernel | \
+		--own-modules | --own-name | --profile-flags)
+		(($# >= 2)) || die "$1 needs a value (see --help)"
+		LAB_SHIFT=2
+		case "$1" in
+		--kernels) kernels=$2 kernels_given=1 ;;
+		--only) only=$2 ;;
+		--parallel) parallel=$2 ;;
+		--results) results=$2 ;;
+		--baselines) baselines=$2 ;;
+		--cache) cache=$2 ;;
+		--own-kernel) own=$2 ;;
+		--own-modules) own_modules=$2 ;;
+		--own-name) own_name=$2 ;;
+		--profile-flags) pflags=$2 ;;
+		esac ;;
+	*) LAB_SHIFT=0 ;;
+	esac
+}
+
+# lab_options_check: the common options together: --smoke's kernel,
+# KERNELS, the own kernel registered in the cache
+lab_options_check() {
+	((smoke && !kernels_given)) && kernels=7.2
+	[[ $parallel =~ ^[1-9][0-9]*$ ]] || die "--parallel wants a positive number, got '$parallel'"
+	kernels_list "$kernels"
+	((${#KERNELS[@]})) || die "--kernels: empty list"
+	if [[ -n $own ]]; then
+		((kernels_given == 0)) || die "--own-kernel is the one kernel of the run: leave out --kernels"
+		own_kernel "$cache" "$own" "$own_modules" "$own_name"
+	elif [[ -n $own_modules$own_name ]]; then
+		die "--own-modules and --own-name go with --own-kernel"
+	fi
+}

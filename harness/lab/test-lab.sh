@@ -140,17 +140,17 @@ else
 fi
 unset KMC_LAB_BUILD
 
-# 8: the coverage test's gates (qemu-lab.sh COVER_GATES, bug_absent) follow the
+# 8: the coverage test's gates (qemu-collect.sh COVER_GATES, bug_absent) follow the
 # profiles: 5.10 has no smt_rsb and no bhi, 6.1 both, 7.2 no mmio_unknown
 KMC=${KMC:-$LAB_DIR/../../${O:-build}/bin/kmc}
-sed -n '/^COVER_GATES=/,/"$/p; /^profile_has() {/,/^}/p; /^bug_absent() {/,/^}/p' "$LAB_DIR/qemu-lab.sh" >"$tmp/gates.sh"
+sed -n '/^COVER_GATES=/,/"$/p; /^profile_has() {/,/^}/p; /^bug_absent() {/,/^}/p' "$LAB_DIR/qemu-collect.sh" >"$tmp/gates.sh"
 got=$(KMC=$KMC bash -c '. "$1"; for pb in 5.10:smt_rsb 5.10:bhi 5.10:gds 6.1:smt_rsb 6.1:mmio_unknown 7.2:mmio_unknown; do
 	printf "%s=%s;" "$pb" "$(bug_absent "${pb%%:*}" "${pb#*:}")"; done' _ "$tmp/gates.sh" 2>&1)
 want="5.10:smt_rsb=no bug_smt_rsb;5.10:bhi=no bug_bhi;5.10:gds=;6.1:smt_rsb=;6.1:mmio_unknown=;7.2:mmio_unknown=no_mmio_unknown;"
 if [[ $got == "$want" ]]; then
-	ok "qemu-lab.sh coverage: the rules a profile lacks must stay unset"
+	ok "qemu-collect.sh coverage: the rules a profile lacks must stay unset"
 else
-	bad "qemu-lab.sh coverage: the rules a profile lacks must stay unset" "got '$got' (kmc: $KMC)"
+	bad "qemu-collect.sh coverage: the rules a profile lacks must stay unset" "got '$got' (kmc: $KMC)"
 fi
 
 # 9-11: own-kernel.sh (make lab KERNEL=): the manifest of a build directory

@@ -70,62 +70,28 @@ EOF
 }
 
 DIE_RC=2
-kernels=$LAB_KERNELS_DEFAULT
-kernels_given=0
-smoke=0
-only=
-parallel=2
+lab_options_defaults
 tmo=900
 idle_tmo=300
-results=$KMC_ROOT/results/lab
-baselines=$KMC_ROOT/results/baselines
-update_baseline=0
-do_baseline=1
-cache=$LAB_CACHE_DEFAULT
-offline=0
-deps=1
 all_configs=0
-own=
-own_modules=
-own_name=
-pflags=
 while (($#)); do
+	lab_option "$@"
+	if ((LAB_SHIFT)); then
+		shift "$LAB_SHIFT"
+		continue
+	fi
 	case "$1" in
-	--smoke) smoke=1 ;;
-	--kernels) (($# >= 2)) || die "--kernels needs a list"; kernels=$2; kernels_given=1; shift ;;
-	--only) (($# >= 2)) || die "--only needs ids"; only=$2; shift ;;
 	--all-configs) all_configs=1 ;;
-	--parallel) (($# >= 2)) || die "--parallel needs a number"; parallel=$2; shift ;;
 	--timeout) (($# >= 2)) || die "--timeout needs seconds"; tmo=$2; shift ;;
 	--idle-timeout) (($# >= 2)) || die "--idle-timeout needs seconds"; idle_tmo=$2; shift ;;
-	--results) (($# >= 2)) || die "--results needs a directory"; results=$2; shift ;;
-	--baselines) (($# >= 2)) || die "--baselines needs a directory"; baselines=$2; shift ;;
-	--update-baseline) update_baseline=1 ;;
-	--no-baseline) do_baseline=0 ;;
-	--cache) (($# >= 2)) || die "--cache needs a directory"; cache=$2; shift ;;
-	--offline) offline=1 ;;
-	--no-deps) deps=0 ;;
-	--own-kernel) (($# >= 2)) || die "--own-kernel needs a build directory or an image"; own=$2; shift ;;
-	--own-modules) (($# >= 2)) || die "--own-modules needs a directory"; own_modules=$2; shift ;;
-	--own-name) (($# >= 2)) || die "--own-name needs a name"; own_name=$2; shift ;;
-	--profile-flags) (($# >= 2)) || die "--profile-flags needs a list"; pflags=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
 done
-((smoke && !kernels_given)) && kernels=7.2
-[[ $parallel =~ ^[1-9][0-9]*$ ]] || die "--parallel wants a positive number, got '$parallel'"
 [[ $tmo =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, got '$tmo'"
 [[ $idle_tmo =~ ^[1-9][0-9]*$ ]] || die "--idle-timeout wants seconds, got '$idle_tmo'"
-kernels_list "$kernels"
-((${#KERNELS[@]})) || die "--kernels: empty list"
-if [[ -n $own ]]; then
-	((kernels_given == 0)) || die "--own-kernel is the one kernel of the run: leave out --kernels"
-	own_kernel "$cache" "$own" "$own_modules" "$own_name"
-elif [[ -n $own_modules$own_name ]]; then
-	die "--own-modules and --own-name go with --own-kernel"
-fi
+lab_options_check
 
 # ---- the configurations -------------------------------------------------------
 declare -a CFG_IDS=()
