@@ -50,7 +50,7 @@ for a in "$@"; do
 	# an own kernel (make lab KERNEL=) boots in the emulated labs, never here
 	[ "$a" != --own-kernel ] || emulated=1
 	if [ "$a" = --only ] && [ $which = both ]; then
-		echo "lab.sh: --only names configurations of one lab: add --qemu-only or --vmx-only" >&2
+		echo "run-labs.sh: --only names configurations of one lab: add --qemu-only or --vmx-only" >&2
 		exit 2
 	fi
 done

@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kmv.h"
-
-/* Rows of a static table */
-#define KT_ROWS(a) (sizeof(a) / sizeof((a)[0]))
+#include "kmc/array_size.h"
+#include "check_main.h"
 
 /*
  * A test case named @name in @s with @tests (NULL-terminated), each run
@@ -38,13 +37,7 @@ static inline TCase *kt_case(Suite *s, const char *name, int timeout, void (*set
 /* Run @s: EXIT_SUCCESS when every test passed */
 static inline int kt_run(Suite *s)
 {
-	SRunner *sr = srunner_create(s);
-	int nfail;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kmc_check_run(s);
 }
 
 /* @path's whole content, NUL-terminated (malloc'd), or NULL when it cannot be opened */

@@ -289,7 +289,7 @@ START_TEST(btf_variants_that_work)
 		  { .size = 9344, .vcpu_bits = 64 * 8, .fb_bits = (64 + 0x22f8) * 8 }, 0x22f8 },
 	};
 
-	for (size_t i = 0; i < KT_ROWS(rows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct pair p;
 		struct kmc_btf_vmx l;
 		char msg[512];
@@ -325,7 +325,7 @@ START_TEST(btf_layout_refusals)
 #undef V61
 #undef FB61
 
-	for (size_t i = 0; i < KT_ROWS(rows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct pair p;
 		struct kmc_btf_vmx l;
 		char msg[512] = "";
@@ -399,7 +399,7 @@ START_TEST(btf_broken_headers_and_types)
 		{ "a type cut in half", 6, 0, 0, 1, "patched.btf: type " },
 	};
 
-	for (size_t i = 0; i < KT_ROWS(rows); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
 		patched_fails(&rows[i]);
 }
 END_TEST
@@ -569,7 +569,7 @@ START_TEST(btf_debian_kernels)
 	};
 	const char *dir = getenv("KMC_TEST_BTF_DIR") ? getenv("KMC_TEST_BTF_DIR") : "build/kmod/btf";
 
-	for (size_t i = 0; i < KT_ROWS(k); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(k); i++) {
 		char base[512], mod[512], raw[512], src[512], msg[1024];
 		struct kmc_btf_vmx l;
 		struct stat st;

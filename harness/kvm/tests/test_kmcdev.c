@@ -163,7 +163,7 @@ START_TEST(kmcdev_watch_checks)
 	ck_assert_msg(s && s->vcpu == 0 && s->last == 0, "%s", why);
 	s = armed_with(&f, "vmx.status", "vmx.status", 4242, 1, why, sizeof(why));
 	ck_assert_msg(s && s->vcpu == 1 && s->last == 1, "%s", why);
-	for (size_t i = 0; i < KT_ROWS(bad); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		why[0] = '\0';
 		s = armed_with(&f, bad[i].from, bad[i].to, bad[i].pid, bad[i].vcpu, why, sizeof(why));
 		ck_assert_msg(!s && strstr(why, bad[i].why), "case %zu: %s", i, why);
@@ -218,7 +218,7 @@ START_TEST(kmcdev_entry_flag)
 		  &counted, 5, 1, 1, 0, 1, 0, 1, NULL },
 	};
 
-	for (size_t i = 0; i < KT_ROWS(rows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct kmc_dev_slot after = *rows[i].before;
 		char why[300] = "";
 		int got;
@@ -286,7 +286,7 @@ START_TEST(kmcdev_verw_derivation)
 		  -1, "bug.mds" },
 	};
 
-	for (size_t i = 0; i < KT_ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct kmc_dev_facts f;
 		char why[256] = "";
 		int got;

@@ -365,7 +365,7 @@ START_TEST(probe_failures)
 	};
 
 	setenv("KMC_KVM_RUN_TIMEOUT_MS", "200", 1);
-	for (size_t i = 0; i < KT_ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct kmc_kvm k;
 		struct kmc_kvm_probe p;
 

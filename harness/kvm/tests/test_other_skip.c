@@ -120,7 +120,7 @@ START_TEST(other_skip)
 	struct kmv_file f;
 
 	kt_read_kmv(records, "t.kmv", &f);
-	for (size_t i = 0; i < KT_ROWS(skips); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(skips); i++) {
 		const struct other_state *st = &states[skips[i].state];
 		struct kmc_kvm k = {
 			.cap_user_space_msr = st->user_space_msr, .cap_msr_filter = st->msr_filter,
@@ -185,7 +185,7 @@ START_TEST(record_needs)
 	struct kmv_file f;
 
 	kt_read_kmv(records, "t.kmv", &f);
-	for (size_t i = 0; i < KT_ROWS(rows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		int g = -2;
 		unsigned int needs = kmc_record_needs(kt_rec(&f, rows[i].id), &g);
 
