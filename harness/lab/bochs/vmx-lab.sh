@@ -202,7 +202,7 @@ vmx_offset() {
 	load_kernel "$cache" "$k"
 	# an installed tree's kernel/, or an own kernel's build directory
 	# (only one of the two exists: find's exit 1 for the other is expected)
-	ko=$(find "$MODDIR"/kernel/arch/x86/kvm "$MODDIR"/arch/x86/kvm -name 'kvm-intel.ko*' 2>/dev/null | head -n1 || true)
+	ko=$(find "$(module_top "$MODDIR")/arch/x86/kvm" -name 'kvm-intel.ko*' 2>/dev/null | head -n1 || true)
 	[[ -n $ko ]] || die "$k: no kvm-intel.ko under $MODDIR"
 	case $ko in
 	*.xz) xz -dc "$ko" >"$RUN/kvm-intel-$k.ko" ;;
@@ -247,14 +247,16 @@ boot_cost() {
 }
 declare -a QUEUE=()
 declare -A COST=()
-mapfile -t QUEUE < <(
+while read -r c b; do
+	QUEUE+=("$b")
+	COST[$b]=$c
+done < <(
 	for k in $LAB_KERNELS_ALL $LAB_OWN_KERNELS; do
 		[[ " ${KERNELS[*]} " == *" $k "* ]] || continue
 		for id in "${CFGS[@]}"; do
 			on_kernel "$id" "$k" && printf '%s %s:%s\n' "$(boot_cost "$k" "$id")" "$k" "$id"
 		done
-	done | sort -s -k1,1nr | cut -d' ' -f2)
-for b in "${QUEUE[@]}"; do COST[$b]=$(boot_cost "${b%%:*}" "${b#*:}"); done
+	done | sort -s -k1,1nr)
 bdir() { printf '%s/%s' "$RUN" "${1//:/_}"; }
 
 launch() {
